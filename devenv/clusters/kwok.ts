@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { ensureBinaries, type ClusterBinaries } from './binaries.ts';
+import { withLock } from './lock.ts';
+import { killProcessesMatching, processesMatching } from './processes.ts';
+
+const run = promisify(execFile);
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** All cluster state lives under the repo's git-ignored .flotilla/ folder. */
+export const stateDir = join(repoRoot, '.flotilla');
+const workDir = join(stateDir, 'kwok');
+const clustersDir = join(workDir, 'clusters');
+export const kubeconfigDir = join(stateDir, 'clusters');
+const nodesPerCluster = 2;
+
+export function kubeconfigPath(name: string): string {
+  return join(kubeconfigDir, `${name}.kubeconfig`);
+}
+
+/** kwokctl's binary runtime, pointed at local builds and bound to loopback; nothing is downloaded. */
+async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_000): Promise<string> {
+  const configPath = join(workDir, 'kwokctl.yaml');
+  await mkdir(workDir, { recursive: true });
+  await writeFile(configPath, kwokctlConfiguration(bins));
+  const env = {
+    ...process.env,
+    PATH: `${bins.k8sBin}:${bins.kwokBin}:${process.env.PATH ?? ''}`,
+    KWOK_WORKDIR: workDir,
+    KWOK_RUNTIME: 'binary',
+  };
+  const { stdout } = await run(join(bins.kwokBin, 'kwokctl'), ['--config', configPath, ...args], {
+    env,
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+function kwokctlConfiguration(bins: ClusterBinaries): string {
+  const options = {
+    runtime: 'binary',
+    bindAddress: '127.0.0.1',
+    kubeApiserverBinary: join(bins.k8sBin, 'kube-apiserver'),
+    kubeControllerManagerBinary: join(bins.k8sBin, 'kube-controller-manager'),
+    kubeSchedulerBinary: join(bins.k8sBin, 'kube-scheduler'),
+    kubectlBinary: join(bins.k8sBin, 'kubectl'),
+    etcdBinary: join(bins.etcdBin, 'etcd'),
+    kwokControllerBinary: join(bins.kwokBin, 'kwok'),
+    quietPull: true,
+  };
+  return `${JSON.stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokctlConfiguration', options }, null, 2)}\n`;
+}
+
+async function kubectl(bins: ClusterBinaries, kubeconfig: string, args: string[], timeoutMs = 30_000): Promise<string> {
+  const { stdout } = await run(join(bins.k8sBin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+async function isHealthy(bins: ClusterBinaries, name: string): Promise<boolean> {
+  const kubeconfig = kubeconfigPath(name);
+  if (!existsSync(kubeconfig)) return false;
+  try {
+    return (await kubectl(bins, kubeconfig, ['get', '--raw', '/readyz'], 5_000)).trim() === 'ok';
+  } catch {
+    return false;
+  }
+}
+
+/** Names of the clusters kwokctl knows in our work dir (running or not). */
+export async function knownClusters(): Promise<string[]> {
+  if (!existsSync(clustersDir)) return [];
+  return (await readdir(clustersDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+}
+
+/** Processes started for a cluster all carry its work dir in their command line, which finds them after a crash too. */
+function clusterProcessPattern(name: string): string {
+  return `${join(clustersDir, name)}/`;
+}
+
+export interface UpResult {
+  name: string;
+  kubeconfig: string;
+  /** false when the cluster was already running and `up` was a no-op */
+  started: boolean;
+}
+
+/** Starts one simulated cluster per name; a healthy running cluster is left alone, a broken leftover is replaced. */
+export async function clustersUp(names: string[], log: (line: string) => void = () => {}): Promise<UpResult[]> {
+  const bins = await ensureBinaries();
+  await mkdir(workDir, { recursive: true });
+  return withLock(join(workDir, '.lock'), () => startMissing(bins, names, log));
+}
+
+async function startMissing(bins: ClusterBinaries, names: string[], log: (line: string) => void): Promise<UpResult[]> {
+  await mkdir(kubeconfigDir, { recursive: true });
+  // One at a time: on two cores, parallel apiserver start-ups slow each other down more than they overlap.
+  const results: UpResult[] = [];
+  for (const name of names) {
+    if (await isHealthy(bins, name)) {
+      results.push({ name, kubeconfig: kubeconfigPath(name), started: false });
+      continue;
+    }
+    await removeCluster(bins, name);
+    log(`starting cluster ${name}`);
+    await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m']);
+    await kwokctl(bins, ['scale', 'node', '--replicas', String(nodesPerCluster), '--name', name]);
+    await writeFlatKubeconfig(bins, name);
+    results.push({ name, kubeconfig: kubeconfigPath(name), started: true });
+  }
+  return results;
+}
+
+/**
+ * Writes a self-contained admin kubeconfig (credentials inline, context and cluster named after the cluster), the form
+ * Flotilla's `cluster join` accepts.
+ */
+async function writeFlatKubeconfig(bins: ClusterBinaries, name: string): Promise<void> {
+  const source = join(clustersDir, name, 'kubeconfig.yaml');
+  const flat = await kubectl(bins, source, ['config', 'view', '--flatten', '--minify']);
+  const doc = parseYaml(flat) as {
+    clusters: { name: string }[];
+    users: { name: string }[];
+    contexts: { name: string; context: { cluster: string; user: string } }[];
+  };
+  const [cluster, user, context] = [doc.clusters[0], doc.users[0], doc.contexts[0]];
+  if (!cluster || !user || !context) throw new Error(`kwokctl wrote an incomplete kubeconfig for ${name}`);
+  cluster.name = name;
+  user.name = `${name}-admin`;
+  context.name = name;
+  context.context = { cluster: name, user: user.name };
+  const kubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [cluster], users: [user], contexts: [context], 'current-context': name };
+  await writeFile(kubeconfigPath(name), JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
+}
+
+async function removeCluster(bins: ClusterBinaries, name: string): Promise<void> {
+  if (existsSync(join(clustersDir, name))) {
+    try {
+      await kwokctl(bins, ['delete', 'cluster', '--name', name, '--kubeconfig', '', '--force'], 120_000);
+    } catch {
+      // A half-created cluster can make kwokctl fail; the process sweep and rm below finish the job.
+    }
+  }
+  await killProcessesMatching(clusterProcessPattern(name));
+  await rm(join(clustersDir, name), { recursive: true, force: true });
+  await rm(kubeconfigPath(name), { force: true });
+}
+
+/** Stops clusters and removes their state; with no names, every cluster in the work dir. */
+export async function clustersDown(names?: string[]): Promise<string[]> {
+  const targets = names?.length ? names : await knownClusters();
+  if (targets.length === 0) return [];
+  const bins = await ensureBinaries();
+  await mkdir(workDir, { recursive: true });
+  await withLock(join(workDir, '.lock'), async () => {
+    for (const name of targets) await removeCluster(bins, name);
+  });
+  return targets;
+}
+
+export interface ClusterListing {
+  name: string;
+  running: boolean;
+  endpoint: string;
+  kubeconfig: string;
+  processes: number;
+  rssMiB: number;
+}
+
+export async function clustersList(): Promise<ClusterListing[]> {
+  const names = await knownClusters();
+  if (names.length === 0) return [];
+  const bins = await ensureBinaries();
+  return Promise.all(
+    names.map(async (name) => {
+      const procs = await processesMatching(clusterProcessPattern(name));
+      let endpoint = '-';
+      try {
+        const doc = parseYaml(await readFile(kubeconfigPath(name), 'utf8')) as { clusters: { cluster: { server: string } }[] };
+        endpoint = doc.clusters[0]?.cluster.server ?? '-';
+      } catch {
+        // no kubeconfig written yet
+      }
+      return {
+        name,
+        running: await isHealthy(bins, name),
+        endpoint,
+        kubeconfig: kubeconfigPath(name),
+        processes: procs.length,
+        rssMiB: Math.round(procs.reduce((sum, p) => sum + p.rssKiB, 0) / 1024),
+      };
+    }),
+  );
+}
+

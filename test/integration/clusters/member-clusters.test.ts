@@ -1,0 +1,72 @@
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, inject, it } from 'vitest';
+
+interface Deployment extends KubernetesObject {
+  spec: { replicas: number };
+  status?: { readyReplicas?: number; replicas?: number };
+}
+
+function objectApi(kubeconfigPath: string): KubernetesObjectApi {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  return KubernetesObjectApi.makeApiClient(kc);
+}
+
+function deployment(name: string, namespace: string, replicas: number): Deployment {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name, image: 'crccheck/hello-world', ports: [{ containerPort: 8000 }] }] } },
+    } as Deployment['spec'],
+  };
+}
+
+const serverSideApply = (api: KubernetesObjectApi, obj: KubernetesObject) =>
+  api.patch(obj, undefined, undefined, 'flotilla', true, PatchStrategy.ServerSideApply);
+
+async function waitForReadyReplicas(api: KubernetesObjectApi, obj: Deployment, want: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let ready = 0;
+  while (Date.now() < deadline) {
+    const live = await api.read<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: obj.metadata as { name: string; namespace: string } });
+    ready = live.status?.readyReplicas ?? 0;
+    if (ready === want) return ready;
+    await sleep(500);
+  }
+  return ready;
+}
+
+describe('real member clusters (kube-apiserver + controller-manager + scheduler + etcd, kwok nodes)', () => {
+  const kubeconfigs = inject('clusterKubeconfigs');
+
+  it('runs the three seed clusters', () => {
+    expect(Object.keys(kubeconfigs).sort()).toEqual(['beijing-1', 'beijing-2', 'us-west-1']);
+  });
+
+  it.each(['beijing-1', 'beijing-2', 'us-west-1'])(
+    'server-side-applies a 3-replica Deployment on %s and it reaches readyReplicas 3',
+    async (cluster) => {
+      const api = objectApi(kubeconfigs[cluster]!);
+      const obj = deployment(`env-check-${Date.now().toString(36)}`, 'default', 3);
+      const applied = await serverSideApply(api, obj);
+      expect(applied.metadata?.managedFields?.map((f) => f.manager)).toContain('flotilla');
+      expect(await waitForReadyReplicas(api, obj, 3, 90_000)).toBe(3);
+      await api.delete(obj);
+    },
+  );
+
+  it('refuses an apply into a missing namespace with the API server own not-found error', async () => {
+    const api = objectApi(kubeconfigs['beijing-1']!);
+    const error = await serverSideApply(api, deployment('hello', 'multi-cluster', 1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiException);
+    const apiError = error as ApiException<string>;
+    expect(apiError.code).toBe(404);
+    expect(String(apiError.body)).toContain('namespaces \\"multi-cluster\\" not found');
+  });
+});

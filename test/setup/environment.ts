@@ -1,0 +1,22 @@
+import type { TestProject } from 'vitest/node';
+import { clustersDown, clustersUp } from '../../devenv/clusters/kwok.ts';
+import { ensureMoto } from '../../devenv/moto.ts';
+
+/** The seed article's member clusters. */
+export const memberClusters = ['beijing-1', 'beijing-2', 'us-west-1'];
+
+/**
+ * Global setup of the integration and e2e projects: real member clusters and moto. A running environment (from
+ * `npm run clusters -- up`, `npm run moto -- up` or the other project's setup) is reused and left running; whatever this
+ * setup started itself is stopped at teardown.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (line: string) => console.error(`[environment] ${line}`);
+  const [moto, clusters] = await Promise.all([ensureMoto(), clustersUp(memberClusters, log)]);
+  project.provide('motoEndpoint', moto.endpoint);
+  project.provide('clusterKubeconfigs', Object.fromEntries(clusters.map((c) => [c.name, c.kubeconfig])));
+  return async () => {
+    const started = clusters.filter((c) => c.started).map((c) => c.name);
+    await Promise.all([moto.startedHere ? moto.stop() : undefined, started.length ? clustersDown(started) : undefined]);
+  };
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+// Four projects share one run (`npm test`). Integration and e2e tests cross process boundaries, so their global setup
+// brings up real member clusters and moto (reusing a running environment) before any test starts.
+const slow = { testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: false };
+
+export default defineConfig({
+  test: {
+    env: { NO_COLOR: '1', POWERTOOLS_DEV: 'true' },
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/setup/environment.ts'], ...slow } },
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/setup/environment.ts'], ...slow } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
+    ],
+  },
+});
