@@ -1,0 +1,128 @@
+// Small helpers for the detached servers of the dev environment (moto, clusters): liveness, identity, termination,
+// waiting and a cross-process lock. Linux only, like the environment itself: identity and RSS come from /proc.
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Alive means signalable and not a zombie: a zombie still answers kill(pid, 0) but holds no port and no memory. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return procStatusField(pid, 'State')?.startsWith('Z') !== true;
+}
+
+/** The process's argv joined with spaces, or undefined when it is gone. Used to tell our server from a reused pid. */
+export async function commandLine(pid: number): Promise<string | undefined> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size in KiB, or undefined when the process is gone. */
+export function rssKiB(pid: number): number | undefined {
+  const value = procStatusField(pid, 'VmRSS');
+  return value === undefined ? undefined : Number.parseInt(value, 10);
+}
+
+/**
+ * SIGTERM to the process group `pid` leads (servers are spawned detached, so they lead their own group and their
+ * children go with them), a grace period, then SIGKILL. Resolves once the leader is gone.
+ */
+export async function terminateGroup(pid: number, graceMs = 5_000): Promise<void> {
+  signalGroup(pid, 'SIGTERM');
+  const exited = await pollUntil(() => !isAlive(pid), graceMs);
+  if (exited) return;
+  signalGroup(pid, 'SIGKILL');
+  if (!(await pollUntil(() => !isAlive(pid), 5_000))) throw new Error(`process ${pid} survived SIGKILL`);
+}
+
+/**
+ * A loopback port that was free a moment ago. Another process may take it before the server binds it, so callers
+ * retry start-up when the server reports the address in use.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('loopback listener reported no port');
+  return address.port;
+}
+
+/** Polls `check` every `intervalMs` until it holds (true) or `timeoutMs` passes (false). */
+export async function pollUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Runs `fn` while holding a lock directory (mkdir is atomic), so concurrent vitest projects or a person and a test run
+ * take turns. A lock whose owner pid is dead is stale and taken over.
+ */
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const ownerFile = join(lockDir, 'pid');
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number.parseInt(await readFile(ownerFile, 'utf8').catch(() => ''), 10);
+      // No pid yet means the owner is between mkdir and writeFile: wait like for a live owner.
+      if (Number.isInteger(owner) && !isAlive(owner)) {
+        await rm(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for lock ${lockDir}`);
+      await sleep(200);
+    }
+  }
+  await writeFile(ownerFile, String(process.pid));
+  try {
+    return await fn();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Not a group leader after all (or already gone): signal the process itself.
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+function procStatusField(pid: number, field: string): string | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(status)?.[1];
+}

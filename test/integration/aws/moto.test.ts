@@ -1,0 +1,111 @@
+// The moto lifecycle (with its own state directory, so the shared moto of the test run is left alone) and KMS on the
+// shared moto.
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { createAwsClients } from '../../../lib/aws/clients.ts';
+import { ensureMoto, motoStatus, stopMoto } from '../../../devenv/moto.ts';
+import { isAlive } from '../../../devenv/process.ts';
+import { useFakeAwsCredentials } from './backends.ts';
+
+/** Live (non-zombie) processes whose working directory is `dir`: moto runs in its state dir, so these are its strays. */
+async function processesIn(dir: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || !isAlive(pid)) continue;
+    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (cwd === dir) found.push(pid);
+  }
+  return found;
+}
+
+async function runningPid(stateDir: string): Promise<number> {
+  const status = await motoStatus({ stateDir });
+  if (!status?.running) throw new Error(`no running moto in ${stateDir}`);
+  return status.pid;
+}
+
+async function endpointAnswers(endpoint: string): Promise<boolean> {
+  return fetch(`${endpoint}/moto-api/config`, { signal: AbortSignal.timeout(2_000) }).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('moto lifecycle', () => {
+  let stateDir: string;
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'flotilla-moto-'));
+  });
+  afterEach(async () => {
+    await stopMoto({ stateDir });
+  });
+  afterAll(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  test('ensureMoto starts a detached moto, reuses it, and stop() leaves no process behind', async () => {
+    const first = await ensureMoto({ stateDir });
+    expect(first.startedHere).toBe(true);
+    const pid = await runningPid(stateDir);
+    expect(await processesIn(stateDir)).toEqual([pid]);
+
+    const second = await ensureMoto({ stateDir });
+    expect(second).toMatchObject({ startedHere: false, endpoint: first.endpoint });
+
+    await first.stop();
+    expect(isAlive(pid)).toBe(false);
+    expect(await processesIn(stateDir)).toEqual([]);
+    expect(await endpointAnswers(first.endpoint)).toBe(false);
+    expect(await motoStatus({ stateDir })).toBeUndefined();
+  });
+
+  test('a moto from a crashed run that no longer answers on its recorded endpoint is killed and replaced', async () => {
+    await ensureMoto({ stateDir });
+    const hungPid = await runningPid(stateDir);
+    // As if the run died after moving on: the recorded endpoint no longer leads to this process.
+    const statePath = join(stateDir, 'state.json');
+    const state: unknown = JSON.parse(await readFile(statePath, 'utf8'));
+    // Port 1 (tcpmux) is never an ephemeral port, and nothing listens there on these machines.
+    await writeFile(statePath, JSON.stringify({ ...(state as object), port: 1, endpoint: 'http://127.0.0.1:1' }));
+
+    const replacement = await ensureMoto({ stateDir });
+    expect(replacement.startedHere).toBe(true);
+    expect(isAlive(hungPid)).toBe(false);
+    expect(await processesIn(stateDir)).toEqual([await runningPid(stateDir)]);
+  });
+
+  test('a state file naming a dead process is discarded and a fresh moto started', async () => {
+    const first = await ensureMoto({ stateDir });
+    const deadPid = await runningPid(stateDir);
+    const statePath = join(stateDir, 'state.json');
+    const staleState = await readFile(statePath, 'utf8');
+    await first.stop();
+    await writeFile(statePath, staleState);
+
+    const fresh = await ensureMoto({ stateDir });
+    expect(fresh.startedHere).toBe(true);
+    expect(await runningPid(stateDir)).not.toBe(deadPid);
+  });
+});
+
+describe('KMS on the shared moto', () => {
+  useFakeAwsCredentials();
+
+  test('a key encrypts and decrypts a kubeconfig-sized secret', async () => {
+    const { kms } = createAwsClients({ region: 'us-east-1', kmsEndpoint: inject('motoEndpoint') });
+    try {
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'flotilla test key' }));
+      const secret = new TextEncoder().encode('apiVersion: v1\nkind: Config\n'.repeat(100));
+      const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: KeyMetadata?.KeyId, Plaintext: secret }));
+      expect(Buffer.from(CiphertextBlob!).equals(Buffer.from(secret))).toBe(false);
+      const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob }));
+      expect(Buffer.from(Plaintext!).equals(Buffer.from(secret))).toBe(true);
+    } finally {
+      kms.destroy();
+    }
+  });
+});
