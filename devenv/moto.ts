@@ -25,6 +25,13 @@ const MotoState = z.object({
   pid: z.int().positive(),
   port: z.int().min(1).max(65_535),
   endpoint: z.url(),
+  /**
+   * Processes using this moto (test runs share one checkout, and with it one moto). A handle's stop() stops the
+   * server only when no other live holder is left, so one run's teardown does not pull moto from under another's tests.
+   */
+  holders: z.array(z.int().positive()).default([]),
+  /** Set by `npm run moto -- up`: kept running until `npm run moto -- down`, whoever else lets go. */
+  pinned: z.boolean().default(false),
 });
 export type MotoState = z.infer<typeof MotoState>;
 
@@ -35,8 +42,12 @@ export interface MotoOptions {
 
 export interface MotoHandle {
   endpoint: string;
-  /** False when a moto that was already running was reused; callers stop only what they started. */
+  /** False when a moto that was already running was reused. */
   startedHere: boolean;
+  /**
+   * Lets go of this process's hold and stops the server (removing its state) unless another live process still holds
+   * it or `npm run moto -- up` pinned it.
+   */
   stop(): Promise<void>;
 }
 
@@ -51,25 +62,19 @@ export interface MotoStatus extends MotoState {
  * one. A stale state file or a hung moto left by a crashed run is cleaned up first.
  */
 export async function ensureMoto(options: MotoOptions = {}): Promise<MotoHandle> {
-  const paths = motoPaths(options);
-  await mkdir(paths.dir, { recursive: true });
-  return withLock(paths.lock, async () => {
-    const previous = await readState(paths);
-    if (previous) {
-      if (await isOurMoto(previous.pid)) {
-        if (await answers(previous.endpoint)) return motoHandle(paths, previous, false);
-        await terminateGroup(previous.pid);
-      }
-      await rm(paths.state, { force: true });
-    }
-    await ensureVenv();
-    return motoHandle(paths, await startMoto(paths), true);
-  });
+  return acquire(motoPaths(options), { pin: false });
 }
 
-/** Stops the moto the state file names, if any, and removes the state. */
+/** Stops the moto the state file names, if any, whoever holds it, and removes the state. */
 export async function stopMoto(options: MotoOptions = {}): Promise<void> {
-  await stopInstance(motoPaths(options));
+  const paths = motoPaths(options);
+  await mkdir(paths.dir, { recursive: true });
+  await withLock(paths.lock, async () => {
+    const state = await readState(paths);
+    if (!state) return;
+    if (await isOurMoto(state.pid)) await terminateGroup(state.pid);
+    await rm(paths.state, { force: true });
+  });
 }
 
 export async function motoStatus(options: MotoOptions = {}): Promise<MotoStatus | undefined> {
@@ -95,22 +100,54 @@ function motoPaths({ stateDir = defaultMotoStateDir }: MotoOptions): MotoPaths {
   };
 }
 
-function motoHandle(paths: MotoPaths, state: MotoState, startedHere: boolean): MotoHandle {
-  return { endpoint: state.endpoint, startedHere, stop: () => stopInstance(paths, state.pid) };
-}
-
-/** Stops `pid` (default: the pid in the state file); the state file goes only if it still names that process. */
-async function stopInstance(paths: MotoPaths, pid?: number): Promise<void> {
+async function acquire(paths: MotoPaths, { pin }: { pin: boolean }): Promise<MotoHandle> {
   await mkdir(paths.dir, { recursive: true });
-  await withLock(paths.lock, async () => {
-    const state = await readState(paths);
-    const target = pid ?? state?.pid;
-    if (target !== undefined && (await isOurMoto(target))) await terminateGroup(target);
-    if (state && state.pid === target) await rm(paths.state, { force: true });
+  return withLock(paths.lock, async () => {
+    const previous = await readState(paths);
+    if (previous) {
+      if ((await isOurMoto(previous.pid)) && (await answers(previous.endpoint))) {
+        const holders = [...liveOthers(previous.holders), process.pid];
+        await writeState(paths, { ...previous, holders, pinned: previous.pinned || pin });
+        return motoHandle(paths, previous.pid, previous.endpoint, false);
+      }
+      // Left by a crashed run: dead, or alive but no longer reachable where the state says.
+      if (await isOurMoto(previous.pid)) await terminateGroup(previous.pid);
+      await rm(paths.state, { force: true });
+    }
+    await ensureVenv();
+    const { pid, endpoint } = await startMoto(paths, pin);
+    return motoHandle(paths, pid, endpoint, true);
   });
 }
 
-async function startMoto(paths: MotoPaths): Promise<MotoState> {
+function motoHandle(paths: MotoPaths, pid: number, endpoint: string, startedHere: boolean): MotoHandle {
+  return { endpoint, startedHere, stop: () => release(paths, pid) };
+}
+
+async function release(paths: MotoPaths, pid: number): Promise<void> {
+  await withLock(paths.lock, async () => {
+    const state = await readState(paths);
+    if (state?.pid !== pid) {
+      // The state moved on to another instance (or was removed): ours is an orphan nobody else can find.
+      if (await isOurMoto(pid)) await terminateGroup(pid);
+      return;
+    }
+    const holders = liveOthers(state.holders);
+    if (state.pinned || holders.length > 0) {
+      await writeState(paths, { ...state, holders });
+      return;
+    }
+    if (await isOurMoto(pid)) await terminateGroup(pid);
+    await rm(paths.state, { force: true });
+  });
+}
+
+/** Holders other than this process that are still running. */
+function liveOthers(holders: number[]): number[] {
+  return holders.filter((holder) => holder !== process.pid && isAlive(holder));
+}
+
+async function startMoto(paths: MotoPaths, pinned: boolean): Promise<MotoState> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     const log = openSync(paths.log, 'w');
@@ -128,7 +165,7 @@ async function startMoto(paths: MotoPaths): Promise<MotoState> {
       throw new Error(`cannot start ${motoServerBin}: ${err.message}`);
     }
     child.unref();
-    const state: MotoState = { pid, port, endpoint: `http://127.0.0.1:${port}` };
+    const state: MotoState = { pid, port, endpoint: `http://127.0.0.1:${port}`, holders: [process.pid], pinned };
     // Written before the wait, so a run that dies during start-up leaves a trail for the next one to clean up.
     await writeState(paths, state);
     await pollUntil(async () => !isAlive(pid) || (await answers(state.endpoint)), startTimeoutMs, 200);
@@ -225,8 +262,8 @@ async function cli(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'up': {
-      const moto = await ensureMoto();
-      console.error(`moto: ${moto.startedHere ? 'started' : 'already running'}`);
+      const moto = await acquire(motoPaths({}), { pin: true });
+      console.error(`moto: ${moto.startedHere ? 'started' : 'already running'}, kept until \`npm run moto -- down\``);
       console.log(moto.endpoint);
       return 0;
     }
@@ -243,7 +280,8 @@ async function cli(argv: string[]): Promise<number> {
         return 1;
       }
       const rss = status.rssKiB === undefined ? '?' : `${(status.rssKiB / 1024).toFixed(1)}Mi`;
-      console.log(`moto: running  pid ${status.pid}  endpoint ${status.endpoint}  rss ${rss}`);
+      const holders = status.pinned ? 'pinned by up' : `held by ${liveOthers(status.holders).length} process(es)`;
+      console.log(`moto: running  pid ${status.pid}  endpoint ${status.endpoint}  rss ${rss}  ${holders}`);
       return 0;
     }
     default:

@@ -1,5 +1,7 @@
 // The moto lifecycle (with its own state directory, so the shared moto of the test run is left alone) and KMS on the
 // shared moto.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,21 @@ async function runningPid(stateDir: string): Promise<number> {
   const status = await motoStatus({ stateDir });
   if (!status?.running) throw new Error(`no running moto in ${stateDir}`);
   return status.pid;
+}
+
+/** A second Node process that calls ensureMoto and keeps its hold until killed. */
+async function holdMotoInAnotherProcess(stateDir: string): Promise<{ process: ChildProcess; endpoint: string }> {
+  const script = `
+    const { ensureMoto } = await import(process.argv[1]);
+    const moto = await ensureMoto({ stateDir: process.argv[2] });
+    console.log(moto.endpoint);
+    setInterval(() => {}, 60_000);`;
+  const motoModule = new URL('../../../devenv/moto.ts', import.meta.url).href;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, motoModule, stateDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { process: child, endpoint: line.toString().trim() };
 }
 
 async function endpointAnswers(endpoint: string): Promise<boolean> {
@@ -61,6 +78,28 @@ describe('moto lifecycle', () => {
     expect(await processesIn(stateDir)).toEqual([]);
     expect(await endpointAnswers(first.endpoint)).toBe(false);
     expect(await motoStatus({ stateDir })).toBeUndefined();
+  });
+
+  test('stop() by the run that started moto leaves it running while another live process holds it', async () => {
+    const starter = await ensureMoto({ stateDir });
+    expect(starter.startedHere).toBe(true);
+    const pid = await runningPid(stateDir);
+    const other = await holdMotoInAnotherProcess(stateDir);
+    try {
+      expect(other.endpoint).toBe(starter.endpoint);
+      await starter.stop();
+      expect(await runningPid(stateDir)).toBe(pid);
+    } finally {
+      other.process.kill();
+      await once(other.process, 'exit');
+    }
+
+    // The other holder died without letting go; the next last holder's stop() ends it.
+    const last = await ensureMoto({ stateDir });
+    expect(last.startedHere).toBe(false);
+    await last.stop();
+    expect(isAlive(pid)).toBe(false);
+    expect(await processesIn(stateDir)).toEqual([]);
   });
 
   test('a moto from a crashed run that no longer answers on its recorded endpoint is killed and replaced', async () => {
