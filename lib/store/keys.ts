@@ -1,0 +1,44 @@
+import type { Key } from './table.ts';
+
+// Every key of the single table, in one place so docs/store.md can be checked against it. Names are DNS-1123 labels
+// or subdomains and never contain `#`, so `#` separates key parts unambiguously.
+
+/** Numbers inside sort keys are zero-padded so that string order is numeric order. */
+export function padded(n: number): string {
+  return String(n).padStart(10, '0');
+}
+
+export const clusterPartition = 'CLUSTERS';
+export const clusterKey = (name: string): Key => ({ pk: clusterPartition, sk: `CLUSTER#${name}` });
+
+export const tokenPartition = 'TOKENS';
+export const tokenKey = (id: string): Key => ({ pk: tokenPartition, sk: `TOKEN#${id}` });
+
+export const namespacePartition = (namespace: string) => `NAMESPACE#${namespace}`;
+export const applicationKey = (namespace: string, name: string): Key => ({ pk: namespacePartition(namespace), sk: `APP#${name}` });
+export const allApplicationsGroup = 'APPS';
+
+/** Revisions and inventories of one application share its partition. */
+export const applicationPartition = (namespace: string, name: string) => `APP#${namespace}#${name}`;
+export const revisionKey = (namespace: string, name: string, revision: number): Key => ({
+  pk: applicationPartition(namespace, name),
+  sk: `REVISION#${padded(revision)}`,
+});
+export const inventoryKey = (namespace: string, name: string, cluster: string, revision: number): Key => ({
+  pk: applicationPartition(namespace, name),
+  sk: `INVENTORY#${cluster}#${padded(revision)}`,
+});
+export const clusterInventoryGroup = (cluster: string) => `INVENTORIES#${cluster}`;
+
+export const orphanPartition = 'ORPHANS';
+
+/** A run, its step tallies and its targets share the run's partition. */
+export const runPartition = (runId: string) => `RUN#${runId}`;
+export const runKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'RUN' });
+export const applicationRunsGroup = (namespace: string, name: string) => `RUNS#${namespace}#${name}`;
+export const stepTallyKey = (runId: string, stepId: string): Key => ({ pk: runPartition(runId), sk: `STEP#${stepId}` });
+export const targetSortPrefix = (stepId?: string) => (stepId === undefined ? 'TARGET#' : `TARGET#${stepId}#`);
+export const targetKey = (runId: string, stepId: string, cluster: string, namespace: string): Key => ({
+  pk: runPartition(runId),
+  sk: `${targetSortPrefix(stepId)}${cluster}#${namespace}`,
+});

@@ -1,0 +1,238 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceInUseException,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { marshallItem, unmarshallItem, type Item, type StoredMap, type StoredValue } from './attribute-value.ts';
+
+/** Key attribute names of the single table and its one GSI; docs/store.md lists every access pattern over them. */
+export const keyAttributes = { partition: 'pk', sort: 'sk', groupPartition: 'gsi1pk', groupSort: 'gsi1sk' } as const;
+export const groupIndexName = 'gsi1';
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+/** A ConditionExpression with its own placeholders; helpers below keep placeholder names distinct so they combine. */
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, StoredValue>;
+}
+
+export const itemAbsent: Condition = { expression: 'attribute_not_exists(#pk)', names: { '#pk': keyAttributes.partition } };
+export const itemPresent: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': keyAttributes.partition } };
+
+export function versionIs(expected: number): Condition {
+  return { expression: '#version = :expectedVersion', names: { '#version': 'version' }, values: { ':expectedVersion': expected } };
+}
+
+/** For upserts guarded by a version read earlier: 0 means "I saw no item". */
+export function versionWas(expected: number): Condition {
+  return expected === 0 ? itemAbsent : versionIs(expected);
+}
+
+export function allOf(...conditions: Condition[]): Condition {
+  return {
+    expression: conditions.map((c) => `(${c.expression})`).join(' AND '),
+    names: Object.assign({}, ...conditions.map((c) => c.names ?? {})),
+    values: Object.assign({}, ...conditions.map((c) => c.values ?? {})),
+  };
+}
+
+/** One UpdateItem: every clause is optional; attribute names are always aliased (DynamoDB reserves many words). */
+export interface Update {
+  set?: StoredMap;
+  remove?: string[];
+  /** Atomic counter increments or string-set unions. */
+  add?: Record<string, number | ReadonlySet<string>>;
+  /** String-set differences. */
+  delete?: Record<string, ReadonlySet<string>>;
+}
+
+export interface QueryOptions {
+  partition: string;
+  sortPrefix?: string;
+  /** Query the group index (gsi1pk/gsi1sk) instead of the table; GSI reads are eventually consistent on AWS. */
+  byGroup?: boolean;
+  descending?: boolean;
+  limit?: number;
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException');
+}
+
+/** The single table, reached through the low-level client. Reads are strongly consistent wherever DynamoDB allows it. */
+export class Table {
+  readonly client: DynamoDBClient;
+  readonly name: string;
+
+  constructor(client: DynamoDBClient, name: string) {
+    this.client = client;
+    this.name = name;
+  }
+
+  async get(key: Key): Promise<Record<string, unknown> | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({ TableName: this.name, Key: marshallItem({ ...key }), ConsistentRead: true }),
+    );
+    return item ? unmarshallItem(item) : undefined;
+  }
+
+  /** Throws ConditionalCheckFailedException when `condition` fails; stores translate it into ConflictError. */
+  async put(item: StoredMap & Key, condition?: Condition): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.name, Item: marshallItem(item), ...expressionParts(condition) }));
+  }
+
+  /** Returns the item as it is after the update. */
+  async update(key: Key, update: Update, condition?: Condition): Promise<Record<string, unknown>> {
+    const built = buildUpdate(update);
+    const merged = condition ? allOf(built.placeholders, condition) : built.placeholders;
+    const { Attributes: attributes } = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.name,
+        Key: marshallItem({ ...key }),
+        UpdateExpression: built.expression,
+        ...(condition ? { ConditionExpression: condition.expression } : {}),
+        ...placeholderParts(merged),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return unmarshallItem(attributes ?? {});
+  }
+
+  async delete(key: Key, condition?: Condition): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.name, Key: marshallItem({ ...key }), ...expressionParts(condition) }));
+  }
+
+  /** All matching items (follows pagination) unless `limit` is given. */
+  async query(options: QueryOptions): Promise<Record<string, unknown>[]> {
+    const partitionName = options.byGroup ? keyAttributes.groupPartition : keyAttributes.partition;
+    const sortName = options.byGroup ? keyAttributes.groupSort : keyAttributes.sort;
+    const names: Record<string, string> = { '#p': partitionName };
+    const values: Record<string, StoredValue> = { ':p': options.partition };
+    let expression = '#p = :p';
+    if (options.sortPrefix !== undefined) {
+      names['#s'] = sortName;
+      values[':s'] = options.sortPrefix;
+      expression += ' AND begins_with(#s, :s)';
+    }
+    const records: Record<string, unknown>[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.name,
+          ...(options.byGroup ? { IndexName: groupIndexName } : { ConsistentRead: true }),
+          KeyConditionExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: marshallItem(values),
+          ScanIndexForward: !options.descending,
+          ...(options.limit === undefined ? {} : { Limit: options.limit - records.length }),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      records.push(...(page.Items ?? []).map(unmarshallItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (options.limit === undefined || records.length < options.limit));
+    return records;
+  }
+}
+
+function expressionParts(condition: Condition | undefined) {
+  return condition ? { ConditionExpression: condition.expression, ...placeholderParts(condition) } : {};
+}
+
+function placeholderParts(condition: Condition) {
+  const names = condition.names ?? {};
+  const values = condition.values ?? {};
+  return {
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: marshallItem(values) } : {}),
+  };
+}
+
+/** Builds `SET #u0 = :u0 ... ADD ... REMOVE ... DELETE ...`; the placeholders ride along as a Condition-shaped bag. */
+export function buildUpdate(update: Update): { expression: string; placeholders: Condition } {
+  const names: Record<string, string> = {};
+  const values: Record<string, StoredValue> = {};
+  let counter = 0;
+  const alias = (attribute: string, value?: StoredValue) => {
+    const id = counter++;
+    names[`#u${id}`] = attribute;
+    if (value !== undefined) values[`:u${id}`] = value;
+    return id;
+  };
+  const clauses: string[] = [];
+  const setParts = Object.entries(update.set ?? {})
+    .filter((entry): entry is [string, StoredValue] => entry[1] !== undefined)
+    .map(([attribute, value]) => {
+      const id = alias(attribute, value);
+      return `#u${id} = :u${id}`;
+    });
+  if (setParts.length > 0) clauses.push(`SET ${setParts.join(', ')}`);
+  const addParts = Object.entries(update.add ?? {}).map(([attribute, value]) => {
+    const id = alias(attribute, value);
+    return `#u${id} :u${id}`;
+  });
+  if (addParts.length > 0) clauses.push(`ADD ${addParts.join(', ')}`);
+  const removeParts = (update.remove ?? []).map((attribute) => `#u${alias(attribute)}`);
+  if (removeParts.length > 0) clauses.push(`REMOVE ${removeParts.join(', ')}`);
+  const deleteParts = Object.entries(update.delete ?? {}).map(([attribute, value]) => {
+    const id = alias(attribute, value);
+    return `#u${id} :u${id}`;
+  });
+  if (deleteParts.length > 0) clauses.push(`DELETE ${deleteParts.join(', ')}`);
+  if (clauses.length === 0) throw new TypeError('an update needs at least one clause');
+  return { expression: clauses.join(' '), placeholders: { expression: '', names, values } };
+}
+
+/**
+ * Creates the table with the schema the CDK stack declares (on-demand billing, pk/sk, one GSI gsi1pk/gsi1sk projecting
+ * all attributes) and waits until it is ACTIVE. An existing table is left as it is.
+ */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partition, sort, groupPartition, groupSort } = keyAttributes;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [partition, sort, groupPartition, groupSort].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: partition, KeyType: 'HASH' },
+          { AttributeName: sort, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: groupIndexName,
+            KeySchema: [
+              { AttributeName: groupPartition, KeyType: 'HASH' },
+              { AttributeName: groupSort, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
+    if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    await sleep(100);
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE within 60 s`);
+}
