@@ -7,7 +7,8 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { commandLine, freeLoopbackPort, isAlive, pollUntil, rssKiB, terminateGroup, withLock } from './process.ts';
+import { withLock } from './clusters/lock.ts';
+import { commandLine, freeLoopbackPort, isAlive, pollUntil, rssKiB, terminateGroup } from './process.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const requirementsFile = join(import.meta.dirname, 'moto', 'requirements.txt');

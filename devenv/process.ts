@@ -1,9 +1,9 @@
 // Small helpers for the detached servers of the dev environment (moto, clusters): liveness, identity, termination,
-// waiting and a cross-process lock. Linux only, like the environment itself: identity and RSS come from /proc.
+// ports and waiting; the cross-process lock is devenv/clusters/lock.ts. Linux only, like the environment itself:
+// identity and RSS come from /proc.
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Alive means signalable and not a zombie: a zombie still answers kill(pid, 0) but holds no port and no memory. */
@@ -70,37 +70,6 @@ export async function pollUntil(
     if (await check()) return true;
     if (Date.now() >= deadline) return false;
     await sleep(intervalMs);
-  }
-}
-
-/**
- * Runs `fn` while holding a lock directory (mkdir is atomic), so concurrent vitest projects or a person and a test run
- * take turns. A lock whose owner pid is dead is stale and taken over.
- */
-export async function withLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  const ownerFile = join(lockDir, 'pid');
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number.parseInt(await readFile(ownerFile, 'utf8').catch(() => ''), 10);
-      // No pid yet means the owner is between mkdir and writeFile: wait like for a live owner.
-      if (Number.isInteger(owner) && !isAlive(owner)) {
-        await rm(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for lock ${lockDir}`);
-      await sleep(200);
-    }
-  }
-  await writeFile(ownerFile, String(process.pid));
-  try {
-    return await fn();
-  } finally {
-    await rm(lockDir, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,9 @@
 // The two AWS emulations the contract tests run against, plus the table and queue set-up they share. Every test makes
 // its own uniquely named tables and queues, so nothing is reset between tests and both backends can run in one file.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   waitUntilTableExists,
@@ -61,6 +64,21 @@ export function useFakeAwsCredentials(): void {
   afterAll(() => {
     vi.unstubAllEnvs();
   });
+}
+
+/** A fresh directory for the enclosing describe, removed after it. */
+export function useTemporaryDirectory(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!dir) throw new Error('useTemporaryDirectory must be called inside a describe');
+    return dir;
+  };
 }
 
 export function uniqueName(prefix: string): string {

@@ -7,14 +7,11 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../lib/aws/clients.ts';
 import { startEmbeddedAws, type EmbeddedAws } from '../../../local/embedded.ts';
-import { useFakeAwsCredentials } from './backends.ts';
+import { useFakeAwsCredentials, useTemporaryDirectory } from './backends.ts';
 
 function listeningServers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
@@ -62,15 +59,10 @@ describe('embedded dynalite+fauxqs', () => {
   });
 
   describe('with a dataDir', () => {
-    let dataDir: string;
-    beforeAll(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'flotilla-embedded-'));
-    });
-    afterAll(async () => {
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const temporaryDirectory = useTemporaryDirectory('flotilla-embedded');
 
     test('DynamoDB tables and items survive a restart; SQS queues do not (fauxqs runs in memory)', async () => {
+      const dataDir = temporaryDirectory();
       const first = await startEmbeddedAws({ dataDir });
       await withClients(first, async ({ dynamodb, sqs }) => {
         await dynamodb.send(

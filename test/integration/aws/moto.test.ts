@@ -2,15 +2,14 @@
 // shared moto.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
 import { createAwsClients } from '../../../lib/aws/clients.ts';
 import { ensureMoto, motoStatus, stopMoto } from '../../../devenv/moto.ts';
 import { isAlive } from '../../../devenv/process.ts';
-import { useFakeAwsCredentials } from './backends.ts';
+import { useFakeAwsCredentials, useTemporaryDirectory } from './backends.ts';
 
 /** Live (non-zombie) processes whose working directory is `dir`: moto runs in its state dir, so these are its strays. */
 async function processesIn(dir: string): Promise<number[]> {
@@ -53,15 +52,13 @@ async function endpointAnswers(endpoint: string): Promise<boolean> {
 }
 
 describe('moto lifecycle', () => {
+  const temporaryDirectory = useTemporaryDirectory('flotilla-moto');
   let stateDir: string;
-  beforeAll(async () => {
-    stateDir = await mkdtemp(join(tmpdir(), 'flotilla-moto-'));
+  beforeEach(() => {
+    stateDir = temporaryDirectory();
   });
   afterEach(async () => {
     await stopMoto({ stateDir });
-  });
-  afterAll(async () => {
-    await rm(stateDir, { recursive: true, force: true });
   });
 
   test('ensureMoto starts a detached moto, reuses it, and stop() leaves no process behind', async () => {
@@ -78,6 +75,13 @@ describe('moto lifecycle', () => {
     expect(await processesIn(stateDir)).toEqual([]);
     expect(await endpointAnswers(first.endpoint)).toBe(false);
     expect(await motoStatus({ stateDir })).toBeUndefined();
+  });
+
+  test('concurrent callers share one moto: exactly one of them starts it', async () => {
+    const handles = await Promise.all([ensureMoto({ stateDir }), ensureMoto({ stateDir }), ensureMoto({ stateDir })]);
+    expect(handles.filter((handle) => handle.startedHere)).toHaveLength(1);
+    expect(new Set(handles.map((handle) => handle.endpoint)).size).toBe(1);
+    expect(await processesIn(stateDir)).toEqual([await runningPid(stateDir)]);
   });
 
   test('stop() by the run that started moto leaves it running while another live process holds it', async () => {

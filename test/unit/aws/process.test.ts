@@ -1,12 +1,8 @@
 // The process helpers behind the detached emulators (moto) and clusters, on real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isAlive, pollUntil, terminateGroup, withLock } from '../../../devenv/process.ts';
+import { describe, expect, test } from 'vitest';
+import { isAlive, pollUntil, terminateGroup } from '../../../devenv/process.ts';
 
 /** Starts `sh -c script` in its own process group; the script's first output line is returned as a pid. */
 async function shell(script: string): Promise<{ child: ChildProcess; printedPid: number }> {
@@ -53,44 +49,5 @@ describe('terminateGroup', () => {
     await terminateGroup(child.pid!, 300);
     expect(isAlive(child.pid!)).toBe(false);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-  });
-});
-
-describe('withLock', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flotilla-lock-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  test('runs concurrent holders one after the other', async () => {
-    const lock = join(dir, 'serial');
-    const events: string[] = [];
-    const hold = (name: string) =>
-      withLock(lock, async () => {
-        events.push(`${name} in`);
-        await sleep(50);
-        events.push(`${name} out`);
-      });
-    await Promise.all([hold('a'), hold('b'), hold('c')]);
-    for (let i = 0; i < events.length; i += 2) {
-      expect(events[i + 1]).toBe(events[i]!.replace(' in', ' out'));
-    }
-  });
-
-  test('takes over a lock whose owner is dead', async () => {
-    const lock = join(dir, 'stale');
-    await mkdir(lock);
-    await writeFile(join(lock, 'pid'), String(await deadPid()));
-    await expect(withLock(lock, async () => 'taken', 1_000)).resolves.toBe('taken');
-  });
-
-  test('times out while a live owner holds it', async () => {
-    const lock = join(dir, 'held');
-    await mkdir(lock);
-    await writeFile(join(lock, 'pid'), String(process.pid));
-    await expect(withLock(lock, async () => 'taken', 300)).rejects.toThrow(/timed out/);
   });
 });
