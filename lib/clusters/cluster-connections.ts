@@ -1,0 +1,50 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { toKubeConfig } from '../kubeconfig/cluster-connection.ts';
+import type { CredentialCipher } from '../secrets/credential-cipher.ts';
+import type { ClusterRecord, ClusterStore } from '../store/cluster-store.ts';
+import { UnknownClusterError } from './cluster-errors.ts';
+import { openConnection } from './cluster-credentials.ts';
+
+export interface ClusterConnectionHandle {
+  /** The same object for as long as the cluster's credentials do not change, so callers can key client caches on it. */
+  kubeConfig: KubeConfig;
+  credentialVersion: number;
+}
+
+/**
+ * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem) and
+ * decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
+ * `credentialVersion`, which retires the cached KubeConfig.
+ */
+export class ClusterConnections {
+  readonly #store: ClusterStore;
+  readonly #cipher: CredentialCipher;
+  readonly #cache = new Map<string, { generation: string; handle: Promise<ClusterConnectionHandle> }>();
+
+  constructor(store: ClusterStore, cipher: CredentialCipher) {
+    this.#store = store;
+    this.#cipher = cipher;
+  }
+
+  async loadClusterConnection(name: string): Promise<ClusterConnectionHandle> {
+    const record = await this.#store.get(name);
+    if (!record) {
+      this.#cache.delete(name);
+      throw new UnknownClusterError(name);
+    }
+    const generation = `${record.id}:${record.credentialVersion}`;
+    const cached = this.#cache.get(name);
+    if (cached?.generation === generation) return cached.handle;
+    const handle = this.#open(record);
+    this.#cache.set(name, { generation, handle });
+    handle.catch(() => {
+      if (this.#cache.get(name)?.handle === handle) this.#cache.delete(name);
+    });
+    return handle;
+  }
+
+  async #open(record: ClusterRecord): Promise<ClusterConnectionHandle> {
+    const connection = await openConnection(this.#cipher, record.id, record.credentials);
+    return { kubeConfig: toKubeConfig(connection, `cluster-${record.id}`), credentialVersion: record.credentialVersion };
+  }
+}
