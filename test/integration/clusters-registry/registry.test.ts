@@ -52,7 +52,9 @@ async function serviceAccountToken(cluster: string, name: string): Promise<strin
   const api = adminApi(cluster);
   await api.createNamespacedServiceAccount({ namespace: 'default', body: { metadata: { name } } });
   const request = await api.createNamespacedServiceAccountToken({ name, namespace: 'default', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
-  return request.status!.token;
+  const token = request.status?.token;
+  if (!token) throw new Error('the TokenRequest came back without a token');
+  return token;
 }
 
 /** A loopback TCP relay to a cluster's API server, to make a joined cluster unreachable on demand. */
@@ -117,6 +119,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   let connections: ClusterConnections;
   let closeCipher: () => Promise<void>;
   const namespace = `flotilla-join-${backendName}-${suffix}`;
+  const serviceAccount = `flotilla-${backendName}-${suffix}`;
 
   beforeAll(async () => {
     backend = await open();
@@ -129,8 +132,12 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   afterAll(async () => {
     await closeCipher?.();
     await backend?.close();
+    // Best effort: what the test made in the shared member clusters, so reruns start clean.
     await adminApi('beijing-1')
       .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
+    await adminApi('us-west-1')
+      .deleteNamespacedServiceAccount({ name: serviceAccount, namespace: 'default' })
       .catch(() => undefined);
   });
 
@@ -169,7 +176,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
 
   it('joins us-west-1 with a ServiceAccount token and never stores the token in the clear', async () => {
     const base = JSON.parse(await readKubeconfig('us-west-1')) as Kubeconfig;
-    const token = await serviceAccountToken('us-west-1', `flotilla-${backendName}-${suffix}`);
+    const token = await serviceAccountToken('us-west-1', serviceAccount);
     const { cluster } = await registry.join({ name: 'us-west-1', kubeconfig: tokenKubeconfig(base, token) });
     expect(cluster).toMatchObject({ name: 'us-west-1', type: 'ServiceAccountToken', accepted: true });
     const { Item: item } = await backend.client.send(
