@@ -24,8 +24,8 @@ describe('isAlive', () => {
   });
 
   test('is false for a zombie, although kill(pid, 0) still succeeds on it', async () => {
-    // `true` exits in the background; its parent execs into sleep, which never reaps it.
-    const { child, printedPid: zombie } = await shell('true & echo $!; exec sleep 30');
+    // The background sleep exits after its parent has exec'd into a sleep that never reaps it.
+    const { child, printedPid: zombie } = await shell('sleep 0.3 & echo $!; exec sleep 30');
     try {
       expect(await pollUntil(() => !isAlive(zombie), 5_000)).toBe(true);
       expect(() => process.kill(zombie, 0)).not.toThrow();
