@@ -69,6 +69,8 @@ function dependencyCycle(app: Application): string[] | undefined {
       if (dependency === undefined) {
         state.set(top.name, 'done');
         stack.pop();
+      } else if (dependency === top.name) {
+        // A component naming itself is reported on its own.
       } else if (state.get(dependency) === 'visiting') {
         const names = stack.map((frame) => frame.name);
         return [...names.slice(names.indexOf(dependency)), dependency];

@@ -1,4 +1,4 @@
-import { isAlias, isNode, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import { isAlias, isCollection, isNode, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { formatPath, ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
 
 /** Real Applications are a few KB; 1 MiB leaves room and stays below Kubernetes' own 1.5 MiB object limit. */
@@ -72,6 +72,10 @@ function parseYaml(text: string): unknown {
     message: `invalid YAML: ${at(problem.pos[0])}${problem.message}`,
   }));
   visit(document, {
+    Pair(_key, pair) {
+      // JSON has no such keys; the yaml library would stringify them with a process warning.
+      if (isCollection(pair.key)) issues.push({ path: '', message: `YAML keys must be plain values, not lists or maps: ${at(pair.key.range?.[0])}` });
+    },
     Node(_key, node) {
       if (isAlias(node)) {
         issues.push({ path: '', message: `YAML aliases are not allowed: ${at(node.range?.[0])}*${node.source}` });

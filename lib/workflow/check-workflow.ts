@@ -32,13 +32,14 @@ export function checkWorkflow(app: Application, parts: CheckedParts): Validation
     ];
   }
   const issues: ValidationIssue[] = [];
+  const sequential = workflowMode(app) === 'StepByStep';
   const positions = new Map<string, number>();
   steps.forEach((step, position) => {
     const earlier = positions.get(step.name);
-    if (earlier !== undefined) issues.push({ path: `${step.source}.name`, message: `step name ${step.name} is already used by ${steps[earlier]?.source}` });
-    else positions.set(step.name, position);
+    // Generated steps are named after topology policies, whose names are checked to be unique already.
+    if (earlier !== undefined && sequential) issues.push({ path: `${step.source}.name`, message: `step name ${step.name} is already used by ${steps[earlier]?.source}` });
+    if (earlier === undefined) positions.set(step.name, position);
   });
-  const sequential = workflowMode(app) === 'StepByStep';
   steps.forEach((step, position) => {
     issues.push(...checkStep(step));
     step.dependsOn.forEach((name, index) => {
