@@ -7,11 +7,12 @@ import type { KubernetesObject } from '../../../lib/k8s-object/kubernetes-object
 import { applyMergePatch } from '../../../lib/render/json-merge-patch.ts';
 import { thrown } from '../support/builders.ts';
 
+const podTemplate = { metadata: { labels: { 'app.oam.dev/component': 'web' } }, spec: {} };
 const deployment: KubernetesObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web', labels: { keep: 'me', drop: 'me' } },
-  spec: { template: { metadata: { labels: { 'app.oam.dev/component': 'web' } }, spec: {} } },
+  spec: { template: podTemplate },
 };
 const cronJob: KubernetesObject = {
   apiVersion: 'batch/v1',
@@ -29,7 +30,7 @@ describe('scaler', () => {
     [{}, 1],
   ])('patches spec.replicas from %j to %d', (properties, replicas) => {
     const patched = applyMergePatch(deployment, scaler.render(properties, context(deployment)).patch);
-    expect(patched).toMatchObject({ spec: { replicas, template: deployment.spec?.template } });
+    expect(patched).toMatchObject({ spec: { replicas, template: podTemplate } });
   });
 
   it.each([[{ replicas: 1.5 }], [{ replicas: -1 }], [{ replicas: '3' }]])('refuses %j', (properties) => {
