@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { SecretOpenError } from './credential-cipher.ts';
 import type { EncryptionContext } from './sealed-secret.ts';
 
 export const dataKeyBytes = 32;
@@ -60,6 +61,7 @@ export function sealPayload(dataKey: Buffer, plaintext: Buffer, context: Encrypt
   };
 }
 
+/** Decrypts the payload with its unwrapped data key, then wipes the key whatever happened. */
 export function openPayload(
   dataKey: Buffer,
   sealed: { iv: string; ciphertext: string; authTag: string },
@@ -70,5 +72,11 @@ export function openPayload(
     ciphertext: Buffer.from(sealed.ciphertext, 'base64'),
     authTag: Buffer.from(sealed.authTag, 'base64'),
   };
-  return gcmDecrypt(dataKey, box, contextAad(context));
+  try {
+    return gcmDecrypt(dataKey, box, contextAad(context));
+  } catch (err) {
+    throw new SecretOpenError('the payload does not match its key or encryption context', { cause: err });
+  } finally {
+    dataKey.fill(0);
+  }
 }

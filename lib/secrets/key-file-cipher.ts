@@ -50,13 +50,7 @@ export class KeyFileCredentialCipher implements CredentialCipher {
     } catch (err) {
       throw new SecretOpenError('the data key does not match this key file or the encryption context', { cause: err });
     }
-    try {
-      return openPayload(dataKey, sealed, context);
-    } catch (err) {
-      throw new SecretOpenError('the payload does not match its key or encryption context', { cause: err });
-    } finally {
-      dataKey.fill(0);
-    }
+    return openPayload(dataKey, sealed, context);
   }
 
   #load(): Promise<MasterKey> {

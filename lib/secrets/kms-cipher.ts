@@ -56,12 +56,6 @@ export class KmsCredentialCipher implements CredentialCipher {
     } catch (err) {
       throw new SecretOpenError(`KMS refused to unwrap the data key (${err instanceof Error ? err.name : 'error'})`, { cause: err });
     }
-    try {
-      return openPayload(dataKey, sealed, context);
-    } catch (err) {
-      throw new SecretOpenError('the payload does not match its key or encryption context', { cause: err });
-    } finally {
-      dataKey.fill(0);
-    }
+    return openPayload(dataKey, sealed, context);
   }
 }

@@ -17,8 +17,7 @@ import { KeyFileCredentialCipher } from '../../../lib/secrets/key-file-cipher.ts
 import { KmsCredentialCipher } from '../../../lib/secrets/kms-cipher.ts';
 import { ConflictError } from '../../../lib/store/conflict-error.ts';
 import { clusterKey } from '../../../lib/store/keys.ts';
-import { createStore, type Store } from '../../../lib/store/store.ts';
-import { dynamoBackends, motoKms, type DynamoBackend } from '../store/backends.ts';
+import { dynamoBackends, motoKms, useStoreOn } from '../store/backends.ts';
 
 interface Kubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -113,8 +112,7 @@ const ciphers: Record<string, () => Promise<{ cipher: CredentialCipher; close():
 };
 
 describe.each(dynamoBackends)('cluster registry on $name with real member clusters', ({ name: backendName, open }) => {
-  let backend: DynamoBackend;
-  let store: Store;
+  const fixture = useStoreOn(open);
   let registry: ClusterRegistry;
   let connections: ClusterConnections;
   let closeCipher: () => Promise<void>;
@@ -122,16 +120,13 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   const serviceAccount = `flotilla-${backendName}-${suffix}`;
 
   beforeAll(async () => {
-    backend = await open();
-    store = createStore(backend.client, backend.tableName);
     const { cipher, close } = await ciphers[backendName]!();
     closeCipher = close;
-    registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
-    connections = new ClusterConnections(store.clusters, cipher);
+    registry = new ClusterRegistry({ clusters: fixture.store.clusters, inventories: fixture.store.inventories, cipher });
+    connections = new ClusterConnections(fixture.store.clusters, cipher);
   });
   afterAll(async () => {
     await closeCipher?.();
-    await backend?.close();
     // Best effort: what the test made in the shared member clusters, so reruns start clean.
     await adminApi('beijing-1')
       .deleteNamespace({ name: namespace })
@@ -156,8 +151,8 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   });
 
   it('keeps no PEM block, key, certificate or token in the raw DynamoDB item', async () => {
-    const { Item: item } = await backend.client.send(
-      new GetItemCommand({ TableName: backend.tableName, Key: { pk: { S: clusterKey('beijing-1').pk }, sk: { S: clusterKey('beijing-1').sk } } }),
+    const { Item: item } = await fixture.backend.client.send(
+      new GetItemCommand({ TableName: fixture.backend.tableName, Key: { pk: { S: clusterKey('beijing-1').pk }, sk: { S: clusterKey('beijing-1').sk } } }),
     );
     const raw = JSON.stringify(item);
     const source = JSON.parse(await readKubeconfig('beijing-1')) as Kubeconfig;
@@ -179,8 +174,8 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     const token = await serviceAccountToken('us-west-1', serviceAccount);
     const { cluster } = await registry.join({ name: 'us-west-1', kubeconfig: tokenKubeconfig(base, token) });
     expect(cluster).toMatchObject({ name: 'us-west-1', type: 'ServiceAccountToken', accepted: true });
-    const { Item: item } = await backend.client.send(
-      new GetItemCommand({ TableName: backend.tableName, Key: { pk: { S: 'CLUSTERS' }, sk: { S: 'CLUSTER#us-west-1' } } }),
+    const { Item: item } = await fixture.backend.client.send(
+      new GetItemCommand({ TableName: fixture.backend.tableName, Key: { pk: { S: 'CLUSTERS' }, sk: { S: 'CLUSTER#us-west-1' } } }),
     );
     const raw = JSON.stringify(item);
     expect(raw).not.toContain(token.slice(0, 40));
@@ -235,7 +230,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).details[0]).toMatchObject({ path: 'kubeconfig' });
     expect(err.message).toContain(`cannot join cluster beijing-2: cannot reach the API server at ${endpoint}: ECONNREFUSED`);
-    expect(await store.clusters.get('beijing-2')).toBeUndefined();
+    expect(await fixture.store.clusters.get('beijing-2')).toBeUndefined();
   });
 
   it('refuses wrong credentials with the API server s 401, and stores nothing', async () => {
@@ -243,7 +238,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     const err = await refusal(registry.join({ name: 'beijing-2', kubeconfig: tokenKubeconfig(base, 'not-a-valid-token') }));
     expect(err.message).toMatch(/cannot join cluster beijing-2: the API server at https:\/\/127\.0\.0\.1:\d+ rejected the credentials \(401/);
     expect(err.message).not.toContain('not-a-valid-token');
-    expect(await store.clusters.get('beijing-2')).toBeUndefined();
+    expect(await fixture.store.clusters.get('beijing-2')).toBeUndefined();
   });
 
   it('refuses a kubeconfig with an exec plugin, naming the field', async () => {
@@ -291,7 +286,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   });
 
   it('refuses to detach or rename a cluster holding application objects, naming them; a forced detach orphans them', async () => {
-    await store.inventories.record({
+    await fixture.store.inventories.record({
       namespace: 'default',
       application: 'example-app',
       revision: 2,
@@ -314,8 +309,8 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     const forced = await registry.detach('beijing-2', { force: true });
     expect(forced.orphaned.map((i) => i.application)).toEqual(['example-app']);
     await expect(registry.get('beijing-2')).rejects.toThrow(UnknownClusterError);
-    expect(await store.inventories.listForCluster('beijing-2')).toEqual([]);
-    expect(await store.inventories.listOrphans()).toMatchObject([{ cluster: 'beijing-2', inventories: [{ application: 'example-app', revision: 2 }] }]);
+    expect(await fixture.store.inventories.listForCluster('beijing-2')).toEqual([]);
+    expect(await fixture.store.inventories.listOrphans()).toMatchObject([{ cluster: 'beijing-2', inventories: [{ application: 'example-app', revision: 2 }] }]);
     await expect(connections.loadClusterConnection('beijing-2')).rejects.toThrow(UnknownClusterError);
   });
 

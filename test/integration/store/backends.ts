@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startEmbeddedAws } from '../../../local/embedded.ts';
+import { createStore, type Store } from '../../../lib/store/store.ts';
 import { createTable } from '../../../lib/store/table.ts';
 
 /** Emulators accept any credentials; fixed ones keep the SDK from searching the machine for real ones. */
@@ -45,4 +46,20 @@ async function withTable(client: DynamoDBClient, close: () => Promise<void>): Pr
 
 export function motoKms(): KMSClient {
   return new KMSClient({ region: testRegion, endpoint: inject('motoEndpoint'), credentials: testCredentials });
+}
+
+export interface StoreFixture {
+  backend: DynamoBackend;
+  store: Store;
+}
+
+/** Opens the backend and a store on a fresh table before the suite's tests, and closes it after them. */
+export function useStoreOn(open: () => Promise<DynamoBackend>): StoreFixture {
+  const fixture = {} as StoreFixture;
+  beforeAll(async () => {
+    fixture.backend = await open();
+    fixture.store = createStore(fixture.backend.client, fixture.backend.tableName);
+  });
+  afterAll(async () => fixture.backend?.close());
+  return fixture;
 }

@@ -1,13 +1,12 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../lib/store/conflict-error.ts';
 import type { ClusterRecord } from '../../../lib/store/cluster-store.ts';
 import { revisionKey } from '../../../lib/store/keys.ts';
 import { newRunId, type RunRecord } from '../../../lib/store/run-store.ts';
-import { createStore, type Store } from '../../../lib/store/store.ts';
 import { Table, createTable } from '../../../lib/store/table.ts';
-import { dynamoBackends, type DynamoBackend } from './backends.ts';
+import { dynamoBackends, useStoreOn } from './backends.ts';
 
 const now = new Date('2026-11-29T10:00:00.000Z');
 const at = now.toISOString();
@@ -46,18 +45,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe.each(dynamoBackends)('store on $name', ({ open }) => {
-  let backend: DynamoBackend;
-  let store: Store;
-
-  beforeAll(async () => {
-    backend = await open();
-    store = createStore(backend.client, backend.tableName);
-  });
-  afterAll(async () => backend?.close());
+  const fixture = useStoreOn(open);
 
   it('creates the documented schema, and createTable on an existing table is a no-op', async () => {
-    await createTable(backend.client, backend.tableName);
-    const { Table: table } = await backend.client.send(new DescribeTableCommand({ TableName: backend.tableName }));
+    await createTable(fixture.backend.client, fixture.backend.tableName);
+    const { Table: table } = await fixture.backend.client.send(new DescribeTableCommand({ TableName: fixture.backend.tableName }));
     expect(table?.KeySchema).toEqual([
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -75,44 +67,44 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
 
   describe('clusters', () => {
     it('refuses a second create of the same name with a typed conflict', async () => {
-      await store.clusters.create(cluster('beijing-1'));
-      const err = await rejection(store.clusters.create(cluster('beijing-1')));
+      await fixture.store.clusters.create(cluster('beijing-1'));
+      const err = await rejection(fixture.store.clusters.create(cluster('beijing-1')));
       expect(err).toBeInstanceOf(ConflictError);
       expect(err).toMatchObject({ entity: 'cluster', key: 'beijing-1', reason: 'already-exists' });
     });
 
     it('accepts a write at the version read and refuses a stale one', async () => {
-      const read = (await store.clusters.get('beijing-1'))!;
-      const updated = await store.clusters.replace({ ...read, labels: { region: 'beijing', tier: 'gold' } }, read.version);
+      const read = (await fixture.store.clusters.get('beijing-1'))!;
+      const updated = await fixture.store.clusters.replace({ ...read, labels: { region: 'beijing', tier: 'gold' } }, read.version);
       expect(updated.version).toBe(read.version + 1);
-      const stale = await rejection(store.clusters.replace({ ...read, labels: {} }, read.version));
+      const stale = await rejection(fixture.store.clusters.replace({ ...read, labels: {} }, read.version));
       expect(stale).toMatchObject({ name: 'ConflictError', reason: 'changed' });
-      expect((await store.clusters.get('beijing-1'))?.labels).toEqual({ region: 'beijing', tier: 'gold' });
+      expect((await fixture.store.clusters.get('beijing-1'))?.labels).toEqual({ region: 'beijing', tier: 'gold' });
     });
 
     it('lists clusters in name order and removes only at the version read', async () => {
-      await store.clusters.create(cluster('us-west-1'));
-      await store.clusters.create(cluster('beijing-2'));
-      expect((await store.clusters.list()).map((c) => c.name)).toEqual(['beijing-1', 'beijing-2', 'us-west-1']);
-      const doomed = (await store.clusters.get('beijing-2'))!;
-      expect(await rejection(store.clusters.remove(doomed, doomed.version + 1))).toBeInstanceOf(ConflictError);
-      await store.clusters.remove(doomed, doomed.version);
-      expect(await store.clusters.get('beijing-2')).toBeUndefined();
+      await fixture.store.clusters.create(cluster('us-west-1'));
+      await fixture.store.clusters.create(cluster('beijing-2'));
+      expect((await fixture.store.clusters.list()).map((c) => c.name)).toEqual(['beijing-1', 'beijing-2', 'us-west-1']);
+      const doomed = (await fixture.store.clusters.get('beijing-2'))!;
+      expect(await rejection(fixture.store.clusters.remove(doomed, doomed.version + 1))).toBeInstanceOf(ConflictError);
+      await fixture.store.clusters.remove(doomed, doomed.version);
+      expect(await fixture.store.clusters.get('beijing-2')).toBeUndefined();
     });
   });
 
   describe('applications', () => {
     it('stores v1, reports an identical resubmit (in any key order) as unchanged, and stores v2 on a spec change', async () => {
-      const first = await store.applications.submit(application('example-app', webservice('nginx:1')), now);
+      const first = await fixture.store.applications.submit(application('example-app', webservice('nginx:1')), now);
       expect(first).toMatchObject({ outcome: 'created', revision: { revisionName: 'example-app-v1', revision: 1 } });
       expect(first.application).toMatchObject({ namespace: 'default', name: 'example-app', currentRevision: 1, version: 1 });
 
       const reordered = { spec: webservice('nginx:1'), metadata: { namespace: 'default', name: 'example-app' }, kind: 'Application' };
-      const again = await store.applications.submit(reordered, now);
+      const again = await fixture.store.applications.submit(reordered, now);
       expect(again.outcome).toBe('unchanged');
       expect(again.revision.revisionName).toBe('example-app-v1');
 
-      const changed = await store.applications.submit(application('example-app', webservice('nginx:2')), now);
+      const changed = await fixture.store.applications.submit(application('example-app', webservice('nginx:2')), now);
       expect(changed.outcome).toBe('created');
       expect(changed.revision.revisionName).toBe('example-app-v2');
       expect(changed.revision.document).toEqual(application('example-app', webservice('nginx:2')));
@@ -120,62 +112,62 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
 
     it('stores a new revision when only app.oam.dev/publishVersion changes', async () => {
       const spec = webservice('nginx:2');
-      const pinned = await store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'alpha' }), now);
+      const pinned = await fixture.store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'alpha' }), now);
       expect(pinned).toMatchObject({ outcome: 'created', revision: { revisionName: 'example-app-v3', publishVersion: 'alpha' } });
-      const same = await store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'alpha' }), now);
+      const same = await fixture.store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'alpha' }), now);
       expect(same.outcome).toBe('unchanged');
-      const bumped = await store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'beta' }), now);
+      const bumped = await fixture.store.applications.submit(application('example-app', spec, { 'app.oam.dev/publishVersion': 'beta' }), now);
       expect(bumped.revision.revisionName).toBe('example-app-v4');
-      expect((await store.applications.listRevisions('default', 'example-app')).map((r) => r.revision)).toEqual([4, 3, 2, 1]);
+      expect((await fixture.store.applications.listRevisions('default', 'example-app')).map((r) => r.revision)).toEqual([4, 3, 2, 1]);
     });
 
     it('turns ten concurrent submits of the same new spec into exactly one new revision', async () => {
       const document = application('racer', webservice('nginx:race'));
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.applications.submit(document, now)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => fixture.store.applications.submit(document, now)));
       expect(results.filter((r) => r.outcome === 'created')).toHaveLength(1);
       expect(new Set(results.map((r) => r.revision.revisionName))).toEqual(new Set(['racer-v1']));
-      expect(await store.applications.listRevisions('default', 'racer')).toHaveLength(1);
-      expect((await store.applications.get('default', 'racer'))?.currentRevision).toBe(1);
+      expect(await fixture.store.applications.listRevisions('default', 'racer')).toHaveLength(1);
+      expect((await fixture.store.applications.get('default', 'racer'))?.currentRevision).toBe(1);
     });
 
     it('numbers concurrent submits of different specs contiguously, one revision each', async () => {
       const images = ['a', 'b', 'c', 'd', 'e'];
-      const results = await Promise.all(images.map((image) => store.applications.submit(application('busy', webservice(image)), now)));
+      const results = await Promise.all(images.map((image) => fixture.store.applications.submit(application('busy', webservice(image)), now)));
       expect(results.every((r) => r.outcome === 'created')).toBe(true);
       expect(results.map((r) => r.revision.revision).sort()).toEqual([1, 2, 3, 4, 5]);
-      const header = (await store.applications.get('default', 'busy'))!;
+      const header = (await fixture.store.applications.get('default', 'busy'))!;
       expect(header.currentRevision).toBe(5);
       expect(header.version).toBe(5);
     });
 
     it('heals a submit that died between storing its revision and advancing the application', async () => {
-      const table = new Table(backend.client, backend.tableName);
-      await store.applications.submit(application('crashy', webservice('v1')), now);
+      const table = new Table(fixture.backend.client, fixture.backend.tableName);
+      await fixture.store.applications.submit(application('crashy', webservice('v1')), now);
       // What a crashed submitter leaves: revision 2 written, the application still naming revision 1.
-      const orphan = await store.applications.getRevision('default', 'crashy', 1);
+      const orphan = await fixture.store.applications.getRevision('default', 'crashy', 1);
       await table.put({ ...revisionKey('default', 'crashy', 2), ...orphan!, revision: 2, revisionName: 'crashy-v2', specHash: 'crashed', document: '{}' });
-      const next = await store.applications.submit(application('crashy', webservice('v3')), now);
+      const next = await fixture.store.applications.submit(application('crashy', webservice('v3')), now);
       expect(next.revision.revisionName).toBe('crashy-v3');
-      expect((await store.applications.get('default', 'crashy'))?.currentRevision).toBe(3);
+      expect((await fixture.store.applications.get('default', 'crashy'))?.currentRevision).toBe(3);
     });
 
     it('lists applications per namespace and across namespaces', async () => {
-      await store.applications.submit(application('other', webservice('x'), undefined, 'team-a'), now);
-      expect((await store.applications.list('team-a')).map((a) => a.name)).toEqual(['other']);
-      expect((await store.applications.list('default')).map((a) => a.name)).toEqual(['busy', 'crashy', 'example-app', 'racer']);
-      const everywhere = await store.applications.listAll();
+      await fixture.store.applications.submit(application('other', webservice('x'), undefined, 'team-a'), now);
+      expect((await fixture.store.applications.list('team-a')).map((a) => a.name)).toEqual(['other']);
+      expect((await fixture.store.applications.list('default')).map((a) => a.name)).toEqual(['busy', 'crashy', 'example-app', 'racer']);
+      const everywhere = await fixture.store.applications.listAll();
       expect(everywhere.map((a) => `${a.namespace}/${a.name}`)).toContain('team-a/other');
     });
 
     it('refuses submits while the application is being deleted, and purges it with its revisions', async () => {
-      const header = (await store.applications.get('team-a', 'other'))!;
-      expect(await rejection(store.applications.markDeleting('team-a', 'other', header.version + 1))).toBeInstanceOf(ConflictError);
-      await store.applications.markDeleting('team-a', 'other', header.version);
-      const refused = await rejection(store.applications.submit(application('other', webservice('y'), undefined, 'team-a'), now));
+      const header = (await fixture.store.applications.get('team-a', 'other'))!;
+      expect(await rejection(fixture.store.applications.markDeleting('team-a', 'other', header.version + 1))).toBeInstanceOf(ConflictError);
+      await fixture.store.applications.markDeleting('team-a', 'other', header.version);
+      const refused = await rejection(fixture.store.applications.submit(application('other', webservice('y'), undefined, 'team-a'), now));
       expect(refused).toMatchObject({ reason: 'deleting' });
-      await store.applications.purge('team-a', 'other');
-      expect(await store.applications.get('team-a', 'other')).toBeUndefined();
-      expect(await store.applications.listRevisions('team-a', 'other')).toEqual([]);
+      await fixture.store.applications.purge('team-a', 'other');
+      expect(await fixture.store.applications.get('team-a', 'other')).toBeUndefined();
+      expect(await fixture.store.applications.listRevisions('team-a', 'other')).toEqual([]);
     });
   });
 
@@ -201,35 +193,35 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
     ];
 
     it('creates a run, updates its steps at the version read, and lists runs newest first', async () => {
-      await store.runs.create(run);
+      await fixture.store.runs.create(run);
       const later = newRunId(new Date(now.getTime() + 1000));
-      await store.runs.create({ ...run, runId: later });
-      const read = (await store.runs.get(runId))!;
+      await fixture.store.runs.create({ ...run, runId: later });
+      const read = (await fixture.store.runs.get(runId))!;
       const steps = read.steps.map((s) => ({ ...s, phase: 'succeeded' as const }));
-      await store.runs.replace({ ...read, steps, phase: 'succeeded' }, read.version);
-      expect(await rejection(store.runs.replace({ ...read, phase: 'failed' }, read.version))).toBeInstanceOf(ConflictError);
-      expect((await store.runs.get(runId))?.steps[0]?.phase).toBe('succeeded');
-      expect((await store.runs.listForApplication('default', 'example-app')).map((r) => r.runId)).toEqual([later, runId]);
+      await fixture.store.runs.replace({ ...read, steps, phase: 'succeeded' }, read.version);
+      expect(await rejection(fixture.store.runs.replace({ ...read, phase: 'failed' }, read.version))).toBeInstanceOf(ConflictError);
+      expect((await fixture.store.runs.get(runId))?.steps[0]?.phase).toBe('succeeded');
+      expect((await fixture.store.runs.listForApplication('default', 'example-app')).map((r) => r.runId)).toEqual([later, runId]);
     });
 
     it('registers targets idempotently and refuses a different placement list for the same step', async () => {
-      const first = await store.targets.register(runId, 'wftf9d4exj', placements, now);
-      const second = await store.targets.register(runId, 'wftf9d4exj', placements, now);
+      const first = await fixture.store.targets.register(runId, 'wftf9d4exj', placements, now);
+      const second = await fixture.store.targets.register(runId, 'wftf9d4exj', placements, now);
       expect(second).toEqual(first);
-      expect(await rejection(store.targets.register(runId, 'wftf9d4exj', placements.slice(1), now))).toBeInstanceOf(ConflictError);
-      expect((await store.targets.listForStep(runId, 'wftf9d4exj')).map((t) => t.cluster)).toEqual(['beijing-1', 'beijing-2', 'us-west-1']);
-      expect(await store.targets.tally(runId, 'wftf9d4exj')).toMatchObject({ expected: 3, finished: new Set() });
+      expect(await rejection(fixture.store.targets.register(runId, 'wftf9d4exj', placements.slice(1), now))).toBeInstanceOf(ConflictError);
+      expect((await fixture.store.targets.listForStep(runId, 'wftf9d4exj')).map((t) => t.cluster)).toEqual(['beijing-1', 'beijing-2', 'us-west-1']);
+      expect(await fixture.store.targets.tally(runId, 'wftf9d4exj')).toMatchObject({ expected: 3, finished: new Set() });
     });
 
     it('records progress at the version read', async () => {
-      const target = (await store.targets.get(runId, 'wftf9d4exj', placements[0]!))!;
-      await store.targets.replace({ ...target, phase: 'applying', attempts: 1 }, target.version);
-      expect(await rejection(store.targets.replace({ ...target, attempts: 9 }, target.version))).toBeInstanceOf(ConflictError);
+      const target = (await fixture.store.targets.get(runId, 'wftf9d4exj', placements[0]!))!;
+      await fixture.store.targets.replace({ ...target, phase: 'applying', attempts: 1 }, target.version);
+      expect(await rejection(fixture.store.targets.replace({ ...target, attempts: 9 }, target.version))).toBeInstanceOf(ConflictError);
     });
 
     it('counts each completion once under duplicate deliveries, and exactly one caller completes the step', async () => {
       const deliveries = [...placements, ...placements, ...placements].map((placement) =>
-        store.targets.complete(
+        fixture.store.targets.complete(
           runId,
           'wftf9d4exj',
           placement,
@@ -240,18 +232,18 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
       const completions = await Promise.all(deliveries);
       expect(completions.filter((c) => c.recorded)).toHaveLength(3);
       expect(completions.filter((c) => c.completedStep)).toHaveLength(1);
-      const tally = (await store.targets.tally(runId, 'wftf9d4exj'))!;
+      const tally = (await fixture.store.targets.tally(runId, 'wftf9d4exj'))!;
       expect(tally.finished).toEqual(new Set(['beijing-1/default', 'beijing-2/default', 'us-west-1/default']));
       expect(tally.failed).toEqual(new Set(['us-west-1/default']));
-      const targets = await store.targets.listForRun(runId);
+      const targets = await fixture.store.targets.listForRun(runId);
       expect(targets.map((t) => t.phase)).toEqual(['succeeded', 'succeeded', 'failed']);
       expect(targets[0]?.detail).toEqual({ ready: '3/3' });
     });
 
     it('keeps the first outcome of a target when a later delivery disagrees', async () => {
-      const again = await store.targets.complete(runId, 'wftf9d4exj', placements[2]!, { phase: 'succeeded' }, now);
+      const again = await fixture.store.targets.complete(runId, 'wftf9d4exj', placements[2]!, { phase: 'succeeded' }, now);
       expect(again.recorded).toBe(false);
-      expect((await store.targets.get(runId, 'wftf9d4exj', placements[2]!))?.phase).toBe('failed');
+      expect((await fixture.store.targets.get(runId, 'wftf9d4exj', placements[2]!))?.phase).toBe('failed');
     });
   });
 
@@ -267,21 +259,21 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
     };
 
     it('records, lists per cluster and per application, and refuses a blind second create', async () => {
-      await store.inventories.record(inventory);
-      await store.inventories.record({ ...inventory, cluster: 'us-west-1' });
-      expect(await rejection(store.inventories.record(inventory))).toBeInstanceOf(ConflictError);
-      const stored = (await store.inventories.get('default', 'example-app', 'beijing-1', 4))!;
-      await store.inventories.record({ ...stored, resources: [] }, stored.version);
-      expect((await store.inventories.listForCluster('us-west-1')).map((i) => i.application)).toEqual(['example-app']);
-      expect((await store.inventories.listForApplication('default', 'example-app')).map((i) => i.cluster)).toEqual(['beijing-1', 'us-west-1']);
-      await store.inventories.remove(stored);
-      expect(await store.inventories.listForCluster('beijing-1')).toEqual([]);
+      await fixture.store.inventories.record(inventory);
+      await fixture.store.inventories.record({ ...inventory, cluster: 'us-west-1' });
+      expect(await rejection(fixture.store.inventories.record(inventory))).toBeInstanceOf(ConflictError);
+      const stored = (await fixture.store.inventories.get('default', 'example-app', 'beijing-1', 4))!;
+      await fixture.store.inventories.record({ ...stored, resources: [] }, stored.version);
+      expect((await fixture.store.inventories.listForCluster('us-west-1')).map((i) => i.application)).toEqual(['example-app']);
+      expect((await fixture.store.inventories.listForApplication('default', 'example-app')).map((i) => i.cluster)).toEqual(['beijing-1', 'us-west-1']);
+      await fixture.store.inventories.remove(stored);
+      expect(await fixture.store.inventories.listForCluster('beijing-1')).toEqual([]);
     });
 
     it('keeps orphan records', async () => {
       const { version: _, ...orphaned } = inventory;
-      await store.inventories.recordOrphans({ cluster: 'us-west-1', detachedAt: at, inventories: [orphaned], version: 1 });
-      expect(await store.inventories.listOrphans()).toMatchObject([{ cluster: 'us-west-1', inventories: [{ application: 'example-app' }] }]);
+      await fixture.store.inventories.recordOrphans({ cluster: 'us-west-1', detachedAt: at, inventories: [orphaned], version: 1 });
+      expect(await fixture.store.inventories.listOrphans()).toMatchObject([{ cluster: 'us-west-1', inventories: [{ application: 'example-app' }] }]);
     });
   });
 
@@ -296,12 +288,12 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
         createdAt: at,
         version: 1,
       };
-      await store.tokens.create(token);
-      expect(await rejection(store.tokens.create(token))).toBeInstanceOf(ConflictError);
-      const read = (await store.tokens.get(token.id))!;
-      await store.tokens.replace({ ...read, revokedAt: at }, read.version);
-      expect(await rejection(store.tokens.replace({ ...read, description: 'x' }, read.version))).toBeInstanceOf(ConflictError);
-      expect(await store.tokens.list()).toMatchObject([{ id: token.id, revokedAt: at, namespaces: ['default'] }]);
+      await fixture.store.tokens.create(token);
+      expect(await rejection(fixture.store.tokens.create(token))).toBeInstanceOf(ConflictError);
+      const read = (await fixture.store.tokens.get(token.id))!;
+      await fixture.store.tokens.replace({ ...read, revokedAt: at }, read.version);
+      expect(await rejection(fixture.store.tokens.replace({ ...read, description: 'x' }, read.version))).toBeInstanceOf(ConflictError);
+      expect(await fixture.store.tokens.list()).toMatchObject([{ id: token.id, revokedAt: at, namespaces: ['default'] }]);
     });
   });
 });
