@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { connectCluster, type ClusterClient } from '../k8s/cluster-client.ts';
 import { toKubeConfig } from '../kubeconfig/cluster-connection.ts';
 import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { ClusterRecord, ClusterStore } from '../store/cluster-store.ts';
@@ -8,13 +9,15 @@ import { openConnection } from './cluster-credentials.ts';
 export interface ClusterConnectionHandle {
   /** The same object for as long as the cluster's credentials do not change, so callers can key client caches on it. */
   kubeConfig: KubeConfig;
+  /** One client per cluster and credential version: it caches API discovery, so reusing it saves requests. */
+  client: ClusterClient;
   credentialVersion: number;
 }
 
 /**
  * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem) and
  * decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
- * `credentialVersion`, which retires the cached KubeConfig.
+ * `credentialVersion`, which retires the cached KubeConfig and client.
  */
 export class ClusterConnections {
   readonly #store: ClusterStore;
@@ -45,6 +48,7 @@ export class ClusterConnections {
 
   async #open(record: ClusterRecord): Promise<ClusterConnectionHandle> {
     const connection = await openConnection(this.#cipher, record.id, record.credentials);
-    return { kubeConfig: toKubeConfig(connection, `cluster-${record.id}`), credentialVersion: record.credentialVersion };
+    const kubeConfig = toKubeConfig(connection, `cluster-${record.id}`);
+    return { kubeConfig, client: connectCluster(kubeConfig), credentialVersion: record.credentialVersion };
   }
 }

@@ -11,7 +11,6 @@ import { ClusterConnections } from '../../../lib/clusters/cluster-connections.ts
 import { ClusterInUseError, UnknownClusterError } from '../../../lib/clusters/cluster-errors.ts';
 import { ClusterRegistry } from '../../../lib/clusters/cluster-registry.ts';
 import { ValidationError } from '../../../lib/errors/validation-error.ts';
-import { connectCluster } from '../../../lib/k8s/cluster-client.ts';
 import type { CredentialCipher } from '../../../lib/secrets/credential-cipher.ts';
 import { KeyFileCredentialCipher } from '../../../lib/secrets/key-file-cipher.ts';
 import { KmsCredentialCipher } from '../../../lib/secrets/kms-cipher.ts';
@@ -209,7 +208,8 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     const after = await connections.loadClusterConnection('beijing-1');
     expect(after.credentialVersion).toBe(2);
     expect(after.kubeConfig).not.toBe(before.kubeConfig);
-    expect(await connectCluster(after.kubeConfig).serverVersion()).toBe(cluster.kubernetesVersion);
+    expect(after.client).not.toBe(before.client);
+    expect(await after.client.serverVersion()).toBe(cluster.kubernetesVersion);
   });
 
   it('refuses the reserved name local with KubeVela s message, and invalid names', async () => {
