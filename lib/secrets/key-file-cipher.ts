@@ -72,16 +72,11 @@ interface MasterKey {
  * place, so two processes starting together agree on one key and nobody ever reads a half-written file.
  */
 export async function loadOrCreateMasterKey(path: string): Promise<MasterKey> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, randomBytes(dataKeyBytes), { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    await unlink(temporary);
-  }
+  const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (!existing) await createMasterKey(path);
   const { mode } = await stat(path);
   if ((mode & 0o077) !== 0) {
     throw new Error(`${path} must be readable by its owner only (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`);
@@ -89,4 +84,17 @@ export async function loadOrCreateMasterKey(path: string): Promise<MasterKey> {
   const key = await readFile(path);
   if (key.length !== dataKeyBytes) throw new Error(`${path} must hold exactly ${dataKeyBytes} bytes, it has ${key.length}`);
   return { key, fingerprint: `key-file:${createHash('sha256').update(key).digest('hex').slice(0, 16)}` };
+}
+
+async function createMasterKey(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, randomBytes(dataKeyBytes), { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temporary, path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process won; its key is the key
+  } finally {
+    await unlink(temporary);
+  }
 }
