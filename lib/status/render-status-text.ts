@@ -1,0 +1,116 @@
+import type picocolors from 'picocolors';
+import type { AboutStatus, ApplicationStatus, RequestCounts, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import { goTimeUtc, shortAge } from './time-format.ts';
+
+export type Colors = ReturnType<typeof picocolors.createColors>;
+
+export interface StatusTextOptions {
+  /** `--svc NAME`: keep only that component's services. */
+  svc?: string | undefined;
+  /** The current time; with it, a Health block says how long ago health was read (kubevela#6639: stale health). */
+  now?: Date | undefined;
+  /** vela's colours (phase, health, trait names); plain text without. */
+  colors?: Colors | undefined;
+}
+
+type Paint = (text: string) => string;
+const unpainted: Paint = (text) => text;
+
+/**
+ * `vela status` as v1.3 prints it, byte for byte: About, Workflow (only once there is a run), Services. Anything
+ * Flotilla adds comes after, in blocks of its own, so the screen above reads exactly like the KubeVela article's.
+ */
+export function renderStatusText(status: ApplicationStatus, options: StatusTextOptions = {}): string {
+  const colors = options.colors;
+  const { services } = onlyService(status, options.svc);
+  let text = aboutBlock(status.about, colors?.green ?? unpainted, colors?.yellow ?? unpainted);
+  if (status.workflow !== undefined) text += workflowBlock(status.workflow, colors);
+  text += `Services:\n\n${services.map((service) => serviceBlock(service, colors)).join('')}`;
+  // Flotilla's additions: how fresh the health is, and what the run cost in AWS requests.
+  const extras = [options.now === undefined ? undefined : healthBlock(services, options.now), status.requests && requestsBlock(status.requests)];
+  for (const block of extras) {
+    if (block !== undefined) text += `${text.endsWith('\n\n') ? '' : '\n'}${block}`;
+  }
+  return text;
+}
+
+/** `--svc NAME`: the status with only that component's services; the application's phase stays the whole app's. */
+export function onlyService(status: ApplicationStatus, name: string | undefined): ApplicationStatus {
+  return name === undefined ? status : { ...status, services: status.services.filter((service) => service.name === name) };
+}
+
+function aboutBlock(about: AboutStatus, green: Paint, yellow: Paint): string {
+  const phase = (about.status === 'running' ? green : yellow)(about.status);
+  const rows = aligned([
+    ['Name:', about.name],
+    ['Namespace:', about.namespace],
+    ['Created at:', goTimeUtc(about.createdAt)],
+    ['Status:', phase],
+  ]);
+  return `About:\n\n${rows}\n`;
+}
+
+/**
+ * Label and value rows as vela's uitable lays them out: labels padded to the longest, a tab, the value. uitable also
+ * pads the last column; the reference screen has no trailing blanks there, and neither has this.
+ */
+function aligned(rows: [label: string, value: string][]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}\t${value}\n`).join('');
+}
+
+function workflowBlock(workflow: WorkflowStatus, colors: Colors | undefined): string {
+  const phaseColor = (phase: string): Paint =>
+    (phase === 'succeeded' ? colors?.green : phase === 'failed' ? colors?.red : colors?.yellow) ?? unpainted;
+  // No blank after `id:` and friends, and one after the phase: v1.3's format strings, kept as they were.
+  const steps = workflow.steps.map(
+    (step) =>
+      `  - id:${step.id}\n    name:${step.name}\n    type:${step.type}\n    phase:${phaseColor(step.phase)(step.phase)} \n    message:${step.message}\n`,
+  );
+  return [
+    'Workflow:\n\n',
+    `  mode: ${workflow.mode}\n`,
+    `  finished: ${workflow.finished}\n`,
+    `  Suspend: ${workflow.suspend}\n`,
+    `  Terminated: ${workflow.terminated}\n`,
+    '  Steps\n',
+    ...steps,
+    '\n',
+  ].join('');
+}
+
+function serviceBlock(service: ServiceStatus, colors: Colors | undefined): string {
+  const health = (service.healthy ? colors?.green : colors?.yellow) ?? unpainted;
+  // v1.3 leaves room for an `Env:` after the name, hence the two trailing blanks; message lines continue after a tab.
+  const lines = [
+    `  - Name: ${service.name}  \n`,
+    `    Cluster: ${service.cluster}  Namespace: ${service.namespace}\n`,
+    `    Type: ${service.type}\n`,
+    `    ${health(service.healthy ? 'Healthy' : 'Unhealthy')} ${health(service.message.replaceAll('\n', '\n\t'))}\n`,
+  ];
+  // v1.3 writes the traits without line breaks, so they share one line, then ends the service with an empty line of
+  // its own: after the traits that closes their line, after `No trait applied` it leaves a blank one.
+  const traitName = colors === undefined ? unpainted : (type: string) => colors.bold(colors.white(type));
+  lines.push(service.traits.length > 0 ? `    Traits:\n${service.traits.map((trait) => traitText(trait, traitName)).join('')}` : '    No trait applied\n');
+  lines.push('\n');
+  return lines.join('');
+}
+
+function traitText(trait: TraitStatus, name: Paint): string {
+  return `      ${trait.healthy ? '✅' : '❌'} ${name(trait.type)}${trait.message === '' ? '' : `: ${trait.message}`}`;
+}
+
+/** When the shown services' health was read; the oldest reading, since that is the one that may mislead. */
+function healthBlock(services: readonly ServiceStatus[], now: Date): string | undefined {
+  const readings = services.flatMap((service) => (service.checkedAt === undefined ? [] : [service.checkedAt]));
+  if (readings.length === 0) return undefined;
+  const oldest = Math.min(...readings.map((reading) => Date.parse(reading)));
+  return `Health:\n\n${aligned([['Checked at:', `${goTimeUtc(new Date(oldest).toISOString())} (${shortAge(now.getTime() - oldest)} ago)`]])}`;
+}
+
+function requestsBlock(requests: RequestCounts): string {
+  return `Requests:\n\n${aligned([
+    ['DynamoDB:', String(requests.dynamodb)],
+    ['SQS:', String(requests.sqs)],
+  ])}`;
+}
