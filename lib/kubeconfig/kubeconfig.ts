@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatPath, ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
+import { parseWith } from '../errors/zod-issues.ts';
 import type { ClusterConnection, ClusterCredential } from './cluster-connection.ts';
 
 /** What a kubeconfig yields for `cluster join`: the chosen context's connection and the names it came with. */
@@ -67,11 +68,7 @@ export function parseKubeconfig(text: string, options: KubeconfigOptions = {}): 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw ValidationError.single('', 'the kubeconfig must be a YAML mapping with clusters, users and contexts');
   }
-  const parsed = KubeconfigDocument.safeParse(raw);
-  if (!parsed.success) {
-    throw new ValidationError(parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })));
-  }
-  const doc = parsed.data;
+  const doc = parseWith(KubeconfigDocument, raw, '');
   const contexts = doc.contexts ?? [];
   const contextIndex = selectContext(contexts.map((c) => c.name), doc['current-context'] ?? undefined, options.context);
   const context = contexts[contextIndex]!;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isDnsLabel } from '../application/dns-name.ts';
+import { parseWith } from '../errors/zod-issues.ts';
 
 export const publishVersionAnnotation = 'app.oam.dev/publishVersion';
 
@@ -9,12 +11,13 @@ export const publishVersionAnnotation = 'app.oam.dev/publishVersion';
  */
 const ApplicationIdentity = z.looseObject({
   metadata: z.looseObject({
-    name: z.string().min(1),
-    namespace: z.string().min(1).optional(),
+    // Both end up in keys (`APP#<namespace>#<name>`), so they must never hold the separator.
+    name: z.string().refine(isDnsLabel, { error: 'must be a DNS-1123 label' }),
+    namespace: z.string().refine(isDnsLabel, { error: 'must be a DNS-1123 label' }).optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   }),
-  spec: z.unknown(),
+  spec: z.unknown().optional(),
 });
 
 export interface ApplicationIdentity {
@@ -27,7 +30,7 @@ export interface ApplicationIdentity {
 }
 
 export function identifyApplication(document: unknown): ApplicationIdentity {
-  const { metadata, spec } = ApplicationIdentity.parse(document);
+  const { metadata, spec } = parseWith(ApplicationIdentity, document, '');
   const { [publishVersionAnnotation]: publishVersion, ...annotations } = metadata.annotations ?? {};
   const hashed = { labels: metadata.labels ?? {}, annotations, spec: spec ?? null };
   return {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../lib/errors/validation-error.ts';
 import { canonicalJson, identifyApplication } from '../../../lib/store/application-document.ts';
 import { marshallItem, marshallValue, unmarshallItem, unmarshallValue } from '../../../lib/store/attribute-value.ts';
 import { ConflictError } from '../../../lib/store/conflict-error.ts';
@@ -110,8 +111,10 @@ describe('application identity', () => {
     expect(identifyApplication(app(spec, { annotations: { 'app.oam.dev/publishVersion': '1' } })).specHash).toBe(identifyApplication(app(spec)).specHash);
   });
 
-  it('refuses a document without metadata.name', () => {
-    expect(() => identifyApplication({ metadata: {} })).toThrow();
+  it('refuses a document without a usable metadata.name or namespace', () => {
+    expect(() => identifyApplication({ metadata: {} })).toThrow(new ValidationError([{ path: 'metadata.name', message: 'is required' }]));
+    expect(() => identifyApplication(app({}, { name: 'a#b' }))).toThrow('metadata.name: must be a DNS-1123 label');
+    expect(() => identifyApplication(app({}, { namespace: 'Team A' }))).toThrow('metadata.namespace: must be a DNS-1123 label');
   });
 
   it('writes canonical JSON with sorted keys at every level', () => {
