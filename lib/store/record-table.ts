@@ -39,24 +39,24 @@ export class RecordTable<T extends Versioned> {
   /** Stores built on this add their own `get`/`list` in their own words. */
   protected async read(key: Key): Promise<T | undefined> {
     const item = await this.#table.get(key);
-    return item ? this.decode(item) : undefined;
+    return item ? this.#decode(item) : undefined;
   }
 
   protected async readAll(options: QueryOptions): Promise<T[]> {
-    return (await this.#table.query(options)).map((item) => this.decode(item));
+    return (await this.#table.query(options)).map((item) => this.#decode(item));
   }
 
   /** Stores `record` as version 1; ConflictError('already-exists') if the key is taken. */
   async create(record: T): Promise<T> {
     const stored = { ...record, version: 1 };
-    await conflictOnConditionFailure(this.#table.put(this.encode(stored), itemAbsent), () => this.#conflict(stored, 'already-exists'));
+    await conflictOnConditionFailure(this.#table.put(this.#encode(stored), itemAbsent), () => this.#conflict(stored, 'already-exists'));
     return stored;
   }
 
   /** Overwrites the record read at `expectedVersion`; ConflictError('changed') if it moved on or is gone. */
   async replace(record: T, expectedVersion: number): Promise<T> {
     const stored = { ...record, version: expectedVersion + 1 };
-    await conflictOnConditionFailure(this.#table.put(this.encode(stored), versionIs(expectedVersion)), () =>
+    await conflictOnConditionFailure(this.#table.put(this.#encode(stored), versionIs(expectedVersion)), () =>
       this.#conflict(stored, 'changed'),
     );
     return stored;
@@ -68,19 +68,17 @@ export class RecordTable<T extends Versioned> {
     );
   }
 
-  encode(record: T): StoredMap & Key {
+  #encode(record: T): StoredMap & Key {
+    const jsonFields: readonly string[] = this.#layout.jsonFields;
     const attributes: Record<string, StoredValue | undefined> = {};
     for (const [field, value] of Object.entries(record)) {
-      attributes[field] = (this.#layout.jsonFields as readonly string[]).includes(field)
-        ? value === undefined
-          ? undefined
-          : JSON.stringify(value)
-        : (value as StoredValue | undefined);
+      const asJson = jsonFields.includes(field) && value !== undefined;
+      attributes[field] = asJson ? JSON.stringify(value) : (value as StoredValue | undefined);
     }
     return { ...attributes, ...this.#layout.group?.(record), ...this.#layout.key(record) };
   }
 
-  decode(item: Record<string, unknown>): T {
+  #decode(item: Record<string, unknown>): T {
     const fields: Record<string, unknown> = { ...item };
     for (const field of this.#layout.jsonFields) {
       const text = fields[field];
