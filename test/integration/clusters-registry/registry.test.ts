@@ -260,6 +260,12 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     await expect(registry.addLabels('nowhere', { a: 'b' })).rejects.toThrow(UnknownClusterError);
   });
 
+  it('keeps every label of concurrent label changes (each re-reads and retries on a version conflict)', async () => {
+    await Promise.all(['a', 'b', 'c', 'd'].map((key) => registry.addLabels('beijing-2', { [`team-${key}`]: 'yes' })));
+    expect((await registry.get('beijing-2')).labels).toMatchObject({ 'team-a': 'yes', 'team-b': 'yes', 'team-c': 'yes', 'team-d': 'yes' });
+    await registry.removeLabels('beijing-2', ['team-a', 'team-b', 'team-c', 'team-d']);
+  });
+
   it('probes a cluster: accepted while it answers, not accepted with the reason once it stops answering', async () => {
     const base = JSON.parse(await readKubeconfig('beijing-2')) as Kubeconfig;
     const relay = await relayTo(base.clusters[0]!.cluster.server);
