@@ -1,9 +1,7 @@
 import type { z } from 'zod';
-import { checkWith, parseWith } from '../errors/zod-issues.ts';
-import type { ValidationIssue } from '../errors/validation-error.ts';
-import type { HealthContext, HealthStatus } from '../health/health-status.ts';
 import type { KubernetesObject } from '../k8s-object/kubernetes-object.ts';
 import type { NamedOutput, RenderContext } from './component-definition.ts';
+import { defineDefinition, type Definition, type DefinitionSpec } from './define-definition.ts';
 
 export interface TraitRenderContext extends RenderContext {
   /** The workload as rendered and patched by the traits before this one. */
@@ -16,35 +14,10 @@ export interface TraitRender {
   outputs: NamedOutput[];
 }
 
-export interface TraitDefinition {
-  readonly type: string;
-  readonly description: string;
-  check(properties: unknown): ValidationIssue[];
-  render(properties: unknown, context: TraitRenderContext): TraitRender;
-  health(context: HealthContext): HealthStatus;
-}
+export type TraitDefinition = Definition<TraitRenderContext, TraitRender>;
 
-interface TraitSpec<S extends z.ZodType> {
-  type: string;
-  description: string;
-  properties: S;
-  render(properties: z.output<S>, context: TraitRenderContext): { patch?: Record<string, unknown>; outputs?: NamedOutput[] };
-  /** Without a health rule a trait is healthy, as in KubeVela. */
-  health?(context: HealthContext): HealthStatus;
-}
-
-export function defineTrait<S extends z.ZodType>(spec: TraitSpec<S>): TraitDefinition {
-  return {
-    type: spec.type,
-    description: spec.description,
-    check: (properties) => {
-      const checked = checkWith(spec.properties, properties ?? {}, '');
-      return checked.ok ? [] : checked.issues;
-    },
-    render: (properties, context) => {
-      const rendered = spec.render(parseWith(spec.properties, properties ?? {}, 'properties'), context);
-      return { ...(rendered.patch === undefined ? {} : { patch: rendered.patch }), outputs: rendered.outputs ?? [] };
-    },
-    health: (context) => spec.health?.(context) ?? { healthy: true, message: '' },
-  };
+export function defineTrait<S extends z.ZodType>(
+  spec: DefinitionSpec<S, TraitRenderContext, { patch?: Record<string, unknown>; outputs?: NamedOutput[] }>,
+): TraitDefinition {
+  return defineDefinition(spec, (rendered) => ({ ...(rendered.patch === undefined ? {} : { patch: rendered.patch }), outputs: rendered.outputs ?? [] }));
 }
