@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SealedSecret } from '../secrets/sealed-secret.ts';
 import { clusterKey, clusterPartition } from './keys.ts';
-import { RecordTable } from './record-table.ts';
+import { RecordTable, type VersionedWrites } from './record-table.ts';
 import type { Table } from './table.ts';
 
 export const ClusterRecord = z.object({
@@ -27,13 +27,9 @@ export const ClusterRecord = z.object({
 export type ClusterRecord = z.infer<typeof ClusterRecord>;
 
 /** Member clusters, all in one partition so that a listing is strongly consistent right after a join. */
-export interface ClusterStore {
+export interface ClusterStore extends VersionedWrites<ClusterRecord> {
   get(name: string): Promise<ClusterRecord | undefined>;
   list(): Promise<ClusterRecord[]>;
-  /** ConflictError('already-exists') when the name is taken. */
-  create(record: ClusterRecord): Promise<ClusterRecord>;
-  /** ConflictError('changed') unless the stored record is still at `expectedVersion`. */
-  replace(record: ClusterRecord, expectedVersion: number): Promise<ClusterRecord>;
   remove(record: ClusterRecord, expectedVersion: number): Promise<void>;
 }
 

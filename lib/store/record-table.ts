@@ -8,6 +8,14 @@ export interface Versioned {
   version: number;
 }
 
+/** The write contract every versioned aggregate offers; stores extend it with reads in their own words. */
+export interface VersionedWrites<T extends Versioned> {
+  /** Stores the record as version 1; ConflictError('already-exists') when the key is taken. */
+  create(record: T): Promise<T>;
+  /** ConflictError('changed') unless the stored record is still at `expectedVersion`; the result has the new version. */
+  replace(record: T, expectedVersion: number): Promise<T>;
+}
+
 /** How one kind of record sits in the table. */
 export interface RecordLayout<T extends Versioned> {
   /** The word used in conflict messages: "cluster beijing-1 already exists". */
@@ -27,7 +35,7 @@ export interface RecordLayout<T extends Versioned> {
  * Versioned records of one kind: create refuses a taken key, replace and remove insist on the version the caller read.
  * Every aggregate store is built from these, so the concurrency rule is written once.
  */
-export class RecordTable<T extends Versioned> {
+export class RecordTable<T extends Versioned> implements VersionedWrites<T> {
   readonly #table: Table;
   readonly #layout: RecordLayout<T>;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { applicationRunsGroup, runKey } from './keys.ts';
-import { RecordTable } from './record-table.ts';
+import { RecordTable, type VersionedWrites } from './record-table.ts';
 import type { Table } from './table.ts';
 
 export const StepPhase = z.enum(['pending', 'running', 'suspending', 'succeeded', 'failed', 'skipped']);
@@ -37,13 +37,11 @@ export const RunRecord = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-export interface RunStore {
-  create(run: RunRecord): Promise<RunRecord>;
+/** `replace` records step and run phase changes. */
+export interface RunStore extends VersionedWrites<RunRecord> {
   get(runId: string): Promise<RunRecord | undefined>;
   /** Newest first; read from the group index. */
   listForApplication(namespace: string, name: string): Promise<RunRecord[]>;
-  /** Step and run phase changes: ConflictError('changed') unless the run is still at `expectedVersion`. */
-  replace(run: RunRecord, expectedVersion: number): Promise<RunRecord>;
 }
 
 /** Run ids sort by creation time (millisecond clock in base 36, then randomness), so listings come out in order. */

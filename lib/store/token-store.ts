@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tokenKey, tokenPartition } from './keys.ts';
-import { RecordTable } from './record-table.ts';
+import { RecordTable, type VersionedWrites } from './record-table.ts';
 import type { Table } from './table.ts';
 
 export const TokenRecord = z.object({
@@ -18,11 +18,9 @@ export const TokenRecord = z.object({
 });
 export type TokenRecord = z.infer<typeof TokenRecord>;
 
-export interface TokenStore {
+export interface TokenStore extends VersionedWrites<TokenRecord> {
   get(id: string): Promise<TokenRecord | undefined>;
   list(): Promise<TokenRecord[]>;
-  create(record: TokenRecord): Promise<TokenRecord>;
-  replace(record: TokenRecord, expectedVersion: number): Promise<TokenRecord>;
 }
 
 export class DynamoTokenStore extends RecordTable<TokenRecord> implements TokenStore {
