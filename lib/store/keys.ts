@@ -42,3 +42,11 @@ export const targetKey = (runId: string, stepId: string, cluster: string, namesp
   pk: runPartition(runId),
   sk: `${targetSortPrefix(stepId)}${cluster}#${namespace}`,
 });
+
+/** A target's objects when they are too large for an SQS message; kept in the run's partition. */
+export const payloadKey = (runId: string, stepId: string, cluster: string, namespace: string): Key => ({
+  pk: runPartition(runId),
+  sk: `PAYLOAD#${stepId}#${cluster}#${namespace}`,
+});
+/** AWS requests a run caused, counted with ADD so concurrent functions never lose an increment. */
+export const requestCountKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'REQUESTS' });

@@ -2,6 +2,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoApplicationStore, type ApplicationStore } from './application-store.ts';
 import { DynamoClusterStore, type ClusterStore } from './cluster-store.ts';
 import { DynamoInventoryStore, type InventoryStore } from './inventory-store.ts';
+import { DynamoPayloadStore, type PayloadStore } from './payload-store.ts';
+import { DynamoRequestCountStore, type RequestCountStore } from './request-count-store.ts';
 import { DynamoRunStore, type RunStore } from './run-store.ts';
 import { Table } from './table.ts';
 import { DynamoTargetStore, type TargetStore } from './target-store.ts';
@@ -15,6 +17,8 @@ export interface Store {
   runs: RunStore;
   targets: TargetStore;
   tokens: TokenStore;
+  payloads: PayloadStore;
+  requestCounts: RequestCountStore;
 }
 
 export function createStore(client: DynamoDBClient, tableName: string): Store {
@@ -26,5 +30,7 @@ export function createStore(client: DynamoDBClient, tableName: string): Store {
     runs: new DynamoRunStore(table),
     targets: new DynamoTargetStore(table),
     tokens: new DynamoTokenStore(table),
+    payloads: new DynamoPayloadStore(table),
+    requestCounts: new DynamoRequestCountStore(table),
   };
 }

@@ -17,6 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('clusterKubeconfigs', Object.fromEntries(clusters.map((c) => [c.name, c.kubeconfig])));
   return async () => {
     const started = clusters.filter((c) => c.started).map((c) => c.name);
-    await Promise.all([moto.startedHere ? moto.stop() : undefined, started.length ? clustersDown(started) : undefined]);
+    // stop() releases this run's hold on moto; moto stops only when no other live process holds it.
+    await Promise.all([moto.stop(), started.length ? clustersDown(started) : undefined]);
   };
 }

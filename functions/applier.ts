@@ -1,0 +1,23 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import { countRequests } from '../lib/aws/request-counter.ts';
+import { applyOrder } from '../lib/dispatch/applier.ts';
+import { ApplierMessage } from '../lib/messages/applier-message.ts';
+import { config } from './config.ts';
+import { clients, engine, store } from './runtime.ts';
+import { sqsWorker } from './shared/sqs-worker.ts';
+
+/** Applier: server-side-applies a target's objects, reads health, removes garbage. Fed by the FIFO and health queues. */
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
+  sqsWorker({
+    name: 'applier',
+    schema: ApplierMessage,
+    sqs: clients.sqs,
+    queueUrls: [config.queues.applier, config.queues.health],
+    work: (message, record) => {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      if (message.kind === 'remove') return applyOrder(engine, message, receiveCount);
+      return countRequests(() => applyOrder(engine, message, receiveCount), (counts) => store.requestCounts.add(message.runId, counts));
+    },
+  }),
+);

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { awsSettingsFromEnv } from '../lib/aws/clients.ts';
+import { defaultEngineSettings } from '../lib/run/engine.ts';
+
+/**
+ * Every Flotilla function's configuration, read from the environment once when the module loads and validated there:
+ * a missing or malformed variable stops the function at cold start with the variable's name, not at the first request.
+ */
+const Environment = z
+  .object({
+    TABLE_NAME: z.string().min(3),
+    PLANNER_QUEUE_URL: z.url(),
+    APPLIER_QUEUE_URL: z.url(),
+    HEALTH_QUEUE_URL: z.url(),
+    /** AWS: the KMS key that makes the data keys sealing cluster credentials. */
+    CREDENTIALS_KMS_KEY_ID: z.string().min(1).optional(),
+    /** Local mode: the master key file (created 0600 on first use) instead of KMS. */
+    CREDENTIALS_KEY_FILE: z.string().min(1).optional(),
+    DEFAULT_STEP_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(defaultEngineSettings.defaultStepTimeoutSeconds),
+    MAX_RECHECK_DELAY_SECONDS: z.coerce.number().int().positive().max(900).default(defaultEngineSettings.maxRecheckDelaySeconds),
+    /** Drift correction re-applies the current revision when its last apply is older than this. */
+    DRIFT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Largest request body the API accepts. */
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  })
+  .refine((env) => env.CREDENTIALS_KMS_KEY_ID !== undefined || env.CREDENTIALS_KEY_FILE !== undefined, {
+    message: 'set CREDENTIALS_KMS_KEY_ID (AWS) or CREDENTIALS_KEY_FILE (local mode) to seal cluster credentials',
+    path: ['CREDENTIALS_KMS_KEY_ID'],
+  });
+
+export type FunctionConfig = ReturnType<typeof readConfig>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid Flotilla function configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    aws: awsSettingsFromEnv(env),
+    tableName: e.TABLE_NAME,
+    queues: { planner: e.PLANNER_QUEUE_URL, applier: e.APPLIER_QUEUE_URL, health: e.HEALTH_QUEUE_URL },
+    credentials:
+      e.CREDENTIALS_KMS_KEY_ID !== undefined
+        ? ({ kind: 'kms', keyId: e.CREDENTIALS_KMS_KEY_ID } as const)
+        : ({ kind: 'key-file', path: e.CREDENTIALS_KEY_FILE ?? '' } as const),
+    engine: {
+      defaultStepTimeoutSeconds: e.DEFAULT_STEP_TIMEOUT_SECONDS,
+      maxRecheckDelaySeconds: e.MAX_RECHECK_DELAY_SECONDS,
+      inlinePayloadBytes: defaultEngineSettings.inlinePayloadBytes,
+    },
+    driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  };
+}
+
+export const config = readConfig();

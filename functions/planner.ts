@@ -1,0 +1,23 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import { countRequests } from '../lib/aws/request-counter.ts';
+import { PlannerMessage } from '../lib/messages/planner-message.ts';
+import { plan } from '../lib/run/planner.ts';
+import { config } from './config.ts';
+import { clients, engine, store } from './runtime.ts';
+import { sqsWorker } from './shared/sqs-worker.ts';
+
+/** Planner: starts runs, starts steps as their turn comes, closes runs, collects garbage. SQS-triggered. */
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
+  sqsWorker({
+    name: 'planner',
+    schema: PlannerMessage,
+    sqs: clients.sqs,
+    queueUrls: [config.queues.planner],
+    work: (message) => {
+      const runId = 'runId' in message ? message.runId : undefined;
+      if (runId === undefined) return plan(engine, message);
+      return countRequests(() => plan(engine, message), (counts) => store.requestCounts.add(runId, counts));
+    },
+  }),
+);

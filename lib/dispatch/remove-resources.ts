@@ -1,0 +1,49 @@
+import { ClusterError } from '../k8s/cluster-error.ts';
+import type { ApplierMessage } from '../messages/applier-message.ts';
+import type { Engine } from '../run/engine.ts';
+import { backoffSeconds, RetryLater } from './retry-later.ts';
+
+type RemoveOrder = Extract<ApplierMessage, { kind: 'remove' }>;
+
+export type RemoveOutcome = { result: 'removed'; deleted: number } | { result: 'orphaned'; reason: string } | { result: 'dropped'; reason: string };
+
+/**
+ * Deletes objects that no current revision holds, then drops the inventory that listed them. An unreachable cluster is
+ * retried with backoff (the order waits in its cluster's queue group); with `force` its objects are recorded as orphans
+ * and the inventory goes, so deleting an application never hangs on a dead cluster.
+ */
+export async function removeResources(engine: Engine, order: RemoveOrder, receiveCount = 1): Promise<RemoveOutcome> {
+  const { store } = engine;
+  const inventory = await store.inventories.get(order.namespace, order.application, order.cluster, order.revision);
+  if (!inventory) return { result: 'dropped', reason: 'inventory already removed' };
+  let deleted = 0;
+  try {
+    const client = await engine.clusterClient(order.cluster);
+    for (const resource of order.resources) {
+      const ref = { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: resource.name, namespace: resource.namespace } };
+      if ((await client.delete(ref)) === 'deleted') deleted++;
+    }
+  } catch (err) {
+    const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof Error && err.name === 'UnknownClusterError');
+    if (reachable) throw err;
+    if (!order.force && !(err instanceof Error && err.name === 'UnknownClusterError')) {
+      throw new RetryLater(`garbage collection in cluster ${order.cluster}: ${(err as Error).message}`, backoffSeconds(receiveCount, 60), { cause: err });
+    }
+    const { version: _version, ...orphaned } = inventory;
+    await store.inventories.recordOrphans({ cluster: order.cluster, detachedAt: engine.now().toISOString(), inventories: [orphaned], version: 1 });
+    await store.inventories.remove(inventory);
+    await purgeWhenGone(engine, order);
+    return { result: 'orphaned', reason: (err as Error).message };
+  }
+  await store.inventories.remove(inventory);
+  await purgeWhenGone(engine, order);
+  return { result: 'removed', deleted };
+}
+
+/** A deleted application's records go with its last inventory. */
+async function purgeWhenGone(engine: Engine, order: RemoveOrder): Promise<void> {
+  const application = await engine.store.applications.get(order.namespace, order.application);
+  if (!application?.deleting) return;
+  const left = await engine.store.inventories.listForApplication(order.namespace, order.application);
+  if (left.length === 0) await engine.store.applications.purge(order.namespace, order.application);
+}

@@ -1,0 +1,28 @@
+import type { ClusterClient } from '../k8s/cluster-client.ts';
+import type { WorkQueues } from '../queue/work-queue.ts';
+import type { Store } from '../store/store.ts';
+
+/** What the planner and the appliers work with; the functions build it once per container from validated config. */
+export interface Engine {
+  store: Store;
+  queues: WorkQueues;
+  /** A connected client for a registered member cluster; one per cluster and credential version, reused. */
+  clusterClient(cluster: string): Promise<ClusterClient>;
+  now(): Date;
+  settings: EngineSettings;
+}
+
+export interface EngineSettings {
+  /** A deploy step with no `timeout` fails after this long, so nothing waits forever (KubeVela #7045). */
+  defaultStepTimeoutSeconds: number;
+  /** Health re-checks back off from 1 s up to this. */
+  maxRecheckDelaySeconds: number;
+  /** Target objects larger than this (JSON bytes) are stored and referenced instead of sent in the message. */
+  inlinePayloadBytes: number;
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  defaultStepTimeoutSeconds: 600,
+  maxRecheckDelaySeconds: 30,
+  inlinePayloadBytes: 192 * 1024,
+};
