@@ -10,6 +10,8 @@ export interface ClusterBinaries {
   k8sBin: string;
   etcdBin: string;
   kwokBin: string;
+  /** kwok's default node and pod stages (YAML files) for the same version. */
+  kwokStages: string;
 }
 
 let cached: Promise<ClusterBinaries> | undefined;
@@ -21,9 +23,9 @@ let cached: Promise<ClusterBinaries> | undefined;
 export function ensureBinaries(): Promise<ClusterBinaries> {
   cached ??= run('bash', [buildScript], { maxBuffer: 16 * 1024 * 1024, timeout: 60 * 60_000 }).then(({ stdout }) => {
     const dirs = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
-    const { K8S_BIN, ETCD_BIN, KWOK_BIN } = dirs;
-    if (!K8S_BIN || !ETCD_BIN || !KWOK_BIN) throw new Error(`build.sh printed no binary directories: ${stdout}`);
-    return { k8sBin: K8S_BIN, etcdBin: ETCD_BIN, kwokBin: KWOK_BIN };
+    const { K8S_BIN, ETCD_BIN, KWOK_BIN, KWOK_STAGES } = dirs;
+    if (!K8S_BIN || !ETCD_BIN || !KWOK_BIN || !KWOK_STAGES) throw new Error(`build.sh printed no binary directories: ${stdout}`);
+    return { k8sBin: K8S_BIN, etcdBin: ETCD_BIN, kwokBin: KWOK_BIN, kwokStages: KWOK_STAGES };
   });
   return cached;
 }

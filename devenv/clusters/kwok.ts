@@ -24,10 +24,10 @@ export function kubeconfigPath(name: string): string {
 }
 
 /** kwokctl's binary runtime, pointed at local builds and bound to loopback; nothing is downloaded. */
-async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_000): Promise<string> {
-  const configPath = join(workDir, 'kwokctl.yaml');
+async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_000, cluster?: string): Promise<string> {
+  const configPath = join(workDir, `kwokctl${cluster ? `-${cluster}` : ''}.yaml`);
   await mkdir(workDir, { recursive: true });
-  await writeFile(configPath, kwokctlConfiguration(bins));
+  await writeFile(configPath, await kwokctlConfiguration(bins, cluster));
   const env = {
     ...process.env,
     PATH: `${bins.k8sBin}:${bins.kwokBin}:${process.env.PATH ?? ''}`,
@@ -42,7 +42,30 @@ async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_00
   return stdout;
 }
 
-function kwokctlConfiguration(bins: ClusterBinaries): string {
+/**
+ * No ingress controller runs in a simulated cluster, so kwok plays one too: a Stage gives every Ingress a load-balancer
+ * address, as a cloud controller would. The address is from TEST-NET-1 (RFC 5737), never routed, one per cluster.
+ */
+export function ingressAddress(cluster: string): string {
+  let hash = 0;
+  for (const char of cluster) hash = (hash * 31 + char.charCodeAt(0)) % 250;
+  return `192.0.2.${hash + 2}`;
+}
+
+function ingressStage(cluster: string): object {
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name: 'ingress-load-balancer' },
+    spec: {
+      resourceRef: { apiGroup: 'networking.k8s.io/v1', kind: 'Ingress' },
+      selector: { matchExpressions: [{ key: '.status.loadBalancer.ingress', operator: 'DoesNotExist' }] },
+      next: { statusTemplate: `loadBalancer:\n  ingress:\n  - ip: ${ingressAddress(cluster)}\n` },
+    },
+  };
+}
+
+async function kwokctlConfiguration(bins: ClusterBinaries, cluster?: string): Promise<string> {
   const options = {
     runtime: 'binary',
     bindAddress: '127.0.0.1',
@@ -54,7 +77,15 @@ function kwokctlConfiguration(bins: ClusterBinaries): string {
     kwokControllerBinary: join(bins.kwokBin, 'kwok'),
     quietPull: true,
   };
-  return `${JSON.stringify({ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokctlConfiguration', options }, null, 2)}\n`;
+  const documents: object[] = [{ apiVersion: 'config.kwok.x-k8s.io/v1alpha1', kind: 'KwokctlConfiguration', options }];
+  if (!cluster) return serialise(documents, []);
+  // A config with any stage replaces kwok's defaults, so the defaults come along with ours.
+  const defaults = await Promise.all((await readdir(bins.kwokStages)).sort().map((file) => readFile(join(bins.kwokStages, file), 'utf8')));
+  return serialise([...documents, ingressStage(cluster)], defaults);
+}
+
+function serialise(documents: object[], yamlDocuments: string[]): string {
+  return [...documents.map((d) => JSON.stringify(d, null, 2)), ...yamlDocuments].map((d) => `---\n${d.trim()}\n`).join('');
 }
 
 async function kubectl(bins: ClusterBinaries, kubeconfig: string, args: string[], timeoutMs = 30_000): Promise<string> {
@@ -111,7 +142,7 @@ async function startMissing(bins: ClusterBinaries, names: string[], log: (line: 
     }
     await removeCluster(bins, name);
     log(`starting cluster ${name}`);
-    await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m']);
+    await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m'], 300_000, name);
     await kwokctl(bins, ['scale', 'node', '--replicas', String(nodesPerCluster), '--name', name]);
     await writeFlatKubeconfig(bins, name);
     results.push({ name, kubeconfig: kubeconfigPath(name), started: true });

@@ -59,6 +59,18 @@ build_etcd() {
   mv "$dir/bin.tmp" "$dir/bin"
 }
 
+# kwokctl drops its default node and pod stages as soon as a config brings a stage of its own (ours simulates an
+# ingress load balancer), so the defaults are kept beside the binaries, taken from the same module version.
+save_kwok_stages() {
+  local dir="$CACHE/kwok-$KWOK_VERSION" src
+  [ -f "$dir/stages/pod-ready.yaml" ] && return 0
+  src=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  rm -rf "$dir/stages.tmp" && mkdir -p "$dir/stages.tmp"
+  cp "$src/kustomize/stage/node/fast/node-initialize.yaml" "$src/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
+     "$src"/kustomize/stage/pod/fast/pod-{ready,complete,delete}.yaml "$dir/stages.tmp/"
+  mv "$dir/stages.tmp" "$dir/stages"
+}
+
 build_kwok() {
   local dir="$CACHE/kwok-$KWOK_VERSION"
   [ -x "$dir/bin/kwokctl" ] && return 0
@@ -71,7 +83,9 @@ build_kwok() {
 
 build_etcd
 build_kwok
+save_kwok_stages
 build_k8s
 echo "K8S_BIN=$CACHE/k8s-$K8S_VERSION/bin"
 echo "ETCD_BIN=$CACHE/etcd-$ETCD_VERSION/bin"
 echo "KWOK_BIN=$CACHE/kwok-$KWOK_VERSION/bin"
+echo "KWOK_STAGES=$CACHE/kwok-$KWOK_VERSION/stages"

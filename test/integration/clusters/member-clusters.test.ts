@@ -1,6 +1,7 @@
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
+import { ingressAddress } from '../../../devenv/clusters/kwok.ts';
 
 interface Deployment extends KubernetesObject {
   spec: { replicas: number };
@@ -60,6 +61,25 @@ describe('real member clusters (kube-apiserver + controller-manager + scheduler 
       await api.delete(obj);
     },
   );
+
+  it('simulates an ingress load balancer: an Ingress gets a per-cluster address from TEST-NET-1', async () => {
+    const api = objectApi(kubeconfigs['us-west-1']!);
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `lb-check-${Date.now().toString(36)}`, namespace: 'default' },
+      spec: { rules: [{ host: 'lb.example.com', http: { paths: [{ path: '/', pathType: 'ImplementationSpecific', backend: { service: { name: 's', port: { number: 80 } } } }] } }] },
+    };
+    await serverSideApply(api, ingress);
+    let ip: string | undefined;
+    for (let i = 0; i < 60 && !ip; i++) {
+      const live = await api.read<KubernetesObject & { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }>(ingress);
+      ip = live.status?.loadBalancer?.ingress?.[0]?.ip;
+      if (!ip) await sleep(250);
+    }
+    expect(ip).toBe(ingressAddress('us-west-1'));
+    await api.delete(ingress);
+  });
 
   it('refuses an apply into a missing namespace with the API server own not-found error', async () => {
     const api = objectApi(kubeconfigs['beijing-1']!);
