@@ -45,6 +45,8 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     kind: z.literal('refresh'),
     ...TargetAddress,
     reapply: z.boolean(),
+    /** Makes each scheduled refresh its own message (FIFO deduplicates identical bodies for five minutes). */
+    requestedAt: z.iso.datetime(),
   }),
   z.object({
     kind: z.literal('remove'),

@@ -1,0 +1,24 @@
+import type { ApplyOrRemove } from '../queue/work-queue.ts';
+import type { Engine } from './engine.ts';
+
+/**
+ * The scheduled half of keeping deployments honest: one refresh order per finished target of every application's
+ * newest successful run. `reapply` turns the refresh into drift correction (the current revision applied again).
+ */
+export async function scheduleRefresh(engine: Engine, options: { reapply: boolean }): Promise<number> {
+  const { store } = engine;
+  const requestedAt = engine.now().toISOString();
+  const orders: ApplyOrRemove[] = [];
+  for (const application of await store.applications.listAll()) {
+    if (application.deleting) continue;
+    const [run] = await store.runs.listForApplication(application.namespace, application.name);
+    if (run?.phase !== 'succeeded') continue;
+    for (const target of await store.targets.listForRun(run.runId)) {
+      if (target.phase !== 'succeeded') continue;
+      const { runId, stepId, cluster, namespace } = target;
+      orders.push({ kind: 'refresh', runId, stepId, cluster, namespace, reapply: options.reapply, requestedAt });
+    }
+  }
+  await engine.queues.toApplier(orders);
+  return orders.length;
+}

@@ -1,0 +1,158 @@
+// The local control plane: every Flotilla function in one process, on the embedded dynalite + fauxqs (or on any AWS
+// endpoint with `backend: 'external'`), wired the way the CDK stack wires them on AWS: the API behind an HTTP API
+// gateway, the planner and applier behind SQS event source mappings, the status function behind schedules.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { EventSource, SqsHandler } from './event-source.ts';
+import { startEventSource } from './event-source.ts';
+import { startEmbeddedAws, type EmbeddedAws } from './embedded.ts';
+import { serveHttpApi, type HttpApiHandler, type HttpGateway } from './http-gateway.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { provisionLocal } from './provision.ts';
+import { createAwsClients, awsSettingsFromEnv } from '../lib/aws/clients.ts';
+import { createStore } from '../lib/store/store.ts';
+import { authenticate, createToken } from '../lib/tokens/tokens.ts';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  /** State: embedded DynamoDB data, the credentials master key, the admin token. */
+  dataDir: string;
+  backend: 'embedded' | 'external';
+  /** Table and queue name prefix. */
+  prefix: string;
+  /** Health refresh and drift correction intervals. */
+  refreshSeconds: number;
+  driftSeconds: number;
+  /** Every SQS batch is handed to its function twice, to show that at-least-once delivery changes nothing. */
+  duplicateDeliveries: boolean;
+  /** Extra environment for the functions (e.g. DEFAULT_STEP_TIMEOUT_SECONDS). */
+  functionEnv?: Record<string, string>;
+  /** Without the HTTP API: the workflow engine alone (its tests drive the store directly). */
+  serveApi?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  /** The API's base URL; empty when `serveApi` is false. */
+  url: string;
+  adminToken: string;
+  adminTokenPath: string;
+  /** Graceful: no new requests; requests and batches already accepted finish; then everything closes. */
+  stop(): Promise<void>;
+}
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRuntimeOptions {
+  const backend = env.FLOTILLA_BACKEND ?? 'embedded';
+  if (backend !== 'embedded' && backend !== 'external') throw new Error(`FLOTILLA_BACKEND must be embedded or external, not ${backend}`);
+  const number = (name: string, fallback: number) => {
+    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, not ${env[name]}`);
+    return value;
+  };
+  return {
+    port: number('PORT', 8080),
+    dataDir: resolve(env.FLOTILLA_DATA_DIR ?? '.flotilla'),
+    backend,
+    prefix: env.FLOTILLA_PREFIX ?? 'flotilla',
+    refreshSeconds: number('FLOTILLA_REFRESH_SECONDS', 30),
+    driftSeconds: number('DRIFT_INTERVAL_SECONDS', 300),
+    duplicateDeliveries: env.FLOTILLA_DUPLICATE_DELIVERIES === '1',
+  };
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.error(`[flotilla] ${line}`));
+  await mkdir(options.dataDir, { recursive: true });
+  let embedded: EmbeddedAws | undefined;
+  if (options.backend === 'embedded') {
+    embedded = await startEmbeddedAws({ dataDir: join(options.dataDir, 'data') });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: embedded.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: embedded.sqsEndpoint,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    });
+  }
+  const clients = createAwsClients(awsSettingsFromEnv());
+  const resources = await provisionLocal(clients.dynamodb, clients.sqs, options.prefix);
+  Object.assign(process.env, {
+    TABLE_NAME: resources.tableName,
+    PLANNER_QUEUE_URL: resources.plannerQueueUrl,
+    APPLIER_QUEUE_URL: resources.applierQueueUrl,
+    HEALTH_QUEUE_URL: resources.healthQueueUrl,
+    CREDENTIALS_KEY_FILE: process.env.CREDENTIALS_KEY_FILE ?? join(options.dataDir, 'credentials.key'),
+    DRIFT_INTERVAL_SECONDS: String(options.driftSeconds),
+    ...options.functionEnv,
+  });
+  const adminTokenPath = join(options.dataDir, 'admin-token');
+  const adminToken = await ensureAdminToken(createStore(clients.dynamodb, resources.tableName), adminTokenPath);
+
+  // The functions read their configuration when first imported, so they are imported only now.
+  const planner = (await import('../functions/planner.ts')).handler as unknown as SqsHandler;
+  const applier = (await import('../functions/applier.ts')).handler as unknown as SqsHandler;
+  const status = (await import('../functions/status.ts')).handler as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+
+  const deliver = (handler: SqsHandler): SqsHandler =>
+    options.duplicateDeliveries
+      ? async (event, context) => {
+          await handler(event, context);
+          return handler(event, context);
+        }
+      : handler;
+  const onError = (err: unknown) => log(`event source: ${err instanceof Error ? err.message : String(err)}`);
+  const sources: EventSource[] = [
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.plannerQueueUrl, handler: deliver(planner), functionName: 'planner', batchSize: 10, concurrency: 2, onError }),
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.applierQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 4, onError }),
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.healthQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 2, onError }),
+  ];
+  const schedules = [
+    schedule(options.refreshSeconds, () => status({ task: 'refresh' }, lambdaContext('status', 60_000)), log),
+    schedule(options.driftSeconds, () => status({ task: 'drift' }, lambdaContext('status', 60_000)), log),
+  ];
+  let gateway: HttpGateway | undefined;
+  if (options.serveApi !== false) {
+    const api = (await import('../functions/api.ts')).handler as unknown as HttpApiHandler;
+    gateway = await serveHttpApi(api, { port: options.port, functionName: 'api' });
+    log(`control plane listening on ${gateway.url} (${options.backend} AWS backend, data in ${options.dataDir})`);
+  }
+  log(`admin token in ${adminTokenPath}`);
+
+  return {
+    url: gateway?.url ?? '',
+    adminToken,
+    adminTokenPath,
+    stop: async () => {
+      for (const timer of schedules) clearInterval(timer);
+      await gateway?.close();
+      await Promise.all(sources.map((source) => source.stop()));
+      for (const client of Object.values(clients)) client.destroy();
+      await embedded?.close();
+    },
+  };
+}
+
+function schedule(seconds: number, task: () => Promise<unknown>, log: (line: string) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    task().catch((err: unknown) => log(`scheduled task failed: ${err instanceof Error ? err.message : String(err)}`));
+  }, Math.max(1, seconds) * 1000);
+  timer.unref();
+  return timer;
+}
+
+/**
+ * The first start creates an admin token and writes it to `<dataDir>/admin-token` (0600); later starts reuse it while
+ * it still authenticates. Only its hash is stored.
+ */
+async function ensureAdminToken(store: ReturnType<typeof createStore>, path: string): Promise<string> {
+  if (existsSync(path)) {
+    const saved = (await readFile(path, 'utf8')).trim();
+    if ((await authenticate(store.tokens, saved))?.role === 'admin') return saved;
+  }
+  const { token } = await createToken(store.tokens, { role: 'admin', description: 'created by the first npm start' });
+  await writeFile(path, `${token}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
+  return token;
+}

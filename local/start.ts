@@ -1,0 +1,23 @@
+// `npm start`: the local control plane. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
+import { optionsFromEnv, startLocalRuntime } from './runtime.ts';
+
+const runtime = await startLocalRuntime(optionsFromEnv()).catch((err: unknown) => {
+  console.error(`[flotilla] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`[flotilla] ${signal}: finishing accepted work, then stopping`);
+    runtime.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`[flotilla] stop failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  });
+}

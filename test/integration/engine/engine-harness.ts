@@ -1,0 +1,106 @@
+// Drives the workflow engine the way the API does (submit a revision, ask the planner to run it) on moto and the real
+// member clusters, with the local runtime's event source mappings between the functions.
+import { KubeConfig } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+import { parse } from 'yaml';
+import { ClusterRegistry } from '../../../lib/clusters/cluster-registry.ts';
+import { connectCluster, type ClusterClient } from '../../../lib/k8s/cluster-client.ts';
+import type { ApplicationStatus } from '../../../lib/status/application-status.ts';
+import { loadStatus } from '../../../lib/status/load-status.ts';
+import { newRunId } from '../../../lib/store/run-store.ts';
+import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime.ts';
+
+export interface EngineHarness {
+  runtime: LocalRuntime;
+  registry: ClusterRegistry;
+  /** Submits the document; when it makes a new revision, runs it and waits for the workflow to finish. */
+  deploy(document: unknown, timeoutMs?: number): Promise<ApplicationStatus>;
+  status(namespace: string, name: string): Promise<ApplicationStatus | undefined>;
+  /** A client straight to a member cluster, to read back what Flotilla did there. */
+  cluster(name: string): ClusterClient;
+  stop(): Promise<void>;
+}
+
+export async function startEngineHarness(functionEnv: Record<string, string> = {}, options: { duplicateDeliveries?: boolean } = {}): Promise<EngineHarness> {
+  const moto = inject('motoEndpoint');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: moto,
+    AWS_ENDPOINT_URL_SQS: moto,
+    AWS_ENDPOINT_URL_KMS: moto,
+    AWS_ACCESS_KEY_ID: 'flotilla-test',
+    AWS_SECRET_ACCESS_KEY: 'flotilla-test',
+    AWS_REGION: 'us-east-1',
+    FLOTILLA_QUIET: '1',
+  });
+  const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-engine-'));
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    backend: 'external',
+    prefix: `engine-${randomUUID().slice(0, 8)}`,
+    refreshSeconds: 3600,
+    driftSeconds: 3600,
+    duplicateDeliveries: options.duplicateDeliveries ?? false,
+    functionEnv,
+    serveApi: false,
+    log: () => {},
+  });
+  const { store, cipher, queues } = await import('../../../functions/runtime.ts');
+  const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
+  const kubeconfigs = inject('clusterKubeconfigs');
+  const clients = new Map<string, ClusterClient>();
+
+  const status = (namespace: string, name: string) => loadStatus(store, namespace, name);
+  return {
+    runtime,
+    registry,
+    status,
+    deploy: async (document, timeoutMs = 120_000) => {
+      const submitted = await store.applications.submit(document);
+      const { namespace, name } = submitted.application;
+      const runId = newRunId();
+      if (submitted.outcome === 'created') {
+        await queues.toPlanner([{ kind: 'run', runId, namespace, name, revision: submitted.revision.revision, reason: 'submit' }]);
+      }
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await status(namespace, name);
+        const workflow = current?.workflow;
+        if (current && workflow?.revision === submitted.revision.revisionName && workflow.finished) return current;
+        if (Date.now() > deadline) throw new Error(`workflow of ${namespace}/${name} did not finish: ${JSON.stringify(current)}`);
+        await sleep(250);
+      }
+    },
+    cluster: (name) => {
+      let client = clients.get(name);
+      if (!client) {
+        const kc = new KubeConfig();
+        kc.loadFromFile(kubeconfigs[name]!);
+        client = connectCluster(kc);
+        clients.set(name, client);
+      }
+      return client;
+    },
+    stop: () => runtime.stop(),
+  };
+}
+
+/** A seed file as a document, moved into its own namespace (created in the member clusters) so tests never collide. */
+export async function seedDocument(file: 'basic' | 'intermediate' | 'advanced', namespace: string): Promise<Record<string, any>> {
+  const document = parse(await readFile(new URL(`../../fixtures/seed/${file}.yaml`, import.meta.url), 'utf8')) as Record<string, any>;
+  document.metadata.namespace = namespace;
+  for (const policy of document.spec.policies) if (policy.type === 'topology') policy.properties.createNamespace = true;
+  return document;
+}
+
+export async function readyReplicas(client: ClusterClient, namespace: string, name: string): Promise<number | undefined> {
+  const live = (await client.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace } })) as
+    | { status?: { readyReplicas?: number } }
+    | undefined;
+  return live ? (live.status?.readyReplicas ?? 0) : undefined;
+}
