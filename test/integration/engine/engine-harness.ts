@@ -21,6 +21,10 @@ export interface EngineHarness {
   /** Submits the document; when it makes a new revision, runs it and waits for the workflow to finish. */
   deploy(document: unknown, timeoutMs?: number): Promise<ApplicationStatus>;
   status(namespace: string, name: string): Promise<ApplicationStatus | undefined>;
+  /** Polls the status until `predicate` holds. */
+  waitFor(namespace: string, name: string, predicate: (status: ApplicationStatus) => boolean, timeoutMs?: number): Promise<ApplicationStatus>;
+  /** Submits and runs the document without waiting. */
+  submit(document: unknown): Promise<{ namespace: string; name: string; revisionName: string }>;
   /** A client straight to a member cluster, to read back what Flotilla did there. */
   cluster(name: string): ClusterClient;
   stop(): Promise<void>;
@@ -56,25 +60,32 @@ export async function startEngineHarness(functionEnv: Record<string, string> = {
   const clients = new Map<string, ClusterClient>();
 
   const status = (namespace: string, name: string) => loadStatus(store, namespace, name);
+  const waitFor = async (namespace: string, name: string, predicate: (status: ApplicationStatus) => boolean, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await status(namespace, name);
+      if (current && predicate(current)) return current;
+      if (Date.now() > deadline) throw new Error(`${namespace}/${name} never reached the expected state: ${JSON.stringify(current)}`);
+      await sleep(250);
+    }
+  };
+  const submit = async (document: unknown) => {
+    const submitted = await store.applications.submit(document);
+    const { namespace, name } = submitted.application;
+    if (submitted.outcome === 'created') {
+      await queues.toPlanner([{ kind: 'run', runId: newRunId(), namespace, name, revision: submitted.revision.revision, reason: 'submit' }]);
+    }
+    return { namespace, name, revisionName: submitted.revision.revisionName };
+  };
   return {
     runtime,
     registry,
     status,
+    waitFor,
+    submit,
     deploy: async (document, timeoutMs = 120_000) => {
-      const submitted = await store.applications.submit(document);
-      const { namespace, name } = submitted.application;
-      const runId = newRunId();
-      if (submitted.outcome === 'created') {
-        await queues.toPlanner([{ kind: 'run', runId, namespace, name, revision: submitted.revision.revision, reason: 'submit' }]);
-      }
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const current = await status(namespace, name);
-        const workflow = current?.workflow;
-        if (current && workflow?.revision === submitted.revision.revisionName && workflow.finished) return current;
-        if (Date.now() > deadline) throw new Error(`workflow of ${namespace}/${name} did not finish: ${JSON.stringify(current)}`);
-        await sleep(250);
-      }
+      const { namespace, name, revisionName } = await submit(document);
+      return waitFor(namespace, name, (s) => s.workflow?.revision === revisionName && s.workflow.finished, timeoutMs);
     },
     cluster: (name) => {
       let client = clients.get(name);
