@@ -1,0 +1,19 @@
+import type { ClusterRegistry } from '../clusters/cluster-registry.ts';
+import type { WorkQueues } from '../queue/work-queue.ts';
+import type { Engine } from '../run/engine.ts';
+import type { Store } from '../store/store.ts';
+
+/** A structured log line; callers never pass secrets (tokens, kubeconfigs, request bodies). */
+export type ApiLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+/** What the routes work with; functions/api.ts builds it once per container. */
+export interface ApiDependencies {
+  store: Store;
+  queues: WorkQueues;
+  registry: ClusterRegistry;
+  /** For the workflow operations, which share the planner's view of runs. */
+  engine: Engine;
+  maxBodyBytes: number;
+  log: ApiLog;
+  now(): Date;
+}

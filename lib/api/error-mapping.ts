@@ -1,0 +1,27 @@
+import { ClusterInUseError, UnknownClusterError } from '../clusters/cluster-errors.ts';
+import { ValidationError } from '../errors/validation-error.ts';
+import { WorkflowOperationError } from '../run/workflow-operations.ts';
+import { ConflictError, type ConflictReason } from '../store/conflict-error.ts';
+import { UnknownTokenError } from '../tokens/tokens.ts';
+import { ApiError, type ErrorCode } from './api-error.ts';
+
+const conflictCodes: Record<ConflictReason, ErrorCode> = {
+  'already-exists': 'already_exists',
+  changed: 'conflict',
+  deleting: 'application_deleting',
+};
+
+/**
+ * The answer for an error the domain threw on purpose. Undefined means the error is unexpected: the caller logs it
+ * and answers 500 without its text, which might describe internals.
+ */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ValidationError) return new ApiError('validation_failed', err.message, { details: err.details });
+  if (err instanceof UnknownClusterError) return new ApiError('cluster_not_found', err.message);
+  if (err instanceof UnknownTokenError) return new ApiError('token_not_found', err.message);
+  if (err instanceof ClusterInUseError) return new ApiError('cluster_in_use', err.message);
+  if (err instanceof WorkflowOperationError) return new ApiError('workflow_operation_refused', err.message);
+  if (err instanceof ConflictError) return new ApiError(conflictCodes[err.reason], err.message);
+  return undefined;
+}

@@ -1,0 +1,313 @@
+// Every way a caller can get a request wrong, through real HTTP: each answer has the right status, error code and
+// message, and the store (every item of the table) and the planner queue are exactly as they were before.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { ErrorCode } from '../../../lib/api/api-error.ts';
+import { ErrorBody } from '../../../lib/api/schemas/error-schemas.ts';
+import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
+import { call, drainQueue, purgeQueue, startApiServer, tableSnapshot, type ApiServer } from './api-server.ts';
+
+const maxBodyBytes = 64 * 1024;
+const kubeconfigPaths = inject('clusterKubeconfigs');
+const basicYaml = await readFile(new URL('../../fixtures/seed/basic.yaml', import.meta.url), 'utf8');
+
+interface Kubeconfig {
+  clusters: { name: string; cluster: Record<string, unknown> }[];
+  users: { name: string; user: Record<string, unknown> }[];
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+  'current-context'?: string;
+}
+
+let server: ApiServer;
+const tokens = { admin: '', viewer: '', deployer: '', revoked: '' };
+let beijing1: Kubeconfig;
+let unreachablePort = 0;
+
+/** beijing-1's admin kubeconfig with one change, as the JSON text the API receives. */
+function kubeconfig(change: (config: Kubeconfig) => void = () => {}): string {
+  const copy = structuredClone(beijing1);
+  change(copy);
+  return JSON.stringify(copy);
+}
+const user = (config: Kubeconfig) => config.users[0]!.user;
+const cluster = (config: Kubeconfig) => config.clusters[0]!.cluster;
+
+/** basic.yaml with lines replaced. */
+function basicWith(...replacements: [string, string][]): string {
+  return replacements.reduce((text, [from, to]) => {
+    if (!text.includes(from)) throw new Error(`basic.yaml has no ${from}`);
+    return text.replace(from, to);
+  }, basicYaml);
+}
+
+interface BadInput {
+  name: string;
+  method: string;
+  path: string;
+  /** Which token to send; `none` sends no Authorization header. Default admin. */
+  as?: keyof typeof tokens | 'none';
+  headers?: Record<string, string>;
+  body?: () => unknown;
+  /** null: no Content-Type header at all. */
+  contentType?: string | null;
+  status: number;
+  code: ErrorCode;
+  message: RegExp;
+  /** For validation failures: every detail path, in order. */
+  paths?: string[];
+  /** Extra checks on the answer. */
+  header?: [name: string, value: string];
+}
+
+const join = (body: () => unknown, rest: Omit<BadInput, 'method' | 'path' | 'body'>): BadInput => ({ method: 'POST', path: '/clusters', body, ...rest });
+const submit = (body: () => unknown, rest: Omit<BadInput, 'method' | 'path' | 'body'>): BadInput => ({
+  method: 'POST',
+  path: '/applications',
+  contentType: 'application/yaml',
+  body,
+  ...rest,
+});
+const app = '/namespaces/default/applications/example-app';
+
+const cases: BadInput[] = [
+  // Who is calling
+  { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
+  { name: 'Basic instead of Bearer', method: 'GET', path: '/clusters', as: 'none', headers: { authorization: 'Basic YWRtaW46YWRtaW4=' }, status: 401, code: 'unauthenticated', message: /must read Bearer <token>/ },
+  { name: 'a token that is no Flotilla token', method: 'GET', path: '/clusters', as: 'none', headers: { authorization: 'Bearer hunter2' }, status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
+  { name: 'a well-formed token nobody issued', method: 'GET', path: '/clusters', as: 'none', headers: { authorization: `Bearer flt_${'A'.repeat(43)}` }, status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
+  { name: 'a revoked token', method: 'GET', path: '/applications', as: 'revoked', status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
+  submit(() => basicYaml, { name: 'submitting without a token', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token/ }),
+
+  // What the caller may do
+  submit(() => basicYaml, { name: 'a viewer deploying', as: 'viewer', status: 403, code: 'forbidden', message: /^role viewer may not change applications$/ }),
+  join(() => ({ kubeconfig: kubeconfig() }), { name: 'a viewer joining a cluster', as: 'viewer', status: 403, code: 'forbidden', message: /^role viewer may not change clusters$/ }),
+  join(() => ({ kubeconfig: kubeconfig() }), { name: 'a deployer joining a cluster', as: 'deployer', status: 403, code: 'forbidden', message: /^role deployer may not change clusters$/ }),
+  submit(() => basicYaml, { name: 'a deployer deploying outside its namespace', as: 'deployer', status: 403, code: 'forbidden', message: /^this token is limited to namespaces team-a, not default$/ }),
+  { name: 'a deployer reading outside its namespace', method: 'GET', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
+  { name: 'a deployer listing another namespace', method: 'GET', path: '/applications?namespace=default', as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
+  { name: 'a deployer deleting outside its namespace', method: 'DELETE', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
+  { name: 'a deployer creating a token', method: 'POST', path: '/tokens', as: 'deployer', body: () => ({ name: 'x', role: 'admin' }), status: 403, code: 'forbidden', message: /^role deployer may not change tokens$/ },
+  { name: 'a viewer listing tokens', method: 'GET', path: '/tokens', as: 'viewer', status: 403, code: 'forbidden', message: /^role viewer may not read tokens$/ },
+  { name: 'a viewer deleting an application', method: 'DELETE', path: app, as: 'viewer', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
+  { name: 'a viewer suspending a workflow', method: 'POST', path: `${app}/workflow/suspend`, as: 'viewer', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
+  { name: 'a deployer detaching a cluster', method: 'DELETE', path: '/clusters/beijing-1', as: 'deployer', status: 403, code: 'forbidden', message: /role deployer may not change clusters/ },
+
+  // Routes and methods
+  { name: 'an unknown route', method: 'GET', path: '/deployments', status: 404, code: 'not_found', message: /^no route GET \/deployments; GET \/openapi.json lists them$/ },
+  { name: 'an unknown workflow operation', method: 'POST', path: `${app}/workflow/pause`, status: 404, code: 'not_found', message: /no route POST/ },
+  { name: 'PUT on /clusters', method: 'PUT', path: '/clusters', status: 405, code: 'method_not_allowed', message: /^\/clusters answers POST, GET, not PUT$/, header: ['allow', 'POST, GET'] },
+  { name: 'PATCH on an application', method: 'PATCH', path: app, status: 405, code: 'method_not_allowed', message: /answers GET, DELETE, not PATCH/, header: ['allow', 'GET, DELETE'] },
+
+  // Bodies: size, media type, encoding, syntax
+  submit(() => `${basicYaml}\n#${'x'.repeat(maxBodyBytes)}\n`, { name: 'a body over MAX_BODY_BYTES', status: 413, code: 'payload_too_large', message: new RegExp(`the limit is ${maxBodyBytes} bytes`) }),
+  submit(() => basicYaml, { name: 'an Application as text/plain', contentType: 'text/plain', status: 415, code: 'unsupported_media_type', message: /^Content-Type text\/plain is not accepted here; send application\/yaml or application\/json/ }),
+  submit(() => new TextEncoder().encode(basicYaml), { name: 'an Application without Content-Type', contentType: null, status: 415, code: 'unsupported_media_type', message: /Content-Type \(none\) is not accepted/ }),
+  submit(() => '', { name: 'an empty body', status: 400, code: 'validation_failed', message: /a request body is required/, paths: [''] }),
+  submit(() => 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [unclosed\n', { name: 'malformed YAML', status: 400, code: 'validation_failed', message: /invalid YAML: line \d+, column \d+/, paths: [''] }),
+  submit(() => '{"apiVersion": "core.oam.dev/v1beta1",', { name: 'malformed JSON', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^invalid JSON/, paths: [''] }),
+  submit(() => `${basicYaml}\n---\n${basicYaml}`, { name: 'two YAML documents', status: 400, code: 'validation_failed', message: /expected one YAML document, found 2/, paths: [''] }),
+  submit(() => basicWith(['      properties:\n        image', '      properties: &props\n        image']), { name: 'a YAML anchor', status: 400, code: 'validation_failed', message: /YAML anchors are not allowed/, paths: [''] }),
+  submit(() => '[1, 2, 3]', { name: 'a JSON list instead of an Application', contentType: 'application/json', status: 400, code: 'validation_failed', message: /expected a map of fields/, paths: [''] }),
+
+  // Applications that do not check out
+  submit(() => basicWith(['type: webservice', 'type: webserver']), { name: 'an unknown component type', status: 400, code: 'validation_failed', message: /^spec.components\[0\].type: unknown component type "webserver"; known types: /, paths: ['spec.components[0].type'] }),
+  submit(() => basicWith(['name: example-app', 'name: Example_App']), { name: 'an invalid application name', status: 400, code: 'validation_failed', message: /application name must be a DNS-1123 label/, paths: ['metadata.name'] }),
+  submit(() => basicWith(['namespace: default', 'namespace: Team.A']), { name: 'an invalid namespace', status: 400, code: 'validation_failed', message: /namespace must be a DNS-1123 label/, paths: ['metadata.namespace'] }),
+  submit(() => basicWith(['apiVersion: core.oam.dev/v1beta1', 'apiVersion: apps/v1'], ['kind: Application', 'kind: Deployment']), { name: 'not an Application', status: 400, code: 'validation_failed', message: /^2 problems:/, paths: ['apiVersion', 'kind'] }),
+  submit(() => basicWith(['type: scaler', 'type: autoscaler'], ['type: gateway', 'type: ingress'], ['clusters: ["beijing-1", "beijing-2"]', 'clusters: ["Beijing 1"]']), {
+    name: 'several problems at once, each with its path',
+    status: 400,
+    code: 'validation_failed',
+    message: /^3 problems:/,
+    paths: ['spec.components[0].traits[0].type', 'spec.components[0].traits[1].type', 'spec.policies[0].properties.clusters[0]'],
+  }),
+  submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
+
+  // Joining clusters
+  join(() => ({ kubeconfig: kubeconfig() }), { name: 'a join as text/plain', contentType: 'text/plain', status: 415, code: 'unsupported_media_type', message: /send application\/json/ }),
+  join(() => '{"kubeconfig": ', { name: 'a join that is not JSON', status: 400, code: 'validation_failed', message: /^invalid JSON/, paths: [''] }),
+  join(() => ({ kubeconfig: kubeconfig(), namespace: 'apps' }), { name: 'a join with an unknown field', status: 400, code: 'validation_failed', message: /^namespace: unknown field$/, paths: ['namespace'] }),
+  join(() => ({ name: 'beijing-9' }), { name: 'a join without a kubeconfig', status: 400, code: 'validation_failed', message: /^kubeconfig: is required$/, paths: ['kubeconfig'] }),
+  join(() => ({ name: 'exec-1', kubeconfig: kubeconfig((c) => (c.users[0]!.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws' } })) }), {
+    name: 'a kubeconfig with an exec plugin',
+    status: 400,
+    code: 'validation_failed',
+    message: /exec credential plugins are not supported/,
+    paths: ['kubeconfig.users[0].user.exec'],
+  }),
+  join(() => ({ name: 'gke-1', kubeconfig: kubeconfig((c) => (c.users[0]!.user = { 'auth-provider': { name: 'gcp' } })) }), {
+    name: 'a kubeconfig with an auth-provider',
+    status: 400,
+    code: 'validation_failed',
+    message: /auth-provider plugins are not supported/,
+    paths: ['kubeconfig.users[0].user.auth-provider'],
+  }),
+  join(
+    () => ({
+      name: 'files-1',
+      kubeconfig: kubeconfig((c) => {
+        c.clusters[0]!.cluster = { server: cluster(c).server, 'certificate-authority': '/etc/kubernetes/ca.crt' };
+        c.users[0]!.user = { 'client-certificate': '/home/me/.kube/me.crt', 'client-key': '/home/me/.kube/me.key' };
+      }),
+    }),
+    {
+      name: 'a kubeconfig with file paths',
+      status: 400,
+      code: 'validation_failed',
+      message: /^3 problems:/,
+      paths: ['kubeconfig.clusters[0].cluster.certificate-authority', 'kubeconfig.users[0].user.client-certificate', 'kubeconfig.users[0].user.client-key'],
+    },
+  ),
+  join(() => ({ name: 'token-file-1', kubeconfig: kubeconfig((c) => (c.users[0]!.user = { tokenFile: '/var/run/secrets/token' })) }), {
+    name: 'a kubeconfig with a tokenFile',
+    status: 400,
+    code: 'validation_failed',
+    message: /file references are not supported/,
+    paths: ['kubeconfig.users[0].user.tokenFile'],
+  }),
+  join(
+    () => ({
+      kubeconfig: kubeconfig((c) => {
+        c.contexts.push({ name: 'other', context: { ...c.contexts[0]!.context } });
+        delete c['current-context'];
+      }),
+    }),
+    { name: 'two contexts, no current-context and no context', status: 400, code: 'validation_failed', message: /several contexts \("beijing-1", "other"\) and no current-context; choose one with --context/, paths: ['context'] },
+  ),
+  join(() => ({ kubeconfig: kubeconfig(), context: 'nope' }), { name: 'a context the kubeconfig lacks', status: 400, code: 'validation_failed', message: /no context named "nope" in the kubeconfig; it has "beijing-1"/, paths: ['context'] }),
+  join(() => ({ kubeconfig: 'clusters: [unclosed' }), { name: 'a kubeconfig that is not YAML', status: 400, code: 'validation_failed', message: /the kubeconfig is not valid YAML/, paths: ['kubeconfig'] }),
+  join(() => ({ name: 'local', kubeconfig: kubeconfig() }), { name: 'the reserved name local', status: 400, code: 'validation_failed', message: /ClusterName cannot be `local`, it is reserved as the local cluster/, paths: ['name'] }),
+  join(() => ({ name: 'Beijing_1', kubeconfig: kubeconfig() }), { name: 'an invalid cluster name', status: 400, code: 'validation_failed', message: /"Beijing_1" is not a valid cluster name/, paths: ['name'] }),
+  join(() => ({ name: 'plain-1', kubeconfig: kubeconfig((c) => (cluster(c).server = 'http://127.0.0.1:6443')) }), { name: 'an http API server', status: 400, code: 'validation_failed', message: /must be reached over https, not http/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'labelled-1', kubeconfig: kubeconfig(), labels: { 'bad key!': 'x' } }), { name: 'an invalid label key', status: 400, code: 'validation_failed', message: /the key must be at most 63/, paths: ['labels["bad key!"]'] }),
+  join(() => ({ name: 'ns-1', kubeconfig: kubeconfig(), createNamespace: 'Not_A_Namespace' }), { name: 'an invalid namespace to create', status: 400, code: 'validation_failed', message: /not a valid namespace name/, paths: ['createNamespace'] }),
+  join(() => ({ name: 'unreachable-1', kubeconfig: kubeconfig((c) => (cluster(c).server = `https://127.0.0.1:${unreachablePort}`)) }), {
+    name: 'an unreachable endpoint',
+    status: 422,
+    code: 'cluster_unreachable',
+    message: /^cannot join cluster unreachable-1: cannot reach the API server at https:\/\/127\.0\.0\.1:\d+: /,
+  }),
+  join(() => ({ name: 'impostor-1', kubeconfig: kubeconfig((c) => (c.users[0]!.user = { token: 'not-a-real-token' })) }), {
+    name: 'credentials the cluster rejects',
+    status: 422,
+    code: 'cluster_unreachable',
+    message: /^cannot join cluster impostor-1: the API server at https:\/\/127\.0\.0\.1:\d+ rejected the credentials \(401/,
+  }),
+  join(() => ({ kubeconfig: kubeconfig() }), { name: 'joining a name already registered', status: 409, code: 'already_exists', message: /^cluster beijing-1 already exists; join with "overwrite": true to replace its credentials$/ }),
+
+  // Changing clusters
+  { name: 'labels for an unknown cluster', method: 'POST', path: '/clusters/shanghai-1/labels', body: () => ({ labels: { a: 'b' } }), status: 404, code: 'cluster_not_found', message: /^no cluster named "shanghai-1" is registered$/ },
+  { name: 'an invalid label value', method: 'POST', path: '/clusters/beijing-1/labels', body: () => ({ labels: { provider: 'not ok' } }), status: 400, code: 'validation_failed', message: /the value must be empty or at most 63/, paths: ['labels["provider"]'] },
+  { name: 'a label value that is no string', method: 'POST', path: '/clusters/beijing-1/labels', body: () => ({ labels: { replicas: 3 } }), status: 400, code: 'validation_failed', message: /^labels.replicas: expected a string$/, paths: ['labels.replicas'] },
+  { name: 'removing a label the cluster lacks', method: 'DELETE', path: '/clusters/beijing-1/labels?keys=region,nope', status: 400, code: 'validation_failed', message: /no such label "nope"/, paths: ['query.keys[1]'] },
+  { name: 'removing labels without keys', method: 'DELETE', path: '/clusters/beijing-1/labels', status: 400, code: 'validation_failed', message: /^query.keys: is required/, paths: ['query.keys'] },
+  { name: 'renaming to local', method: 'POST', path: '/clusters/beijing-1/rename', body: () => ({ newName: 'local' }), status: 400, code: 'validation_failed', message: /reserved as the local cluster/, paths: ['newName'] },
+  { name: 'renaming onto a registered name', method: 'POST', path: '/clusters/beijing-1/rename', body: () => ({ newName: 'beijing-2' }), status: 409, code: 'already_exists', message: /^cluster beijing-2 already exists$/ },
+  { name: 'renaming a cluster in use', method: 'POST', path: '/clusters/beijing-2/rename', body: () => ({ newName: 'beijing-3' }), status: 409, code: 'cluster_in_use', message: /^cannot rename cluster beijing-2: it holds objects of applications: default\/example-app \(example-app-v1\): Deployment default\/hello-world-server/ },
+  { name: 'detaching a cluster in use', method: 'DELETE', path: '/clusters/beijing-2', status: 409, code: 'cluster_in_use', message: /^cannot detach cluster beijing-2: .*or detach with force to leave these objects behind as orphans$/ },
+  { name: 'detaching an unknown cluster', method: 'DELETE', path: '/clusters/shanghai-1', status: 404, code: 'cluster_not_found', message: /no cluster named "shanghai-1"/ },
+  { name: 'force=maybe', method: 'DELETE', path: '/clusters/beijing-2?force=maybe', status: 400, code: 'validation_failed', message: /^query.force: must be true or false$/, paths: ['query.force'] },
+  { name: 'a misspelt query parameter', method: 'DELETE', path: '/clusters/beijing-2?forse=true', status: 400, code: 'validation_failed', message: /^query.forse: unknown field$/, paths: ['query.forse'] },
+  { name: 'an invalid cluster name in the path', method: 'GET', path: '/clusters/Beijing_1', status: 400, code: 'validation_failed', message: /^path.name: must be a cluster name/, paths: ['path.name'] },
+  { name: 'probing an unknown cluster', method: 'POST', path: '/clusters/shanghai-1/probe', status: 404, code: 'cluster_not_found', message: /no cluster named "shanghai-1"/ },
+
+  // Applications and workflows that are not there
+  { name: 'an unknown application', method: 'GET', path: '/namespaces/default/applications/nope', status: 404, code: 'application_not_found', message: /^no application nope in namespace default$/ },
+  { name: 'the status of an unknown application', method: 'GET', path: '/namespaces/default/applications/nope/status', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'the revisions of an unknown application', method: 'GET', path: '/namespaces/default/applications/nope/revisions', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'deleting an unknown application', method: 'DELETE', path: '/namespaces/default/applications/nope', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'an invalid namespace in the path', method: 'GET', path: '/namespaces/Team_A/applications/example-app', status: 400, code: 'validation_failed', message: /namespace must be a DNS-1123 label/, paths: ['path.namespace'] },
+  { name: 'suspending a workflow that never ran', method: 'POST', path: `${app}/workflow/suspend`, status: 409, code: 'workflow_operation_refused', message: /^application default\/example-app has no workflow run$/ },
+  { name: 'rolling back a workflow that never ran', method: 'POST', path: `${app}/workflow/rollback`, status: 409, code: 'workflow_operation_refused', message: /has no workflow run/ },
+  { name: 'a workflow operation on an unknown application', method: 'POST', path: '/namespaces/default/applications/nope/workflow/restart', status: 404, code: 'application_not_found', message: /no application nope/ },
+
+  // Tokens
+  { name: 'a token with an unknown role', method: 'POST', path: '/tokens', body: () => ({ name: 'root', role: 'root' }), status: 400, code: 'validation_failed', message: /expected one of "admin", "deployer", "viewer"/, paths: ['role'] },
+  { name: 'an admin token limited to namespaces', method: 'POST', path: '/tokens', body: () => ({ name: 'ops', role: 'admin', namespaces: ['team-a'] }), status: 400, code: 'validation_failed', message: /admin tokens .* cannot be limited to namespaces/, paths: ['namespaces'] },
+  { name: 'a token without a name', method: 'POST', path: '/tokens', body: () => ({ role: 'viewer' }), status: 400, code: 'validation_failed', message: /^name: is required$/, paths: ['name'] },
+  { name: 'a token for an invalid namespace', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', namespaces: ['Team A'] }), status: 400, code: 'validation_failed', message: /must be a namespace name/, paths: ['namespaces[0]'] },
+  { name: 'revoking an unknown token', method: 'DELETE', path: '/tokens/0123456789abcdef', status: 404, code: 'token_not_found', message: /^no token with id 0123456789abcdef$/ },
+  { name: 'revoking by something that is no token id', method: 'DELETE', path: '/tokens/flt_abc', status: 400, code: 'validation_failed', message: /must be a token id/, paths: ['path.id'] },
+];
+
+describe('the API refuses bad input and changes nothing', () => {
+  beforeAll(async () => {
+    server = await startApiServer({ credentials: 'key-file', maxBodyBytes });
+    tokens.admin = server.adminToken;
+    beijing1 = JSON.parse(await readFile(kubeconfigPaths['beijing-1']!, 'utf8')) as Kubeconfig;
+    unreachablePort = await closedLoopbackPort();
+    const admin = { token: server.adminToken };
+    const created = async (body: unknown) => CreatedToken.parse((await call(server, 'POST', '/tokens', { ...admin, body })).json).token;
+    tokens.viewer = await created({ name: 'viewer', role: 'viewer' });
+    tokens.deployer = await created({ name: 'team-a deployer', role: 'deployer', namespaces: ['team-a'] });
+    tokens.revoked = await created({ name: 'revoked', role: 'admin' });
+    const revokedId = (await call(server, 'GET', '/tokens', admin)).text.match(/"id":"([0-9a-f]{16})","name":"revoked"/)?.[1];
+    expect((await call(server, 'DELETE', `/tokens/${revokedId}`, admin)).status).toBe(200);
+
+    const joined = await call(server, 'POST', '/clusters', { ...admin, body: { kubeconfig: kubeconfig(), labels: { region: 'beijing' } } });
+    expect(joined.status).toBe(201);
+    const beijing2 = await readFile(kubeconfigPaths['beijing-2']!, 'utf8');
+    expect((await call(server, 'POST', '/clusters', { ...admin, body: { kubeconfig: beijing2 } })).status).toBe(201);
+    expect((await call(server, 'POST', '/applications', { ...admin, body: basicYaml, contentType: 'application/yaml' })).status).toBe(202);
+    const leaving = basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']);
+    expect((await call(server, 'POST', '/applications', { ...admin, body: leaving, contentType: 'application/yaml' })).status).toBe(202);
+    expect((await call(server, 'DELETE', '/namespaces/team-a/applications/leaving', admin)).status).toBe(202);
+    // What a finished deploy would have left: objects of example-app in beijing-2, so detach and rename are refused.
+    await server.store.inventories.record({
+      namespace: 'default',
+      application: 'example-app',
+      revision: 1,
+      cluster: 'beijing-2',
+      resources: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'hello-world-server', component: 'hello-world-server' }],
+      recordedAt: new Date().toISOString(),
+      version: 1,
+    });
+    await purgeQueue(server.clients.sqs, server.plannerQueueUrl);
+  });
+  afterAll(async () => server?.close());
+
+  test('the fixtures are in the store the cases compare against', async () => {
+    const snapshot = await tableSnapshot(server.clients.dynamodb, server.tableName);
+    for (const key of ['CLUSTER#beijing-1', 'CLUSTER#beijing-2', 'APP#example-app', 'APP#leaving', 'INVENTORY#beijing-2', 'TOKEN#']) expect(snapshot).toContain(key);
+  });
+
+  test('the table has at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+  });
+
+  test.each(cases)('$name: $status $code', async (bad) => {
+    const before = await tableSnapshot(server.clients.dynamodb, server.tableName);
+    const as = bad.as ?? 'admin';
+    const answer = await call(server, bad.method, bad.path, {
+      token: as === 'none' ? undefined : tokens[as],
+      headers: bad.headers,
+      body: bad.body?.(),
+      contentType: bad.contentType,
+    });
+
+    expect({ status: answer.status, body: answer.json }).toMatchObject({ status: bad.status, body: { error: { code: bad.code } } });
+    const { error } = ErrorBody.parse(answer.json);
+    expect(error.message).toMatch(bad.message);
+    // The one error shape and nothing else: no stack, no echo of the request.
+    expect(Object.keys(answer.json as object)).toEqual(['error']);
+    expect(Object.keys(error).sort()).toEqual(['code', 'details', 'message']);
+    expect(answer.text).not.toMatch(/\n\s+at |BEGIN|flt_/);
+    if (bad.paths !== undefined) expect(error.details.map((detail) => detail.path)).toEqual(bad.paths);
+    if (bad.code === 'validation_failed') expect(error.details.length).toBeGreaterThan(0);
+    if (bad.header !== undefined) expect(answer.headers.get(bad.header[0])).toBe(bad.header[1]);
+
+    expect(await tableSnapshot(server.clients.dynamodb, server.tableName)).toBe(before);
+    expect(await drainQueue(server.clients.sqs, server.plannerQueueUrl)).toEqual([]);
+  });
+});
+
+/** A loopback port nobody listens on. */
+async function closedLoopbackPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
