@@ -1,0 +1,74 @@
+// The API as `npm start` serves it: the local runtime on moto (backend external), with the planner and appliers
+// polling their queues, so what the API queues really runs against the member clusters.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+import { marshallItem } from '../../../lib/store/attribute-value.ts';
+import type { Key } from '../../../lib/store/table.ts';
+import type { Store } from '../../../lib/store/store.ts';
+import { startLocalRuntime } from '../../../local/runtime.ts';
+import { uniqueName } from '../aws/backends.ts';
+
+export interface RuntimeApi {
+  url: string;
+  adminToken: string;
+  /** The functions' own store, for reading back what the API and the engine wrote. */
+  store: Store;
+  /** One item exactly as DynamoDB holds it, attribute values and all. */
+  rawItem(key: Key): Promise<Record<string, unknown> | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startRuntimeApi(): Promise<RuntimeApi> {
+  const moto = inject('motoEndpoint');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: moto,
+    AWS_ENDPOINT_URL_SQS: moto,
+    AWS_ENDPOINT_URL_KMS: moto,
+    AWS_ACCESS_KEY_ID: 'flotilla-test',
+    AWS_SECRET_ACCESS_KEY: 'flotilla-test',
+    AWS_REGION: 'us-east-1',
+    FLOTILLA_QUIET: '1',
+  });
+  // Left by an earlier suite in this process, they would point the functions at another suite's key.
+  delete process.env.CREDENTIALS_KMS_KEY_ID;
+  delete process.env.CREDENTIALS_KEY_FILE;
+  const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-api-runtime-'));
+  const runtime = await startLocalRuntime({
+    port: 0,
+    dataDir,
+    backend: 'external',
+    prefix: uniqueName('flotilla-api'),
+    refreshSeconds: 3600,
+    driftSeconds: 3600,
+    duplicateDeliveries: false,
+    functionEnv: { DEFAULT_STEP_TIMEOUT_SECONDS: '60' },
+    log: () => {},
+  });
+  const { store, clients } = await import('../../../functions/runtime.ts');
+  const tableName = process.env.TABLE_NAME!;
+  return {
+    url: runtime.url,
+    adminToken: runtime.adminToken,
+    store,
+    rawItem: async (key) => (await clients.dynamodb.send(new GetItemCommand({ TableName: tableName, Key: marshallItem({ ...key }), ConsistentRead: true }))).Item,
+    stop: async () => {
+      await runtime.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
