@@ -1,0 +1,205 @@
+// Applications through HTTP in the local runtime, deployed for real to beijing-1: submit (created, unchanged, a new
+// revision for a new publishVersion), get, list, revisions, status as JSON, text and YAML, every workflow operation,
+// and delete.
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse as parseYaml, stringify } from 'yaml';
+import {
+  ApplicationDetail,
+  ApplicationList,
+  DeleteApplicationResult,
+  RevisionList,
+  SubmitApplicationResult,
+} from '../../../lib/api/schemas/application-schemas.ts';
+import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
+import { WorkflowRunQueued, WorkflowRunView } from '../../../lib/api/schemas/workflow-schemas.ts';
+import { ApplicationStatus } from '../../../lib/status/application-status.ts';
+import { call } from './api-server.ts';
+import { eventually, startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
+
+const kubeconfigPaths = inject('clusterKubeconfigs');
+const namespace = `api-apps-${Date.now().toString(36)}`;
+const base = `/namespaces/${namespace}/applications/api-demo`;
+
+let api: RuntimeApi;
+let admin: { token: string };
+
+function demo(options: { publishVersion?: string; replicas?: number; suspendFirst?: boolean } = {}) {
+  return {
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: {
+      name: 'api-demo',
+      namespace,
+      ...(options.publishVersion === undefined ? {} : { annotations: { 'app.oam.dev/publishVersion': options.publishVersion } }),
+    },
+    spec: {
+      components: [
+        {
+          name: 'api-demo-web',
+          type: 'webservice',
+          properties: { image: 'crccheck/hello-world', port: 8000 },
+          traits: [{ type: 'scaler', properties: { replicas: options.replicas ?? 1 } }],
+        },
+      ],
+      policies: [{ type: 'topology', name: 'here', properties: { clusters: ['beijing-1'], createNamespace: true } }],
+      ...(options.suspendFirst
+        ? { workflow: { steps: [{ name: 'approve', type: 'suspend' }, { name: 'ship', type: 'deploy', properties: { policies: ['here'] } }] } }
+        : {}),
+    },
+  };
+}
+
+async function status(): Promise<ApplicationStatus> {
+  const answer = await call(api, 'GET', `${base}/status`, admin);
+  expect(answer.status).toBe(200);
+  return ApplicationStatus.parse(answer.json);
+}
+
+/** Waits until the status shows `revision` in a state `done` accepts. */
+function statusOf(revision: string, done: (s: ApplicationStatus) => boolean): Promise<ApplicationStatus> {
+  return eventually(`${revision} to settle`, async () => {
+    const current = await status();
+    return current.workflow?.revision === revision && done(current) ? current : undefined;
+  });
+}
+const finished = (s: ApplicationStatus) => s.workflow?.finished === true;
+
+beforeAll(async () => {
+  api = await startRuntimeApi();
+  admin = { token: api.adminToken };
+  const joined = await call(api, 'POST', '/clusters', { ...admin, body: { kubeconfig: await readFile(kubeconfigPaths['beijing-1']!, 'utf8') } });
+  expect(joined.status).toBe(201);
+});
+afterAll(async () => {
+  await api?.stop();
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPaths['beijing-1']!);
+  await kc.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+});
+
+describe('applications through the API', () => {
+  it('accepts YAML with 202, a revision and the status URL; the workflow runs', async () => {
+    const answer = await call(api, 'POST', '/applications', { ...admin, body: stringify(demo()), contentType: 'application/yaml' });
+    expect(answer.status).toBe(202);
+    const submitted = SubmitApplicationResult.parse(answer.json);
+    expect(submitted).toEqual({
+      name: 'api-demo',
+      namespace,
+      revision: 'api-demo-v1',
+      revisionNumber: 1,
+      outcome: 'created',
+      status: `${api.url}${base}/status`,
+    });
+    expect(answer.headers.get('location')).toBe(submitted.status);
+    const done = await statusOf('api-demo-v1', finished);
+    expect(done.about.status).toBe('running');
+    expect(done.services.map((s) => [s.name, s.cluster, s.healthy])).toEqual([['api-demo-web', 'beijing-1', true]]);
+  });
+
+  it('answers unchanged for the same document as JSON, and stores nothing new', async () => {
+    const answer = await call(api, 'POST', '/applications', { ...admin, body: demo() });
+    expect(answer.status).toBe(202);
+    expect(SubmitApplicationResult.parse(answer.json)).toMatchObject({ revision: 'api-demo-v1', outcome: 'unchanged' });
+    expect(await api.store.applications.listRevisions(namespace, 'api-demo')).toHaveLength(1);
+    expect(await api.store.runs.listForApplication(namespace, 'api-demo')).toHaveLength(1);
+  });
+
+  it('makes a new revision when only app.oam.dev/publishVersion changes', async () => {
+    const answer = await call(api, 'POST', '/applications', { ...admin, body: demo({ publishVersion: 'release-2' }) });
+    expect(SubmitApplicationResult.parse(answer.json)).toMatchObject({ revision: 'api-demo-v2', revisionNumber: 2, outcome: 'created' });
+    await statusOf('api-demo-v2', finished);
+  });
+
+  it('shows the application with its current document, and lists it', async () => {
+    const detail = ApplicationDetail.parse((await call(api, 'GET', base, admin)).json);
+    expect(detail).toMatchObject({ namespace, name: 'api-demo', revision: 'api-demo-v2', revisionNumber: 2, publishVersion: 'release-2', deleting: false });
+    expect(detail.document).toMatchObject({ metadata: { name: 'api-demo', namespace, annotations: { 'app.oam.dev/publishVersion': 'release-2' } } });
+
+    const inNamespace = ApplicationList.parse((await call(api, 'GET', `/applications?namespace=${namespace}`, admin)).json);
+    expect(inNamespace.applications.map((a) => [a.name, a.revision])).toEqual([['api-demo', 'api-demo-v2']]);
+    const everywhere = ApplicationList.parse((await call(api, 'GET', '/applications', admin)).json);
+    expect(everywhere.applications.map((a) => a.name)).toContain('api-demo');
+  });
+
+  it('shows a token limited to other namespaces nothing, and one limited to this namespace its application', async () => {
+    const mint = async (namespaces: string[]) =>
+      CreatedToken.parse((await call(api, 'POST', '/tokens', { ...admin, body: { name: 'scoped', role: 'deployer', namespaces } })).json).token;
+    const elsewhere = await mint(['somewhere-else']);
+    expect(ApplicationList.parse((await call(api, 'GET', '/applications', { token: elsewhere })).json).applications).toEqual([]);
+    const here = await mint([namespace]);
+    expect(ApplicationList.parse((await call(api, 'GET', '/applications', { token: here })).json).applications.map((a) => a.name)).toEqual(['api-demo']);
+    expect((await call(api, 'GET', `${base}/status`, { token: here })).status).toBe(200);
+  });
+
+  it('lists revisions newest first, marking the current one and those that succeeded', async () => {
+    const { revisions } = RevisionList.parse((await call(api, 'GET', `${base}/revisions`, admin)).json);
+    expect(revisions.map((r) => [r.name, r.current, r.succeeded, r.publishVersion])).toEqual([
+      ['api-demo-v2', true, true, 'release-2'],
+      ['api-demo-v1', false, true, undefined],
+    ]);
+  });
+
+  it('serves the status as the vela text layout, as YAML, and narrowed to one service', async () => {
+    const text = await call(api, 'GET', `${base}/status`, { ...admin, headers: { accept: 'text/plain' } });
+    expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(text.text).toMatch(new RegExp(`^About:\\n\\n  Name:\\s+api-demo\\n  Namespace:\\s+${namespace}\\n`));
+    expect(text.text).toContain('Workflow:');
+    expect(text.text).toContain('- Name: api-demo-web');
+    expect(text.text).toContain('Cluster: beijing-1');
+
+    const yaml = await call(api, 'GET', `${base}/status`, { ...admin, headers: { accept: 'application/yaml' } });
+    expect(yaml.headers.get('content-type')).toBe('application/yaml');
+    expect(ApplicationStatus.parse(parseYaml(yaml.text))).toEqual(await status());
+
+    const narrowed = ApplicationStatus.parse((await call(api, 'GET', `${base}/status?svc=nothing-by-that-name`, admin)).json);
+    expect(narrowed.services).toEqual([]);
+  });
+
+  it('suspends, resumes, rolls back and restarts the workflow', async () => {
+    expect(SubmitApplicationResult.parse((await call(api, 'POST', '/applications', { ...admin, body: demo({ suspendFirst: true, replicas: 2 }) })).json).revision).toBe('api-demo-v3');
+    await statusOf('api-demo-v3', (s) => s.about.status === 'workflowSuspending');
+
+    const suspend = await call(api, 'POST', `${base}/workflow/suspend`, admin);
+    expect(suspend.status).toBe(200);
+    expect(WorkflowRunView.parse(suspend.json)).toMatchObject({ revision: 'api-demo-v3', phase: 'suspended' });
+
+    const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
+    expect(resume.status).toBe(200);
+    const resumed = WorkflowRunView.parse(resume.json);
+    expect(resumed.steps.find((step) => step.name === 'approve')?.phase).toBe('succeeded');
+    await statusOf('api-demo-v3', finished);
+
+    const rollback = await call(api, 'POST', `${base}/workflow/rollback`, admin);
+    expect(rollback.status).toBe(202);
+    const rolledBack = WorkflowRunQueued.parse(rollback.json);
+    expect(rolledBack).toMatchObject({ revision: 'api-demo-v2', status: `${api.url}${base}/status` });
+    await statusOf('api-demo-v2', finished);
+    const [rollbackRun] = await api.store.runs.listForApplication(namespace, 'api-demo');
+    expect(rollbackRun?.runId).toBe(rolledBack.runId);
+
+    const restart = await call(api, 'POST', `${base}/workflow/restart`, admin);
+    expect(restart.status).toBe(202);
+    const restarted = WorkflowRunQueued.parse(restart.json);
+    expect(restarted.revision).toBe('api-demo-v3');
+    await eventually('the restarted run', async () => ((await api.store.runs.listForApplication(namespace, 'api-demo'))[0]?.runId === restarted.runId ? true : undefined));
+  });
+
+  it('terminates a suspended workflow, and refuses to resume it', async () => {
+    await statusOf('api-demo-v3', (s) => s.about.status === 'workflowSuspending');
+    const terminate = await call(api, 'POST', `${base}/workflow/terminate`, admin);
+    expect(terminate.status).toBe(200);
+    expect(WorkflowRunView.parse(terminate.json).phase).toBe('terminated');
+    const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
+    expect(resume.status).toBe(409);
+    expect(resume.json).toMatchObject({ error: { code: 'workflow_operation_refused', message: 'workflow api-demo is not suspended.' } });
+  });
+
+  it('deletes with 202; the application is gone once its objects are', async () => {
+    const answer = await call(api, 'DELETE', base, admin);
+    expect(answer.status).toBe(202);
+    expect(DeleteApplicationResult.parse(answer.json)).toEqual({ namespace, name: 'api-demo', deleting: true, force: false, status: `${api.url}${base}/status` });
+    await eventually('the application to be gone', async () => ((await call(api, 'GET', base, admin)).status === 404 ? true : undefined));
+  });
+});
