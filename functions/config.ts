@@ -49,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       defaultStepTimeoutSeconds: e.DEFAULT_STEP_TIMEOUT_SECONDS,
       maxRecheckDelaySeconds: e.MAX_RECHECK_DELAY_SECONDS,
       inlinePayloadBytes: defaultEngineSettings.inlinePayloadBytes,
+      inlineHealthWaitMs: defaultEngineSettings.inlineHealthWaitMs,
     },
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,

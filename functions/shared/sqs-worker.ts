@@ -14,39 +14,43 @@ export interface SqsWorkerOptions<M> {
 }
 
 /**
- * An SQS batch handler with partial batch responses. Records run one after another; on a FIFO queue, once a record of
- * a message group fails, the group's later records fail too without running, so a cluster's orders keep their order
- * (the rule Powertools' FIFO processor applies). RetryLater sets the record's visibility to its delay first, which is
- * how a failed message gets backoff instead of the queue's fixed visibility timeout.
+ * An SQS batch handler with partial batch responses. Message groups run side by side (one cluster's orders never wait
+ * for another's), records within a group one after another; once a record of a FIFO group fails, the group's later
+ * records fail too without running, so a cluster's orders keep their order (the rule Powertools' FIFO processor
+ * applies). Standard-queue records have no group and all run side by side. RetryLater sets the record's visibility to
+ * its delay first, which is how a failed message gets backoff instead of the queue's fixed visibility timeout.
  */
 export function sqsWorker<M>(options: SqsWorkerOptions<M>): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
-    const failures: string[] = [];
-    const failedGroups = new Set<string>();
+    const groups = new Map<string, SQSRecord[]>();
     for (const record of event.Records) {
-      const group = record.attributes.MessageGroupId;
-      if (group !== undefined && failedGroups.has(group)) {
-        failures.push(record.messageId);
-        continue;
-      }
-      try {
-        const parsed = options.schema.safeParse(JSON.parse(record.body));
-        if (!parsed.success) throw new Error(`malformed ${options.name} message: ${parsed.error.message}`);
-        const summary = await options.work(parsed.data, record);
-        log('info', summary, { fn: options.name, messageId: record.messageId });
-      } catch (err) {
-        failures.push(record.messageId);
-        if (group !== undefined) failedGroups.add(group);
-        if (err instanceof RetryLater) {
-          log('warn', `retry in ${err.delaySeconds}s: ${err.message}`, { fn: options.name, messageId: record.messageId });
-          await delayRedelivery(options, record, err.delaySeconds);
-        } else {
-          log('error', errorText(err), { fn: options.name, messageId: record.messageId });
-        }
-      }
+      const group = record.attributes.MessageGroupId ?? `record:${record.messageId}`;
+      groups.set(group, [...(groups.get(group) ?? []), record]);
     }
-    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    const failed = await Promise.all([...groups.values()].map((records) => runGroup(options, records)));
+    return { batchItemFailures: failed.flat().map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/** Runs one group's records in order; returns the ids of those that failed or were held back behind a failure. */
+async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): Promise<string[]> {
+  for (const [index, record] of records.entries()) {
+    try {
+      const parsed = options.schema.safeParse(JSON.parse(record.body));
+      if (!parsed.success) throw new Error(`malformed ${options.name} message: ${parsed.error.message}`);
+      const summary = await options.work(parsed.data, record);
+      log('info', summary, { fn: options.name, messageId: record.messageId });
+    } catch (err) {
+      if (err instanceof RetryLater) {
+        log('warn', `retry in ${err.delaySeconds}s: ${err.message}`, { fn: options.name, messageId: record.messageId });
+        await delayRedelivery(options, record, err.delaySeconds);
+      } else {
+        log('error', errorText(err), { fn: options.name, messageId: record.messageId });
+      }
+      return records.slice(index).map((r) => r.messageId);
+    }
+  }
+  return [];
 }
 
 async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecord, seconds: number): Promise<void> {

@@ -9,7 +9,8 @@ import type { RunRecord, StepState } from '../store/run-store.ts';
 import type { TargetOutcome, TargetRecord } from '../store/target-store.ts';
 import { recordApplied } from './inventory.ts';
 import { backoffSeconds, RetryLater } from './retry-later.ts';
-import { readTargetHealth } from './target-health.ts';
+import { readTargetHealth, type TargetHealth } from './target-health.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
@@ -60,7 +61,7 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
     const payload = await resolvePayload(engine, order.payload);
     const client = await engine.clusterClient(order.cluster);
     if (order.kind === 'apply') await applyAll(engine, client, run, order, payload);
-    const health = await readTargetHealth(client, payload, run.application, now);
+    const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
     if (health.healthy) {
       return finish(engine, order, { phase: 'succeeded', message: '', detail: health.detail });
     }
@@ -90,6 +91,21 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
     throw err;
   }
 }
+
+/**
+ * Most rollouts finish within moments of the apply, so health is polled in place for a short while (as `kubectl
+ * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip.
+ */
+async function waitBriefly(read: () => Promise<TargetHealth>, budgetMs: number): Promise<TargetHealth> {
+  const until = Date.now() + budgetMs;
+  for (;;) {
+    const health = await read();
+    if (health.healthy || Date.now() + inlineHealthPollMs > until) return health;
+    await sleep(inlineHealthPollMs);
+  }
+}
+
+const inlineHealthPollMs = 250;
 
 /** A failed apply, worded the way the seed article shows it: which component, where, and the API server's reason. */
 export class ApplyFailure extends Error {

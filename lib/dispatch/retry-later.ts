@@ -13,7 +13,7 @@ export class RetryLater extends Error {
   }
 }
 
-/** 2, 4, 8 ... seconds by delivery count, capped. */
+/** 1, 2, 4, 8 ... seconds by attempt (1-based), capped. */
 export function backoffSeconds(attempt: number, maxSeconds: number): number {
-  return Math.min(maxSeconds, 2 ** Math.max(1, Math.min(attempt, 10)));
+  return Math.min(maxSeconds, 2 ** Math.max(0, Math.min(attempt - 1, 10)));
 }

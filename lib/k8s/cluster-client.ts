@@ -8,9 +8,29 @@ import {
   type KubeConfig,
   type KubernetesObject as ClientObject,
 } from '@kubernetes/client-node';
+import { Agent, type Dispatcher } from 'undici';
 import type { KubernetesObject } from '../k8s-object/kubernetes-object.ts';
 import { describeObject } from '../k8s-object/kubernetes-object.ts';
 import { toClusterError } from './cluster-error.ts';
+
+/**
+ * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
+ * keep-alive pool per cluster, built from the same TLS material, replaces it after authentication has set the headers.
+ */
+function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
+  const cluster = kubeConfig.getCurrentCluster();
+  const user = kubeConfig.getCurrentUser();
+  const decode = (data: string | undefined) => (data ? Buffer.from(data, 'base64') : undefined);
+  const tls = {
+    ca: decode(cluster?.caData),
+    cert: decode(user?.certData),
+    key: decode(user?.keyData),
+    ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+  };
+  const options = kubeConfig.createDispatcherOptions(cluster, tls);
+  return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
+}
 
 /** The field manager every Flotilla apply uses, so ownership of fields is visible in managedFields. */
 export const fieldManager = 'flotilla';
@@ -46,6 +66,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('kubeconfig has no current cluster');
+  const connections = pooledDispatcher(kubeConfig);
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kubeConfig },
@@ -53,6 +74,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
       {
         pre: async (context) => {
           context.setSignal(AbortSignal.timeout(timeoutMs));
+          if (connections) context.setDispatcher(connections);
           return context;
         },
         post: async (context) => context,

@@ -19,10 +19,13 @@ export interface EngineSettings {
   maxRecheckDelaySeconds: number;
   /** Target objects larger than this (JSON bytes) are stored and referenced instead of sent in the message. */
   inlinePayloadBytes: number;
+  /** After applying, health is polled in place this long before a delayed re-check is queued. */
+  inlineHealthWaitMs: number;
 }
 
 export const defaultEngineSettings: EngineSettings = {
   defaultStepTimeoutSeconds: 600,
   maxRecheckDelaySeconds: 30,
   inlinePayloadBytes: 192 * 1024,
+  inlineHealthWaitMs: 5_000,
 };
