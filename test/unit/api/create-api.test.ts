@@ -1,0 +1,173 @@
+// The API's request pipeline without AWS: routing answers, authentication and authorization against an in-memory
+// token store, input checks before a route runs, and unexpected failures as a generic 500 with a log line.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ApiDependencies, ApiLog } from '../../../lib/api/api-dependencies.ts';
+import type { ApiRequest } from '../../../lib/api/api-request.ts';
+import { jsonResponse } from '../../../lib/api/api-response.ts';
+import { createApi } from '../../../lib/api/create-api.ts';
+import { jsonBody } from '../../../lib/api/request-body.ts';
+import { defineRoute } from '../../../lib/api/route.ts';
+import { ApplicationPath } from '../../../lib/api/schemas/parameters.ts';
+import { ConflictError } from '../../../lib/store/conflict-error.ts';
+import type { Store } from '../../../lib/store/store.ts';
+import type { TokenRecord, TokenStore } from '../../../lib/store/token-store.ts';
+import { createToken } from '../../../lib/tokens/tokens.ts';
+
+/** The token store's contract in memory: versioned create and replace. */
+class MemoryTokenStore implements TokenStore {
+  readonly records = new Map<string, TokenRecord>();
+  async get(id: string) {
+    return this.records.get(id);
+  }
+  async list() {
+    return [...this.records.values()];
+  }
+  async create(record: TokenRecord) {
+    if (this.records.has(record.id)) throw new ConflictError('token', record.id, 'already-exists');
+    const stored = { ...record, version: 1 };
+    this.records.set(record.id, stored);
+    return stored;
+  }
+  async replace(record: TokenRecord, expectedVersion: number) {
+    if (this.records.get(record.id)?.version !== expectedVersion) throw new ConflictError('token', record.id, 'changed');
+    const stored = { ...record, version: expectedVersion + 1 };
+    this.records.set(record.id, stored);
+    return stored;
+  }
+}
+
+/** Members these routes never touch: any use fails the test loudly. */
+function untouched<T>(name: string): T {
+  return new Proxy({}, { get: (_target, property) => { throw new Error(`${name}.${String(property)} is not used here`); } }) as T;
+}
+
+const seen: unknown[] = [];
+const routes = [
+  defineRoute({
+    method: 'GET',
+    path: '/open',
+    operationId: 'open',
+    summary: 'public',
+    tag: 'system',
+    access: { public: true },
+    responses: {},
+    handle: async () => jsonResponse(200, { open: true }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/namespaces/{namespace}/applications/{name}/echo',
+    operationId: 'echo',
+    summary: 'echoes',
+    tag: 'applications',
+    access: { action: 'applications:write', namespaceParam: 'namespace' },
+    params: ApplicationPath,
+    body: jsonBody(z.strictObject({ note: z.string() })),
+    responses: {},
+    handle: async ({ params, body, principal }) => {
+      seen.push({ params, body, principal });
+      return jsonResponse(200, { ok: true });
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/broken',
+    operationId: 'broken',
+    summary: 'fails',
+    tag: 'system',
+    access: { public: true },
+    responses: {},
+    handle: async () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.7:443 with secret sauce');
+    },
+  }),
+];
+
+let tokens: MemoryTokenStore;
+let logLines: { level: string; message: string; fields: Record<string, unknown> }[];
+let api: ReturnType<typeof createApi>;
+
+beforeEach(() => {
+  tokens = new MemoryTokenStore();
+  logLines = [];
+  seen.length = 0;
+  const log: ApiLog = (level, message, fields = {}) => logLines.push({ level, message, fields });
+  const deps: ApiDependencies = {
+    store: { ...untouched<Store>('store'), tokens } as Store,
+    queues: untouched('queues'),
+    registry: untouched('registry'),
+    engine: untouched('engine'),
+    maxBodyBytes: 1024,
+    log,
+    now: () => new Date('2026-11-29T12:00:00Z'),
+  };
+  api = createApi(deps, routes);
+});
+
+function request(method: string, path: string, options: { token?: string; body?: string; contentType?: string } = {}): ApiRequest {
+  return {
+    method,
+    path,
+    query: {},
+    headers: {
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
+    },
+    body: options.body === undefined ? undefined : Buffer.from(options.body),
+    baseUrl: 'http://localhost',
+    requestId: 'req-42',
+  };
+}
+const errorOf = (body: string) => (JSON.parse(body) as { error: { code: string; message: string; details: unknown[] } }).error;
+
+describe('createApi', () => {
+  it('serves a public route without a token and logs method, path and status', async () => {
+    const response = await api.handle(request('GET', '/open'));
+    expect(response.status).toBe(200);
+    expect(logLines).toEqual([{ level: 'info', message: 'request', fields: expect.objectContaining({ method: 'GET', path: '/open', status: 200, requestId: 'req-42' }) }]);
+  });
+
+  it('answers a failure nobody expected with 500, the request id and no detail; the log has the detail', async () => {
+    const response = await api.handle(request('GET', '/broken'));
+    expect(response.status).toBe(500);
+    expect(errorOf(response.body)).toEqual({ code: 'internal', message: 'internal error; the API log has the details under request id req-42', details: [] });
+    expect(response.body).not.toContain('ECONNREFUSED');
+    const errorLine = logLines.find((line) => line.level === 'error');
+    expect(errorLine?.fields).toMatchObject({ requestId: 'req-42', error: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('authenticates before it reads the body, and checks the namespace from the path before the route runs', async () => {
+    expect((await api.handle(request('POST', '/namespaces/team-a/applications/x/echo', { body: 'not json', contentType: 'application/json' }))).status).toBe(401);
+    const { token } = await createToken(tokens, { role: 'deployer', namespaces: ['team-a'] });
+    const outside = await api.handle(request('POST', '/namespaces/team-b/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(outside.status).toBe(403);
+    expect(errorOf(outside.body).message).toBe('this token is limited to namespaces team-a, not team-b');
+    expect(seen).toEqual([]);
+
+    const inside = await api.handle(request('POST', '/namespaces/team-a/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(inside.status).toBe(200);
+    expect(seen).toEqual([{ params: { namespace: 'team-a', name: 'x' }, body: { note: 'hi' }, principal: expect.objectContaining({ role: 'deployer', namespaces: ['team-a'] }) }]);
+  });
+
+  it('logs who called by token id, never the token or the Authorization header', async () => {
+    const { token, summary } = await createToken(tokens, { role: 'admin' });
+    await api.handle(request('POST', '/namespaces/default/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(logLines.at(-1)?.fields.tokenId).toBe(summary.id);
+    expect(JSON.stringify(logLines)).not.toContain(token);
+  });
+
+  it('checks path parameters before the route runs', async () => {
+    const { token } = await createToken(tokens, { role: 'admin' });
+    const response = await api.handle(request('POST', '/namespaces/default/applications/Not_Valid/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body).error.details).toEqual([{ path: 'path.name', message: expect.stringContaining('DNS-1123') }]);
+    expect(seen).toEqual([]);
+  });
+
+  it('answers unknown paths with 404 and known paths with other methods with 405 and Allow', async () => {
+    expect((await api.handle(request('GET', '/nowhere'))).status).toBe(404);
+    const wrong = await api.handle(request('DELETE', '/open'));
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe('GET');
+  });
+});
