@@ -3,8 +3,7 @@ import { loadStatus } from '../../status/load-status.ts';
 import { renderStatus } from '../../status/render-status.ts';
 import type { ApplicationRecord } from '../../store/application-store.ts';
 import { newRunId } from '../../store/run-store.ts';
-import type { ApiDependencies } from '../api-dependencies.ts';
-import { ApiError } from '../api-error.ts';
+import { applicationNotFound, requireApplication } from '../application-lookup.ts';
 import { headerOf } from '../api-request.ts';
 import { schemaResponse, textResponse } from '../api-response.ts';
 import { mayAccess, requireAllowed } from '../authentication.ts';
@@ -84,12 +83,6 @@ const listApplications = defineRoute({
   },
 });
 
-async function requireApplication(deps: ApiDependencies, namespace: string, name: string): Promise<ApplicationRecord> {
-  const record = await deps.store.applications.get(namespace, name);
-  if (record === undefined) throw new ApiError('application_not_found', `no application ${name} in namespace ${namespace}`);
-  return record;
-}
-
 const getApplication = defineRoute({
   method: 'GET',
   path: '/namespaces/{namespace}/applications/{name}',
@@ -100,7 +93,7 @@ const getApplication = defineRoute({
   params: ApplicationPath,
   responses: { 200: { description: 'The application.', schema: ApplicationDetail } },
   handle: async ({ params }, deps) => {
-    const record = await requireApplication(deps, params.namespace, params.name);
+    const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
     return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
   },
@@ -116,7 +109,7 @@ const listRevisions = defineRoute({
   params: ApplicationPath,
   responses: { 200: { description: 'Newest first.', schema: RevisionList } },
   handle: async ({ params }, deps) => {
-    const record = await requireApplication(deps, params.namespace, params.name);
+    const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const [revisions, runs] = await Promise.all([
       deps.store.applications.listRevisions(params.namespace, params.name),
       deps.store.runs.listForApplication(params.namespace, params.name),
@@ -150,7 +143,7 @@ const deleteApplication = defineRoute({
   responses: { 202: { description: 'Accepted; the status URL shows `deleting` until the application is gone.', schema: DeleteApplicationResult } },
   handle: async ({ params, query, request }, deps) => {
     const { namespace, name } = params;
-    const record = await requireApplication(deps, namespace, name);
+    const record = await requireApplication(deps.store.applications, namespace, name);
     await deps.store.applications.markDeleting(namespace, name, record.version, deps.now());
     await deps.queues.toPlanner([{ kind: 'delete', namespace, name, force: query.force }]);
     const status = statusUrl(request, namespace, name);
@@ -174,7 +167,7 @@ const getStatus = defineRoute({
   responses: { 200: { description: 'The status.', schema: ApplicationStatus, alternatives: ['text/plain', 'application/yaml'] } },
   handle: async ({ params, query, request }, deps) => {
     const status = await loadStatus(deps.store, params.namespace, params.name);
-    if (status === undefined) throw new ApiError('application_not_found', `no application ${params.name} in namespace ${params.namespace}`);
+    if (status === undefined) throw applicationNotFound(params.namespace, params.name);
     const mediaType = preferredMediaType(headerOf(request, 'accept'), statusTypes);
     const format = mediaType === 'text/plain' ? 'text' : mediaType === 'application/yaml' ? 'yaml' : 'json';
     const contentType = format === 'text' ? 'text/plain; charset=utf-8' : mediaType;

@@ -7,13 +7,13 @@ import { PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../../lib/aws/clients.ts';
 import { createStore, type Store } from '../../../lib/store/store.ts';
 import { createTable } from '../../../lib/store/table.ts';
 import { createToken } from '../../../lib/tokens/tokens.ts';
 import { serveHttpApi, type HttpApiHandler } from '../../../local/http-gateway.ts';
 import { createQueue, receive, uniqueName } from '../aws/backends.ts';
+import { pointFunctionsAtMoto } from './moto-environment.ts';
 
 export interface ApiServer {
   url: string;
@@ -35,17 +35,7 @@ export interface ApiServerOptions {
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const endpoint = inject('motoEndpoint');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ENDPOINT_URL_SQS: endpoint,
-    AWS_ENDPOINT_URL_KMS: endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'flotilla-test',
-    AWS_SECRET_ACCESS_KEY: 'flotilla-test',
-    FLOTILLA_QUIET: '1',
-  });
-  delete process.env.AWS_SESSION_TOKEN;
+  const endpoint = pointFunctionsAtMoto();
   const clients = createAwsClients({ region: 'us-east-1', dynamodbEndpoint: endpoint, sqsEndpoint: endpoint, kmsEndpoint: endpoint });
   const tableName = uniqueName('flotilla-api');
   await createTable(clients.dynamodb, tableName);
@@ -55,8 +45,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     createQueue(clients.sqs, 'flotilla-api-health'),
   ]);
   const keyDir = await mkdtemp(join(tmpdir(), 'flotilla-api-'));
-  delete process.env.CREDENTIALS_KMS_KEY_ID;
-  delete process.env.CREDENTIALS_KEY_FILE;
   if (options.credentials === 'kms') {
     const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: 'flotilla API test' }));
     process.env.CREDENTIALS_KMS_KEY_ID = KeyMetadata!.KeyId!;

@@ -175,6 +175,7 @@ describe('applications through the API', () => {
     expect(rollback.status).toBe(202);
     const rolledBack = WorkflowRunQueued.parse(rollback.json);
     expect(rolledBack).toMatchObject({ revision: 'api-demo-v2', status: `${api.url}${base}/status` });
+    expect(rollback.headers.get('location')).toBe(rolledBack.status);
     await statusOf('api-demo-v2', finished);
     const [rollbackRun] = await api.store.runs.listForApplication(namespace, 'api-demo');
     expect(rollbackRun?.runId).toBe(rolledBack.runId);

@@ -36,7 +36,7 @@ async function sampleEvent(file: string): Promise<APIGatewayProxyEventV2> {
 }
 
 beforeAll(async () => {
-  server = await startApiServer({ credentials: 'key-file' });
+  server = await startApiServer({ credentials: 'kms' });
   const invoke = server.functionModules.api.handler as unknown as (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
   handler = (event) => invoke(event, lambdaContext('api', 30_000));
   const kubeconfig = await readFile(inject('clusterKubeconfigs')['us-west-1']!, 'utf8');

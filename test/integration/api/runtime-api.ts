@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inject } from 'vitest';
 import { marshallItem } from '../../../lib/store/attribute-value.ts';
 import type { Key } from '../../../lib/store/table.ts';
 import type { Store } from '../../../lib/store/store.ts';
 import { startLocalRuntime } from '../../../local/runtime.ts';
 import { uniqueName } from '../aws/backends.ts';
+import { pointFunctionsAtMoto } from './moto-environment.ts';
 
 export interface RuntimeApi {
   url: string;
@@ -23,19 +23,7 @@ export interface RuntimeApi {
 }
 
 export async function startRuntimeApi(): Promise<RuntimeApi> {
-  const moto = inject('motoEndpoint');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: moto,
-    AWS_ENDPOINT_URL_SQS: moto,
-    AWS_ENDPOINT_URL_KMS: moto,
-    AWS_ACCESS_KEY_ID: 'flotilla-test',
-    AWS_SECRET_ACCESS_KEY: 'flotilla-test',
-    AWS_REGION: 'us-east-1',
-    FLOTILLA_QUIET: '1',
-  });
-  // Left by an earlier suite in this process, they would point the functions at another suite's key.
-  delete process.env.CREDENTIALS_KMS_KEY_ID;
-  delete process.env.CREDENTIALS_KEY_FILE;
+  pointFunctionsAtMoto();
   const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-api-runtime-'));
   const runtime = await startLocalRuntime({
     port: 0,
