@@ -1,0 +1,73 @@
+// How every Flotilla function is bundled, in one place: the stack hands these settings to NodejsFunction (which runs the
+// local esbuild, never Docker) and the benchmarks hand the same settings to esbuild's JS API, so the sizes and
+// initialisation times they report are those of the deployed code.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The Lambda functions of the stack: handler file and the bundle budget the bundle-size benchmark enforces. */
+export const flotillaFunctions = {
+  api: { entry: 'functions/api.ts', maxKiB: 500 },
+  planner: { entry: 'functions/planner.ts', maxKiB: 500 },
+  applier: { entry: 'functions/applier.ts', maxKiB: 2048 },
+  status: { entry: 'functions/status.ts', maxKiB: 500 },
+  authorizer: { entry: 'infra/gateway-authorizer.ts', maxKiB: 500 },
+} as const;
+export type FunctionName = keyof typeof flotillaFunctions;
+export const functionNames = Object.keys(flotillaFunctions) as FunctionName[];
+
+export function entryPath(name: FunctionName): string {
+  return join(repoRoot, flotillaFunctions[name].entry);
+}
+
+/**
+ * client-node and undici are CommonJS and `require` Node built-ins; in an ESM bundle esbuild turns those into a
+ * `__require` that throws ("Dynamic require of node:assert is not supported") unless `require` exists, so every
+ * bundle starts by defining it.
+ */
+export const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * The AWS SDK v3 is part of the nodejs24.x runtime, so it stays out of the bundles (CDK's default for that runtime):
+ * it would add about 390 KiB to every bundle. Everything else, client-node included, is bundled and tree-shaken.
+ */
+export const externalModules = ['@aws-sdk/*'];
+
+export const esbuildTarget = 'node24';
+
+/** NodejsFunction's bundling props. */
+export const cdkBundling: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: esbuildTarget,
+  mainFields: ['module', 'main'],
+  banner: requireBanner,
+  externalModules,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.EXTERNAL,
+  // Stack traces map to file:line without shipping every source file inside the map.
+  sourcesContent: false,
+};
+
+/** The same bundle through esbuild's JS API, for the benchmarks: `<outdir>/index.mjs`, with a metafile. */
+export function esbuildOptions(name: FunctionName, outdir: string): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: [entryPath(name)],
+    outfile: join(outdir, 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: esbuildTarget,
+    mainFields: ['module', 'main'],
+    banner: { js: requireBanner },
+    external: externalModules,
+    minify: true,
+    sourcemap: 'external',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
