@@ -17,7 +17,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { routeTable } from '../lib/api/route-table.ts';
 import { groupIndexName, keyAttributes } from '../lib/store/table.ts';
-import { FlotillaFunction, type ControlPlane } from './flotilla-function.ts';
+import { FlotillaFunction, type ControlPlane, type QueueName } from './flotilla-function.ts';
 import { acknowledge } from './nag.ts';
 import { defaultSettings, type FlotillaSettings } from './settings.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -49,6 +49,12 @@ export interface FlotillaStackProps extends StackProps {
 
 export class FlotillaStack extends Stack {
   readonly functions: Record<'api' | 'planner' | 'applier' | 'status' | 'authorizer', FlotillaFunction>;
+  readonly table: TableV2;
+  readonly credentialsKey: Key;
+  readonly queues: Record<QueueName, WorkQueue>;
+  readonly ciEvents: WorkQueue;
+  readonly httpApi: HttpApi;
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: FlotillaStackProps = {}) {
     super(scope, id, props);
@@ -138,13 +144,19 @@ export class FlotillaStack extends Stack {
     });
     this.functions = { api, planner, applier, status, authorizer };
 
+    this.table = table;
+    this.credentialsKey = credentialsKey;
+    this.queues = queues;
     const httpApi = this.#httpApi(api, authorizer, settings);
+    this.httpApi = httpApi;
     const schedules = this.#schedules(status, settings);
     const { inbox: ciEvents, rules: ciRules } = this.#ciEventInbox();
+    this.ciEvents = ciEvents;
     const alarmTopic = this.#alarms(
       { functions: Object.values(this.functions), queues: [...Object.values(queues), ciEvents], rules: [...schedules, ...ciRules] },
       settings,
     );
+    this.alarmTopic = alarmTopic;
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'flotilla login --endpoint <this>' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'for infra/admin-token.ts --table' });
