@@ -43,8 +43,13 @@ export async function deleteApplication(engine: Engine, request: { namespace: st
     return 'purged';
   }
   await removeInventories(engine, inventories, (inventory) => inventory.resources, request.force);
+  // Look again shortly: an apply that was already under way when the runs stopped may record objects after this
+  // listing, and the application only goes once no inventory is left.
+  await engine.queues.toPlanner([{ kind: 'delete', ...request }], deletionRecheckSeconds);
   return 'removing';
 }
+
+const deletionRecheckSeconds = 10;
 
 async function removeInventories(
   engine: Engine,
@@ -69,6 +74,7 @@ async function removeInventories(
       // Reverse apply order: traits' objects before the workload, cluster-scoped objects (namespaces) last.
       resources: resources.toReversed(),
       force,
+      requestedAt: engine.now().toISOString(),
     });
   }
   await engine.queues.toApplier(orders);

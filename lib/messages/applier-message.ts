@@ -58,6 +58,8 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     /** Objects to delete: only what no newer revision holds. */
     resources: z.array(ResourceReference),
     force: z.boolean(),
+    /** Each removal pass is its own message: FIFO deduplication must not swallow a second pass over the same objects. */
+    requestedAt: z.iso.datetime(),
   }),
 ]);
 export type ApplierMessage = z.infer<typeof ApplierMessage>;
