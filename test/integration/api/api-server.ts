@@ -13,7 +13,7 @@ import { createTable } from '../../../lib/store/table.ts';
 import { createToken } from '../../../lib/tokens/tokens.ts';
 import { serveHttpApi, type HttpApiHandler } from '../../../local/http-gateway.ts';
 import { createQueue, receive, uniqueName } from '../aws/backends.ts';
-import { pointFunctionsAtMoto } from './moto-environment.ts';
+import { pointFunctionsAtMoto } from '../moto-environment.ts';
 
 export interface ApiServer {
   url: string;

@@ -10,7 +10,7 @@ import type { Key } from '../../../lib/store/table.ts';
 import type { Store } from '../../../lib/store/store.ts';
 import { startLocalRuntime } from '../../../local/runtime.ts';
 import { uniqueName } from '../aws/backends.ts';
-import { pointFunctionsAtMoto } from './moto-environment.ts';
+import { pointFunctionsAtMoto } from '../moto-environment.ts';
 
 export interface RuntimeApi {
   url: string;

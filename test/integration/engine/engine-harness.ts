@@ -14,6 +14,7 @@ import type { ApplicationStatus } from '../../../lib/status/application-status.t
 import { loadStatus } from '../../../lib/status/load-status.ts';
 import { newRunId } from '../../../lib/store/run-store.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime.ts';
+import { pointFunctionsAtMoto } from '../moto-environment.ts';
 
 export interface EngineHarness {
   runtime: LocalRuntime;
@@ -31,16 +32,7 @@ export interface EngineHarness {
 }
 
 export async function startEngineHarness(functionEnv: Record<string, string> = {}, options: { duplicateDeliveries?: boolean } = {}): Promise<EngineHarness> {
-  const moto = inject('motoEndpoint');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: moto,
-    AWS_ENDPOINT_URL_SQS: moto,
-    AWS_ENDPOINT_URL_KMS: moto,
-    AWS_ACCESS_KEY_ID: 'flotilla-test',
-    AWS_SECRET_ACCESS_KEY: 'flotilla-test',
-    AWS_REGION: 'us-east-1',
-    FLOTILLA_QUIET: '1',
-  });
+  pointFunctionsAtMoto();
   const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-engine-'));
   const runtime = await startLocalRuntime({
     port: 0,
