@@ -173,6 +173,55 @@ describe('workflow behaviour', () => {
     await harness.registry.detach(dead!.name, { force: true });
   });
 
+  it('a newer revision supersedes the running one, whose remaining orders are dropped by the appliers', async () => {
+    const namespace = `supersede-${suffix}`;
+    const steps = [
+      { name: 'approve', type: 'suspend' },
+      { name: 'ship', type: 'deploy', properties: { policies: ['here'] } },
+    ];
+    const { name } = await harness.submit(app('superseded', namespace, { steps }));
+    await harness.waitFor(namespace, name, (s) => s.about.status === 'workflowSuspending');
+    const [oldRun] = await engine.store.runs.listForApplication(namespace, name);
+
+    const newer = await harness.deploy(app('superseded', namespace, { replicas: 2 }));
+    expect(newer.about.status).toBe('running');
+    const old = await engine.store.runs.get(oldRun!.runId);
+    expect(old).toMatchObject({ phase: 'terminated', message: 'superseded by superseded-v2' });
+
+    // An order of the old run still in a queue: fenced off, nothing is applied.
+    const { applyOrder } = await import('../../../lib/dispatch/applier.ts');
+    const stale = {
+      kind: 'apply' as const,
+      runId: oldRun!.runId,
+      stepId: oldRun!.steps[1]!.id,
+      cluster: 'beijing-1',
+      namespace,
+      createNamespace: true,
+      deadline: new Date(Date.now() + 60_000).toISOString(),
+      payload: { where: 'inline' as const, resources: [], components: [] },
+    };
+    expect(await applyOrder(engine, stale, 1)).toMatch(/dropped \(run .* is terminated\)/);
+    expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'superseded-web')).toBe(2);
+  });
+
+  it('a forced delete orphans the objects of an unreachable cluster instead of hanging', async () => {
+    const [gone] = await clustersUp([`gone-${suffix}`]);
+    await harness.registry.join({ name: gone!.name, kubeconfig: await readFile(gone!.kubeconfig, 'utf8') });
+    const namespace = `orphan-${suffix}`;
+    const deployed = await harness.deploy(app('orphaned', namespace, { clusters: ['beijing-1', gone!.name] }));
+    expect(deployed.about.status).toBe('running');
+    await clustersDown([gone!.name]);
+
+    const record = await engine.store.applications.get(namespace, 'orphaned');
+    await engine.store.applications.markDeleting(namespace, 'orphaned', record!.version);
+    await engine.queues.toPlanner([{ kind: 'delete', namespace, name: 'orphaned', force: true }]);
+    await expectEventually(async () => (await engine.store.applications.get(namespace, 'orphaned')) === undefined, 60_000);
+    expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'orphaned-web')).toBeUndefined();
+    const orphans = (await engine.store.inventories.listOrphans()).filter((o) => o.cluster === gone!.name);
+    expect(orphans.flatMap((o) => o.inventories.map((i) => i.application))).toContain('orphaned');
+    await harness.registry.detach(gone!.name, { force: true });
+  });
+
   it('objects too large for an SQS message are stored and referenced, not truncated', async () => {
     const namespace = `large-${suffix}`;
     const big = 'x'.repeat(300 * 1024);
