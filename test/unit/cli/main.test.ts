@@ -28,6 +28,8 @@ async function run(...argv: string[]) {
       return text;
     },
     colors: picocolors.createColors(false),
+    errorColors: picocolors.createColors(false),
+    liveColumns: undefined,
   };
   const code = await main(argv, terminal);
   return { code, stdout, stderr };

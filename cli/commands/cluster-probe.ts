@@ -1,0 +1,16 @@
+import { Command } from '@commander-js/extra-typings';
+import { probedMessage } from '../../lib/cli/cluster-views.ts';
+import { connection, type CliContext } from '../context.ts';
+import { examples } from '../options.ts';
+
+export function clusterProbeCommand(context: CliContext) {
+  return new Command('probe')
+    .description("Check now that a member cluster's API server answers with the stored credentials (vela cluster probe); the outcome is recorded in ACCEPTED.")
+    .argument('<cluster>', 'the cluster')
+    .addHelpText('after', examples(['flotilla cluster probe beijing-1']))
+    .action(async (name) => {
+      const cluster = await connection(context).client.probeCluster(name);
+      if (!cluster.accepted) throw new Error(`failed to connect to cluster ${name}: ${cluster.message ?? 'the API server did not accept the stored credentials'}`);
+      context.terminal.stdout(probedMessage(cluster));
+    });
+}

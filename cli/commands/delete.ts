@@ -1,0 +1,40 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { formatDuration } from '../../lib/cli/durations.ts';
+import { liveProgress, plainProgress } from '../../lib/cli/progress-output.ts';
+import { waitForDeletion } from '../../lib/cli/wait-for.ts';
+import { connection, type CliContext } from '../context.ts';
+import { durationArgument, examples, namespaceOption } from '../options.ts';
+
+export function deleteCommand(context: CliContext) {
+  return new Command('delete')
+    .description('Delete an application and its objects from every cluster (vela delete). The removal runs in the background; --wait follows it.')
+    .argument('<name>', 'the application')
+    .addOption(namespaceOption())
+    .option('--force', 'leave objects in clusters that cannot be reached (recorded as orphans) instead of retrying until they can be')
+    .option('--wait', 'wait until the application is gone')
+    .addOption(new Option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 5m').default(300_000, '5m').argParser(durationArgument))
+    .addOption(new Option('--poll-interval <duration>', 'how often --wait reads the status').default(1000, '1s').argParser(durationArgument))
+    .addHelpText('after', examples(['flotilla delete example-app'], ['flotilla delete example-app -n team-a --force --wait', 'a member cluster is gone for good']))
+    .action(async (name, options) => {
+      const { terminal } = context;
+      const { client, settings } = connection(context);
+      const namespace = options.namespace ?? settings.namespace;
+      terminal.stderr(`Deleting Application "${name}"\n`);
+      await client.deleteApplication(namespace, name, options.force === true);
+      if (options.wait !== true) return terminal.stdout(`app "${name}" is being deleted from namespace "${namespace}"\n`);
+      terminal.stderr(`Waiting for ${name} to be deleted (timeout ${formatDuration(options.timeout)})\n`);
+      const progress =
+        terminal.liveColumns === undefined ? plainProgress(terminal.stderr) : liveProgress(terminal.stderr, { columns: terminal.liveColumns, colors: terminal.errorColors });
+      const outcome = await waitForDeletion({
+        client,
+        namespace,
+        name,
+        timeoutMs: options.timeout,
+        intervalMs: options.pollInterval,
+        clock: context.environment.clock,
+        progress,
+      });
+      if (outcome.outcome === 'failed') throw new Error(outcome.message);
+      terminal.stdout(`app "${name}" deleted from namespace "${namespace}"\n`);
+    });
+}

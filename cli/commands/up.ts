@@ -1,0 +1,71 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { prepareApplication } from '../../lib/cli/application-document.ts';
+import { appliedLine, applyingLine, deployedMessage } from '../../lib/cli/application-views.ts';
+import { formatDuration } from '../../lib/cli/durations.ts';
+import { liveProgress, plainProgress } from '../../lib/cli/progress-output.ts';
+import { waitForRevision } from '../../lib/cli/wait-for.ts';
+import { renderStatus } from '../../lib/status/render-status.ts';
+import { connection, printData, type CliContext } from '../context.ts';
+import { durationArgument, examples, namespaceOption, outputOption } from '../options.ts';
+
+export function upCommand(context: CliContext) {
+  return new Command('up')
+    .description(
+      'Submit an Application (vela up). A changed spec or app.oam.dev/publishVersion becomes a new revision and its workflow runs; with --wait, follow the run to its end.',
+    )
+    .requiredOption('-f, --file <path>', 'the Application, YAML or JSON (- reads standard input)')
+    .addOption(
+      namespaceOption(
+        "the namespace for an Application whose metadata names none (default: $FLOTILLA_NAMESPACE, else the namespace saved by flotilla login, else default); one that names another is refused",
+      ),
+    )
+    .option('--wait', "follow the workflow on stderr until it finishes; print the status and exit 0, or the failing step's message and exit 1")
+    .addOption(new Option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 5m').default(300_000, '5m').argParser(durationArgument))
+    .addOption(new Option('--poll-interval <duration>', 'how often --wait reads the status').default(1000, '1s').argParser(durationArgument))
+    .addOption(outputOption('the API\'s answer (with --wait: the final status)'))
+    .addHelpText(
+      'after',
+      examples(
+        ['flotilla up -f basic.yaml'],
+        ['flotilla up -f advanced.yaml --wait --timeout 10m', 'wait for every step and cluster, showing progress'],
+        ['cat app.json | flotilla up -f - -n team-a -o json'],
+      ),
+    )
+    .action(async (options) => {
+      const { terminal } = context;
+      const { client, settings } = connection(context);
+      const prepared = prepareApplication(terminal.readText(options.file), {
+        namespace: options.namespace ?? settings.namespace,
+        explicit: options.namespace !== undefined,
+      });
+      const quiet = options.output !== undefined;
+      if (!quiet) terminal.stderr(applyingLine);
+      const result = await client.submitApplication(prepared);
+      if (!quiet) {
+        terminal.stderr(appliedLine(result));
+        if (result.outcome === 'unchanged') terminal.stderr(`${result.name} has not changed since ${result.revision}: no new workflow run.\n`);
+      }
+      if (options.wait !== true) {
+        if (options.output !== undefined) return printData(context, result, options.output);
+        return terminal.stdout(deployedMessage(result, prepared.components, settings.namespace));
+      }
+
+      terminal.stderr(`Waiting for ${result.revision} (timeout ${formatDuration(options.timeout)})\n`);
+      const progress =
+        terminal.liveColumns === undefined ? plainProgress(terminal.stderr) : liveProgress(terminal.stderr, { columns: terminal.liveColumns, colors: terminal.errorColors });
+      const outcome = await waitForRevision({
+        client,
+        namespace: result.namespace,
+        name: result.name,
+        revision: result.revision,
+        timeoutMs: options.timeout,
+        intervalMs: options.pollInterval,
+        clock: context.environment.clock,
+        progress,
+      });
+      if (outcome.outcome === 'failed') throw new Error(outcome.message);
+      if (options.output !== undefined) return terminal.stdout(renderStatus(outcome.status, options.output));
+      terminal.stdout(renderStatus(outcome.status, 'text', { colors: terminal.colors, now: context.environment.clock.date() }));
+      terminal.stdout(`\n${deployedMessage(result, prepared.components, settings.namespace)}`);
+    });
+}

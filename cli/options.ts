@@ -1,0 +1,34 @@
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { parseDuration } from '../lib/cli/durations.ts';
+import { parseLabelKeys, parseLabels } from '../lib/cli/labels.ts';
+import { UsageError } from '../lib/cli/usage-error.ts';
+
+/** `-o json|yaml`: print the data only. */
+export function outputOption(what: string) {
+  return new Option('-o, --output <format>', `print ${what} as data (json or yaml) instead of the table or text`).choices(['json', 'yaml'] as const);
+}
+
+export function namespaceOption(description = "the application's namespace (default: $FLOTILLA_NAMESPACE, else the namespace saved by flotilla login, else default)") {
+  return new Option('-n, --namespace <namespace>', description);
+}
+
+/** Turns the parser's UsageError into commander's, so a malformed value is reported as a usage error (exit 2). */
+function asArgument<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      if (err instanceof UsageError) throw new InvalidArgumentError(err.message);
+      throw err;
+    }
+  };
+}
+
+export const durationArgument = asArgument(parseDuration);
+export const labelsArgument = asArgument(parseLabels);
+export const labelKeysArgument = asArgument(parseLabelKeys);
+
+/** The `Examples:` block every command's --help ends with. */
+export function examples(...lines: [command: string, note?: string][]): string {
+  return `\nExamples:\n${lines.map(([command, note]) => `${note === undefined ? '' : `  # ${note}\n`}  $ ${command}\n`).join('')}`;
+}
