@@ -27,7 +27,10 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
     const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof Error && err.name === 'UnknownClusterError');
     if (reachable) throw err;
     if (!order.force && !(err instanceof Error && err.name === 'UnknownClusterError')) {
-      throw new RetryLater(`garbage collection in cluster ${order.cluster}: ${(err as Error).message}`, backoffSeconds(receiveCount, 60), { cause: err });
+      const problem = `cannot remove ${order.resources.length} objects of revision ${order.revision} from cluster ${order.cluster}: ${(err as Error).message}`;
+      // Reported where people look (status), then retried with backoff.
+      await store.inventories.record({ ...inventory, removalProblem: problem }, inventory.version).catch(() => {});
+      throw new RetryLater(problem, backoffSeconds(receiveCount, 60), { cause: err });
     }
     const { version: _version, ...orphaned } = inventory;
     await store.inventories.recordOrphans({ cluster: order.cluster, detachedAt: engine.now().toISOString(), inventories: [orphaned], version: 1 });

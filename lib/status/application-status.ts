@@ -77,6 +77,14 @@ export const RequestCounts = z.object({
 });
 export type RequestCounts = z.infer<typeof RequestCounts>;
 
+/** Objects garbage collection or deletion could not remove yet, and why; a Flotilla addition. */
+export const CleanupProblem = z.object({
+  cluster: z.string().min(1),
+  revision: z.int().positive(),
+  message: z.string(),
+});
+export type CleanupProblem = z.infer<typeof CleanupProblem>;
+
 /** The `vela status` model: what the API serves as JSON and the CLI and chatops render. */
 export const ApplicationStatus = z.object({
   about: AboutStatus,
@@ -84,5 +92,6 @@ export const ApplicationStatus = z.object({
   workflow: WorkflowStatus.optional(),
   services: z.array(ServiceStatus),
   requests: RequestCounts.optional(),
+  cleanup: z.array(CleanupProblem).optional(),
 });
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;

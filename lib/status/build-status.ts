@@ -3,7 +3,7 @@ import type { ApplicationRecord } from '../store/application-store.ts';
 import type { RunRecord, StepState } from '../store/run-store.ts';
 import { targetName, type TargetRecord } from '../store/target-store.ts';
 import { appPhase } from './app-phase.ts';
-import type { ApplicationStatus, RequestCounts, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import type { ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
 import { TargetHealthDetail, type ServiceHealthDetail } from './target-health-detail.ts';
 
 export interface StatusInput {
@@ -13,6 +13,8 @@ export interface StatusInput {
   /** The run's targets, in any order. */
   targets: readonly TargetRecord[];
   requests?: RequestCounts | undefined;
+  /** Removals that keep failing (from the inventories' `removalProblem`). */
+  cleanup?: CleanupProblem[] | undefined;
 }
 
 /**
@@ -33,6 +35,7 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
     ...(run === undefined ? {} : { workflow: workflowStatus(run, targets) }),
     services,
     ...(input.requests === undefined ? {} : { requests: { dynamodb: input.requests.dynamodb, sqs: input.requests.sqs } }),
+    ...(input.cleanup?.length ? { cleanup: input.cleanup } : {}),
   };
 }
 

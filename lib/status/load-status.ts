@@ -6,8 +6,9 @@ import { buildStatus } from './build-status.ts';
 export async function loadStatus(store: Store, namespace: string, name: string): Promise<ApplicationStatus | undefined> {
   const application = await store.applications.get(namespace, name);
   if (!application) return undefined;
-  const [run] = await store.runs.listForApplication(namespace, name);
-  if (!run) return buildStatus({ application, targets: [] });
+  const [[run], inventories] = await Promise.all([store.runs.listForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
+  const cleanup = inventories.flatMap((i) => (i.removalProblem ? [{ cluster: i.cluster, revision: i.revision, message: i.removalProblem }] : []));
+  if (!run) return buildStatus({ application, targets: [], cleanup });
   const [targets, requests] = await Promise.all([store.targets.listForRun(run.runId), store.requestCounts.get(run.runId)]);
-  return buildStatus({ application, run, targets, requests });
+  return buildStatus({ application, run, targets, requests, cleanup });
 }

@@ -1,5 +1,5 @@
 import type picocolors from 'picocolors';
-import type { AboutStatus, ApplicationStatus, RequestCounts, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import type { AboutStatus, ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
 import { goTimeUtc, shortAge } from './time-format.ts';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
@@ -27,7 +27,11 @@ export function renderStatusText(status: ApplicationStatus, options: StatusTextO
   if (status.workflow !== undefined) text += workflowBlock(status.workflow, colors);
   text += `Services:\n\n${services.map((service) => serviceBlock(service, colors)).join('')}`;
   // Flotilla's additions: how fresh the health is, and what the run cost in AWS requests.
-  const extras = [options.now === undefined ? undefined : healthBlock(services, options.now), status.requests && requestsBlock(status.requests)];
+  const extras = [
+    options.now === undefined ? undefined : healthBlock(services, options.now),
+    status.requests && requestsBlock(status.requests),
+    status.cleanup && cleanupBlock(status.cleanup),
+  ];
   for (const block of extras) {
     if (block !== undefined) text += `${text.endsWith('\n\n') ? '' : '\n'}${block}`;
   }
@@ -106,6 +110,10 @@ function healthBlock(services: readonly ServiceStatus[], now: Date): string | un
   if (readings.length === 0) return undefined;
   const oldest = Math.min(...readings.map((reading) => Date.parse(reading)));
   return `Health:\n\n${aligned([['Checked at:', `${goTimeUtc(new Date(oldest).toISOString())} (${shortAge(now.getTime() - oldest)} ago)`]])}`;
+}
+
+function cleanupBlock(problems: CleanupProblem[]): string {
+  return `Cleanup:\n\n${problems.map((p) => `  - Cluster: ${p.cluster}  Revision: ${p.revision}\n    ${p.message}\n`).join('')}`;
 }
 
 function requestsBlock(requests: RequestCounts): string {

@@ -21,6 +21,8 @@ export const InventoryRecord = z.object({
   cluster: z.string().min(1),
   resources: z.array(ResourceReference),
   recordedAt: z.iso.datetime(),
+  /** Why removing these objects keeps failing (an unreachable cluster); shown in status until it succeeds. */
+  removalProblem: z.string().optional(),
   version: z.int().positive(),
 });
 export type InventoryRecord = z.infer<typeof InventoryRecord>;

@@ -214,6 +214,12 @@ describe('workflow behaviour', () => {
 
     const record = await engine.store.applications.get(namespace, 'orphaned');
     await engine.store.applications.markDeleting(namespace, 'orphaned', record!.version);
+    // Without force the removal is retried, and status says which cluster holds it up and why.
+    await engine.queues.toPlanner([{ kind: 'delete', namespace, name: 'orphaned', force: false }]);
+    const stuck = await harness.waitFor(namespace, 'orphaned', (s) => (s.cleanup ?? []).length > 0, 60_000);
+    expect(stuck.about.status).toBe('deleting');
+    expect(stuck.cleanup?.[0]).toMatchObject({ cluster: gone!.name });
+    expect(stuck.cleanup?.[0]?.message).toMatch(/ECONNREFUSED/);
     await engine.queues.toPlanner([{ kind: 'delete', namespace, name: 'orphaned', force: true }]);
     await expectEventually(async () => (await engine.store.applications.get(namespace, 'orphaned')) === undefined, 60_000);
     expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'orphaned-web')).toBeUndefined();
