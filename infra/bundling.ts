@@ -38,6 +38,22 @@ export const externalModules = ['@aws-sdk/*'];
 
 export const esbuildTarget = 'node24';
 
+/**
+ * The environment the stack gives the control-plane functions, with sample values of the real shapes: for loading
+ * bundles outside Lambda (the bundling test and the init-time benchmark). Module load reads it and builds clients;
+ * nothing is called.
+ */
+export const sampleFunctionEnvironment = {
+  AWS_REGION: 'eu-west-1',
+  TABLE_NAME: 'Flotilla-Table-1A2B3C',
+  PLANNER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Flotilla-PlannerQueue-1A2B3C',
+  APPLIER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Flotilla-ApplierQueue-1A2B3C.fifo',
+  HEALTH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/Flotilla-HealthQueue-1A2B3C',
+  CREDENTIALS_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
+  DRIFT_INTERVAL_SECONDS: '300',
+  NODE_OPTIONS: '--enable-source-maps',
+} as const;
+
 /** NodejsFunction's bundling props. */
 export const cdkBundling: BundlingOptions = {
   format: OutputFormat.ESM,

@@ -147,22 +147,20 @@ export class FlotillaStack extends Stack {
     this.table = table;
     this.credentialsKey = credentialsKey;
     this.queues = queues;
-    const httpApi = this.#httpApi(api, authorizer, settings);
-    this.httpApi = httpApi;
+    this.httpApi = this.#httpApi(api, authorizer, settings);
     const schedules = this.#schedules(status, settings);
     const { inbox: ciEvents, rules: ciRules } = this.#ciEventInbox();
     this.ciEvents = ciEvents;
-    const alarmTopic = this.#alarms(
+    this.alarmTopic = this.#alarms(
       { functions: Object.values(this.functions), queues: [...Object.values(queues), ciEvents], rules: [...schedules, ...ciRules] },
       settings,
     );
-    this.alarmTopic = alarmTopic;
 
-    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint, description: 'flotilla login --endpoint <this>' });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'flotilla login --endpoint <this>' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'for infra/admin-token.ts --table' });
     new CfnOutput(this, 'CredentialsKeyArn', { value: credentialsKey.keyArn });
     new CfnOutput(this, 'CiEventsQueueUrl', { value: ciEvents.queue.queueUrl });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
 
     const synchronous =
       'Invoked synchronously (the HTTP API waits for it): a failure is answered to the caller and counted by the Errors alarm; there is no asynchronous event to keep.';

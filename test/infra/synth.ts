@@ -44,12 +44,13 @@ export interface SynthOptions {
 export function synthFlotilla(options: SynthOptions = {}): Synthesized {
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'flotilla-cdk-'));
   const context = options.bundle ? cdkContext : { ...cdkContext, 'aws:cdk:bundling-stacks': [] };
-  const app = new App({ outdir, context });
-  const stack = new FlotillaStack(app, 'Flotilla', { settings: options.settings });
-  options.amend?.(stack);
-  addNagChecks(app);
   const dispose = () => rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ outdir, context });
+  let stack: FlotillaStack;
   try {
+    stack = new FlotillaStack(app, 'Flotilla', { settings: options.settings });
+    options.amend?.(stack);
+    addNagChecks(app);
     app.synth();
   } catch (err) {
     dispose();
