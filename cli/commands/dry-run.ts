@@ -4,6 +4,7 @@ import { PlacementError } from '../../lib/errors/placement-error.ts';
 import { dryRunSummary } from '../output/dry-run-summary.ts';
 import { formatData } from '../output/format.ts';
 import type { Terminal } from '../output/terminal.ts';
+import { examples } from '../options.ts';
 
 export function dryRunCommand(terminal: Terminal) {
   return new Command('dry-run')
@@ -12,6 +13,13 @@ export function dryRunCommand(terminal: Terminal) {
     .option('--clusters <path>', 'the cluster registry: a YAML or JSON list of {name, labels}; without it, the clusters named in topology policies are assumed, with no labels')
     .addOption(new Option('-o, --output <format>', 'print the plan as data: a list of {step, cluster, namespace, resources} in workflow order').choices(['yaml', 'json'] as const))
     .option('--revision <revision>', 'the app revision written into the app.oam.dev/appRevision label (default: <app>-v1)')
+    .addHelpText(
+      'after',
+      examples(
+        ['flotilla dry-run -f advanced.yaml --clusters clusters.yaml'],
+        ['flotilla dry-run -f basic.yaml -o yaml', 'without --clusters: the clusters the topologies name, with no labels'],
+      ),
+    )
     .action((options) => {
       let result;
       try {

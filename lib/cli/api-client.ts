@@ -11,6 +11,7 @@ import {
 import { HealthStatus } from '../api/schemas/system-schemas.ts';
 import { WorkflowRunQueued, WorkflowRunView } from '../api/schemas/workflow-schemas.ts';
 import { ApplicationStatus } from '../status/application-status.ts';
+import { formatDuration } from './durations.ts';
 
 /** The part of `fetch` the client uses; tests hand in their own. */
 export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -166,7 +167,7 @@ function errorOf(status: number, json: unknown, request: string): Error {
 
 function unreachable(base: string, err: unknown, timeoutMs: number): ApiUnreachableError {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return new ApiUnreachableError(`no answer from the Flotilla API at ${base} within ${Math.round(timeoutMs / 1000)}s`, { cause: err });
+    return new ApiUnreachableError(`no answer from the Flotilla API at ${base} within ${formatDuration(timeoutMs)}`, { cause: err });
   }
   // undici reports `fetch failed` and keeps the reason (ECONNREFUSED, ENOTFOUND, a TLS error) in the cause.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;

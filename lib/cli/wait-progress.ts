@@ -60,7 +60,12 @@ function failureOf(status: ApplicationStatus, revision: string): string | undefi
   const workflow = status.workflow;
   if (workflow?.terminated === true) return `the workflow of ${revision} was terminated`;
   const failedStep = workflow?.steps.find((step) => step.phase === 'failed');
-  if (failedStep !== undefined) return `step ${failedStep.name} failed${failedStep.message === '' ? '' : `: ${failedStep.message}`}`;
+  if (failedStep !== undefined) {
+    const { name, message } = failedStep;
+    // The engine's messages often name the step already (`step deploy-aws timed out ...`).
+    if (message.startsWith(`step ${name} `)) return message;
+    return `step ${name} failed${message === '' ? '' : `: ${message}`}`;
+  }
   if (status.about.status === 'workflowFailed') return workflow?.message ?? `the workflow of ${revision} failed`;
   return undefined;
 }
