@@ -165,3 +165,23 @@ export function expectGolden(name: string, actual: string): void {
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/**
+ * What a terminal shows after `text` was written to it: each cursor-up-and-clear (`ESC[<n>A CR ESC[J`, what the live
+ * progress writes) removes the lines it moves over. CR LF, as a pseudo-terminal turns LF into, counts as LF.
+ */
+export function screenAfter(text: string): string {
+  const lines: string[] = [''];
+  for (const part of text.replaceAll('\r\n', '\n').split(/(\u001b\[\d+A\r\u001b\[J|\n)/)) {
+    const up = /^\u001b\[(\d+)A\r\u001b\[J$/.exec(part);
+    if (up !== null) lines.splice(lines.length - 1 - Number(up[1]), Number(up[1]) + 1, '');
+    else if (part === '\n') lines.push('');
+    else lines[lines.length - 1] += part;
+  }
+  return lines.join('\n');
+}
+
+/** Without colour codes. */
+export function uncoloured(text: string): string {
+  return text.replace(/\u001b\[\d+m/g, '');
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixtureText } from '../support/builders.ts';
-import { cliFixtureJson, expectGolden, runCli, startFakeApi, type FakeApi } from './cli-harness.ts';
+import { cliFixtureJson, expectGolden, runCli, screenAfter, startFakeApi, uncoloured, type FakeApi } from './cli-harness.ts';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -19,19 +19,6 @@ async function serveBasic(): Promise<FakeApi> {
     [statusRoute]: frames('wait-basic-frames.json'),
   });
   return api;
-}
-
-/** What a terminal shows after the writes: each cursor-up-and-clear replaces the lines it moves over. */
-function screenAfter(text: string): string {
-  const lines: string[] = [''];
-  for (const part of text.split(/(\u001b\[\d+A\r\u001b\[J|\n)/)) {
-    const up = /^\u001b\[(\d+)A\r\u001b\[J$/.exec(part);
-    if (up !== null) {
-      lines.splice(lines.length - 1 - Number(up[1]), Number(up[1]) + 1, '');
-    } else if (part === '\n') lines.push('');
-    else lines[lines.length - 1] += part;
-  }
-  return lines.join('\n');
 }
 
 describe('flotilla up --wait, not on a terminal', () => {
@@ -114,9 +101,7 @@ describe('flotilla up --wait on a terminal', () => {
     expectGolden('up-wait-basic.tty.stderr.txt', stderr);
     // Each poll moves up over the previous block and clears it; the first block has nothing to move over.
     expect(stderr.match(/\u001b\[\d+A\r\u001b\[J/g)).toEqual(['\u001b[1A\r\u001b[J', '\u001b[2A\r\u001b[J', '\u001b[4A\r\u001b[J', '\u001b[4A\r\u001b[J']);
-    // eslint-disable-next-line no-control-regex
-    const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
-    expect(plain(screenAfter(stderr))).toBe(
+    expect(uncoloured(screenAfter(stderr))).toBe(
       [
         'Applying an application in vela K8s object format...',
         '"creating object" name="example-app" resource="core.oam.dev/v1beta1, Kind=Application"',
@@ -134,7 +119,6 @@ describe('flotilla up --wait on a terminal', () => {
   it('cuts lines to the terminal width so none wraps', async () => {
     const fake = await serveBasic();
     const { stderr } = await runCli(['up', '-f', 'basic.yaml', '--wait'], { api: fake, files, tty: { columns: 40 } });
-    // eslint-disable-next-line no-control-regex
     const drawn = stderr.replace(/\u001b\[[\d;]*[A-Za-z]/g, '').replaceAll('\r', '').split('\n').slice(3);
     expect(drawn.every((line) => [...line].length <= 39)).toBe(true);
     expect(drawn).toContain('  ✔ beijing-1/default hello-world-serv…');
