@@ -28,6 +28,7 @@ export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal, environment: CliEnvironment = processEnvironment): Promise<number> {
   const context: CliContext = { terminal, environment };
   const cluster = new Command('cluster')
+    .summary('manage member clusters (vela cluster)')
     .description('Manage member clusters (vela cluster).')
     .addCommand(clusterJoinCommand(context))
     .addCommand(clusterListCommand(context))

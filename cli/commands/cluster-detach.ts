@@ -6,6 +6,7 @@ import { examples } from '../options.ts';
 
 export function clusterDetachCommand(context: CliContext) {
   return new Command('detach')
+    .summary('detach a member cluster')
     .description('Detach a member cluster (vela cluster detach). Refused while applications have objects there, unless --force.')
     .argument('<cluster>', 'the cluster')
     .option('--force', 'detach anyway: the objects applications have there are left in the cluster, no longer managed')

@@ -8,6 +8,7 @@ import { examples, labelsArgument } from '../options.ts';
 
 export function clusterJoinCommand(context: CliContext) {
   return new Command('join')
+    .summary('join a member cluster by its kubeconfig')
     .description(
       'Join a member cluster (vela cluster join). The kubeconfig is reduced to one context and its file references are inlined (kubectl config view --flatten --minify) before it is uploaded; the API probes the cluster with it and stores the credentials sealed.',
     )

@@ -6,6 +6,7 @@ import { examples, labelKeysArgument, labelsArgument } from '../options.ts';
 /** `cluster labels add|del`: applications whose label selectors the change affects run again. */
 export function clusterLabelsCommand(context: CliContext) {
   const add = new Command('add')
+    .summary('add or change cluster labels')
     .description('Add labels to a member cluster, or change their values (vela cluster labels add).')
     .argument('<cluster>', 'the cluster')
     .argument('<labels>', 'key=value separated by commas', labelsArgument)
@@ -16,6 +17,7 @@ export function clusterLabelsCommand(context: CliContext) {
       context.terminal.stderr(clusterChangeNotes(change));
     });
   const del = new Command('del')
+    .summary('remove cluster labels')
     .aliases(['delete', 'remove'])
     .description('Remove labels from a member cluster (vela cluster labels del); every key must be there, or nothing changes.')
     .argument('<cluster>', 'the cluster')
@@ -27,6 +29,7 @@ export function clusterLabelsCommand(context: CliContext) {
       context.terminal.stderr(clusterChangeNotes(change));
     });
   return new Command('labels')
+    .summary('manage cluster labels')
     .description('Manage the labels of member clusters, which topology policies select clusters by (clusterLabelSelector).')
     .addCommand(add)
     .addCommand(del)

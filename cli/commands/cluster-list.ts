@@ -5,6 +5,7 @@ import { examples, outputOption } from '../options.ts';
 
 export function clusterListCommand(context: CliContext) {
   return new Command('list')
+    .summary('list member clusters')
     .alias('ls')
     .description('List the member clusters (vela cluster list): CLUSTER, TYPE, ENDPOINT, ACCEPTED and LABELS, one label per row.')
     .addOption(outputOption('the clusters'))

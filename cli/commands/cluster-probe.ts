@@ -5,6 +5,7 @@ import { examples } from '../options.ts';
 
 export function clusterProbeCommand(context: CliContext) {
   return new Command('probe')
+    .summary("check a member cluster's API server now")
     .description("Check now that a member cluster's API server answers with the stored credentials (vela cluster probe); the outcome is recorded in ACCEPTED.")
     .argument('<cluster>', 'the cluster')
     .addHelpText('after', examples(['flotilla cluster probe beijing-1']))

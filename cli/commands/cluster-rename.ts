@@ -5,6 +5,7 @@ import { examples } from '../options.ts';
 
 export function clusterRenameCommand(context: CliContext) {
   return new Command('rename')
+    .summary('rename a member cluster')
     .description('Rename a member cluster (vela cluster rename). Refused while applications have objects there; topology policies naming the old name are not changed.')
     .argument('<old>', 'the current name')
     .argument('<new>', 'the new name (a DNS-1123 label, not local)')

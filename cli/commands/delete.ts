@@ -7,6 +7,7 @@ import { durationArgument, examples, namespaceOption } from '../options.ts';
 
 export function deleteCommand(context: CliContext) {
   return new Command('delete')
+    .summary('delete an application everywhere (vela delete)')
     .description('Delete an application and its objects from every cluster (vela delete). The removal runs in the background; --wait follows it.')
     .argument('<name>', 'the application')
     .addOption(namespaceOption())

@@ -8,6 +8,7 @@ import { examples } from '../options.ts';
 
 export function dryRunCommand(terminal: Terminal) {
   return new Command('dry-run')
+    .summary('plan an Application offline')
     .description('Plan an Application offline and show what each workflow step would apply in which cluster and namespace.')
     .requiredOption('-f, --file <path>', 'the Application, YAML or JSON (- reads standard input)')
     .option('--clusters <path>', 'the cluster registry: a YAML or JSON list of {name, labels}; without it, the clusters named in topology policies are assumed, with no labels')

@@ -8,6 +8,7 @@ import { examples } from '../options.ts';
 
 export function loginCommand(context: CliContext) {
   return new Command('login')
+    .summary('save the API endpoint and token')
     .description(
       "Save the API endpoint and a bearer token in the user's config (mode 0600), after checking that the token is accepted. FLOTILLA_ENDPOINT, FLOTILLA_TOKEN and FLOTILLA_NAMESPACE override what is saved.",
     )

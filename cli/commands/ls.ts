@@ -5,6 +5,7 @@ import { examples, outputOption } from '../options.ts';
 
 export function lsCommand(context: CliContext) {
   return new Command('ls')
+    .summary('list applications (vela ls)')
     .description('List applications (vela ls): every namespace the token may read, or one with -n.')
     .addOption(new Option('-n, --namespace <namespace>', 'only this namespace'))
     .addOption(outputOption('the applications'))

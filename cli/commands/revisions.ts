@@ -5,6 +5,7 @@ import { examples, namespaceOption, outputOption } from '../options.ts';
 
 export function revisionsCommand(context: CliContext) {
   return new Command('revisions')
+    .summary("list an application's revisions")
     .description("List an application's revisions, newest first (vela revision list): which is current, which ran to success (what rollback goes back to).")
     .argument('<name>', 'the application')
     .addOption(namespaceOption())

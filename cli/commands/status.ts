@@ -5,6 +5,7 @@ import { examples, namespaceOption, outputOption } from '../options.ts';
 
 export function statusCommand(context: CliContext) {
   return new Command('status')
+    .summary("show an application's status (vela status)")
     .description(
       "Show an application's status (vela status): About, Workflow and Services in vela v1.3's layout, then when health was last read.",
     )

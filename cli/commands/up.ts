@@ -10,6 +10,7 @@ import { durationArgument, examples, namespaceOption, outputOption } from '../op
 
 export function upCommand(context: CliContext) {
   return new Command('up')
+    .summary('submit an Application (vela up)')
     .description(
       'Submit an Application (vela up). A changed spec or app.oam.dev/publishVersion becomes a new revision and its workflow runs; with --wait, follow the run to its end.',
     )

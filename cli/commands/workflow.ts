@@ -14,10 +14,13 @@ const operations: { operation: WorkflowOperation; description: string }[] = [
 
 /** `workflow suspend|resume|terminate|restart|rollback NAME` (vela workflow ...). */
 export function workflowCommand(context: CliContext) {
-  const group = new Command('workflow').description("Operate an application's workflow (vela workflow).");
+  const group = new Command('workflow')
+    .summary("operate an application's workflow (vela workflow)")
+    .description("Operate an application's workflow (vela workflow).");
   for (const { operation, description } of operations) {
     group.addCommand(
       new Command(operation)
+        .summary(`${operation} the workflow (vela workflow ${operation})`)
         .description(description)
         .argument('<name>', 'the application')
         .addOption(namespaceOption())
