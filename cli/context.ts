@@ -1,4 +1,5 @@
 import { connect, type Connection } from '../lib/cli/connection.ts';
+import { liveProgress, plainProgress, type ProgressOutput } from '../lib/cli/progress-output.ts';
 import { formatData, type DataFormat } from './output/format.ts';
 import type { CliEnvironment } from './environment.ts';
 import type { Terminal } from './output/terminal.ts';
@@ -18,4 +19,12 @@ export function connection(context: CliContext): Connection {
 /** `-o json|yaml`: the data alone on stdout. */
 export function printData(context: CliContext, value: unknown, format: DataFormat): void {
   context.terminal.stdout(formatData(value, format));
+}
+
+/** `--wait` progress on stderr: redrawn in place on a terminal, a line per change otherwise. */
+export function progressOutput(context: CliContext): ProgressOutput {
+  const { terminal } = context;
+  return terminal.liveColumns === undefined
+    ? plainProgress(terminal.stderr)
+    : liveProgress(terminal.stderr, { columns: terminal.liveColumns, colors: terminal.errorColors });
 }

@@ -28,6 +28,16 @@ export const durationArgument = asArgument(parseDuration);
 export const labelsArgument = asArgument(parseLabels);
 export const labelKeysArgument = asArgument(parseLabelKeys);
 
+/** `--timeout` of the commands that can `--wait`, in milliseconds. */
+export function timeoutOption() {
+  return new Option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 5m').default(300_000, '5m').argParser(durationArgument);
+}
+
+/** `--poll-interval` of the commands that can `--wait`, in milliseconds. */
+export function pollIntervalOption() {
+  return new Option('--poll-interval <duration>', 'how often --wait reads the status').default(1000, '1s').argParser(durationArgument);
+}
+
 /** The `Examples:` block every command's --help ends with. */
 export function examples(...lines: [command: string, note?: string][]): string {
   return `\nExamples:\n${lines.map(([command, note]) => `${note === undefined ? '' : `  # ${note}\n`}  $ ${command}\n`).join('')}`;

@@ -1,9 +1,8 @@
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command } from '@commander-js/extra-typings';
 import { formatDuration } from '../../lib/cli/durations.ts';
-import { liveProgress, plainProgress } from '../../lib/cli/progress-output.ts';
 import { waitForDeletion } from '../../lib/cli/wait-for.ts';
-import { connection, type CliContext } from '../context.ts';
-import { durationArgument, examples, namespaceOption } from '../options.ts';
+import { connection, progressOutput, type CliContext } from '../context.ts';
+import { examples, namespaceOption, pollIntervalOption, timeoutOption } from '../options.ts';
 
 export function deleteCommand(context: CliContext) {
   return new Command('delete')
@@ -13,8 +12,8 @@ export function deleteCommand(context: CliContext) {
     .addOption(namespaceOption())
     .option('--force', 'leave objects in clusters that cannot be reached (recorded as orphans) instead of retrying until they can be')
     .option('--wait', 'wait until the application is gone')
-    .addOption(new Option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 5m').default(300_000, '5m').argParser(durationArgument))
-    .addOption(new Option('--poll-interval <duration>', 'how often --wait reads the status').default(1000, '1s').argParser(durationArgument))
+    .addOption(timeoutOption())
+    .addOption(pollIntervalOption())
     .addHelpText('after', examples(['flotilla delete example-app'], ['flotilla delete example-app -n team-a --force --wait', 'a member cluster is gone for good']))
     .action(async (name, options) => {
       const { terminal } = context;
@@ -24,8 +23,7 @@ export function deleteCommand(context: CliContext) {
       await client.deleteApplication(namespace, name, options.force === true);
       if (options.wait !== true) return terminal.stdout(`app "${name}" is being deleted from namespace "${namespace}"\n`);
       terminal.stderr(`Waiting for ${name} to be deleted (timeout ${formatDuration(options.timeout)})\n`);
-      const progress =
-        terminal.liveColumns === undefined ? plainProgress(terminal.stderr) : liveProgress(terminal.stderr, { columns: terminal.liveColumns, colors: terminal.errorColors });
+      const progress = progressOutput(context);
       const outcome = await waitForDeletion({
         client,
         namespace,

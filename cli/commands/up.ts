@@ -1,12 +1,11 @@
-import { Command, Option } from '@commander-js/extra-typings';
+import { Command } from '@commander-js/extra-typings';
 import { prepareApplication } from '../../lib/cli/application-document.ts';
 import { appliedLine, applyingLine, deployedMessage } from '../../lib/cli/application-views.ts';
 import { formatDuration } from '../../lib/cli/durations.ts';
-import { liveProgress, plainProgress } from '../../lib/cli/progress-output.ts';
 import { waitForRevision } from '../../lib/cli/wait-for.ts';
 import { renderStatus } from '../../lib/status/render-status.ts';
-import { connection, printData, type CliContext } from '../context.ts';
-import { durationArgument, examples, namespaceOption, outputOption } from '../options.ts';
+import { connection, printData, progressOutput, type CliContext } from '../context.ts';
+import { examples, namespaceOption, outputOption, pollIntervalOption, timeoutOption } from '../options.ts';
 
 export function upCommand(context: CliContext) {
   return new Command('up')
@@ -21,8 +20,8 @@ export function upCommand(context: CliContext) {
       ),
     )
     .option('--wait', "follow the workflow on stderr until it finishes; print the status and exit 0, or the failing step's message and exit 1")
-    .addOption(new Option('--timeout <duration>', 'how long --wait waits, e.g. 90s, 5m').default(300_000, '5m').argParser(durationArgument))
-    .addOption(new Option('--poll-interval <duration>', 'how often --wait reads the status').default(1000, '1s').argParser(durationArgument))
+    .addOption(timeoutOption())
+    .addOption(pollIntervalOption())
     .addOption(outputOption('the API\'s answer (with --wait: the final status)'))
     .addHelpText(
       'after',
@@ -52,8 +51,7 @@ export function upCommand(context: CliContext) {
       }
 
       terminal.stderr(`Waiting for ${result.revision} (timeout ${formatDuration(options.timeout)})\n`);
-      const progress =
-        terminal.liveColumns === undefined ? plainProgress(terminal.stderr) : liveProgress(terminal.stderr, { columns: terminal.liveColumns, colors: terminal.errorColors });
+      const progress = progressOutput(context);
       const outcome = await waitForRevision({
         client,
         namespace: result.namespace,

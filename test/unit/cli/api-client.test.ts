@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiContractError, apiClient, ApiRequestError, ApiUnreachableError } from '../../../lib/cli/api-client.ts';
 import { failureMessage } from '../../../lib/cli/failure-message.ts';
-import { cliFixtureJson, startFakeApi, type FakeApi } from './cli-harness.ts';
+import { cliFixtureJson, fakeApis } from './cli-harness.ts';
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
+const serve = fakeApis();
 
 const client = (endpoint: string, options: { token?: string; timeoutMs?: number } = {}) =>
   apiClient({ endpoint, token: options.token ?? 'flt_t', fetch: (url, init) => fetch(url, init), timeoutMs: options.timeoutMs });
 
 describe('apiClient', () => {
   it('joins the endpoint (with a stage path) and encoded path segments; no token, no header', async () => {
-    api = await startFakeApi({ 'GET /prod/namespaces/team-a/applications/a%20b/status': { json: cliFixtureJson('api/status-basic.json') } });
+    const api = await serve({ 'GET /prod/namespaces/team-a/applications/a%20b/status': { json: cliFixtureJson('api/status-basic.json') } });
     await client(`${api.url}/prod/`).status('team-a', 'a b', 'web');
     await apiClient({ endpoint: `${api.url}/prod`, token: undefined, fetch }).status('team-a', 'a b');
     expect(api.requests.map((r) => [r.path, r.query, r.headers.authorization, r.headers.accept])).toEqual([
@@ -25,20 +21,20 @@ describe('apiClient', () => {
 
   it("turns the API's error shape into ApiRequestError with code and details", async () => {
     const details = [{ path: 'spec.components[0].type', message: 'unknown component type "webserver"' }];
-    api = await startFakeApi({ 'POST /applications': { status: 400, json: { error: { code: 'validation_failed', message: 'spec.components[0].type: unknown component type "webserver"', details } } } });
+    const api = await serve({ 'POST /applications': { status: 400, json: { error: { code: 'validation_failed', message: 'spec.components[0].type: unknown component type "webserver"', details } } } });
     const error = await client(api.url).submitApplication({ contentType: 'application/yaml', text: 'x: 1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiRequestError);
     expect(error).toMatchObject({ status: 400, code: 'validation_failed', details });
   });
 
   it("reads a gateway's own {message} and a body that is no JSON at all", async () => {
-    api = await startFakeApi({ 'GET /clusters': [{ status: 413, json: { message: 'Request Entity Too Large' } }, { status: 503, text: '<h1>down</h1>' }] });
+    const api = await serve({ 'GET /clusters': [{ status: 413, json: { message: 'Request Entity Too Large' } }, { status: 503, text: '<h1>down</h1>' }] });
     await expect(client(api.url).listClusters()).rejects.toMatchObject({ code: 'http_413', message: 'Request Entity Too Large' });
     await expect(client(api.url).listClusters()).rejects.toMatchObject({ code: 'http_503', message: 'GET /clusters answered HTTP 503' });
   });
 
   it('refuses a successful answer that is not the API\'s, saying what does not fit', async () => {
-    api = await startFakeApi({ 'GET /clusters': { json: { items: [] } }, 'GET /healthz': { text: '<html>a login page</html>' } });
+    const api = await serve({ 'GET /clusters': { json: { items: [] } }, 'GET /healthz': { text: '<html>a login page</html>' } });
     const error = await client(api.url).listClusters().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiContractError);
     expect((error as Error).message).toContain(`${api.url} answered GET /clusters with something other than the Flotilla API's answer`);
@@ -62,7 +58,7 @@ describe('apiClient', () => {
   });
 
   it('tells workflow operations that change the run from those that queue one', async () => {
-    api = await startFakeApi({
+    const api = await serve({
       'POST /namespaces/default/applications/app/workflow/suspend': { json: { runId: 'r1', revision: 'app-v2', phase: 'suspended', steps: [] } },
       'POST /namespaces/default/applications/app/workflow/rollback': { status: 202, json: { runId: 'r2', revision: 'app-v1', status: 'http://x/status' } },
     });

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixtureText } from '../support/builders.ts';
-import { cliFixtureJson, expectGolden, runCli, startFakeApi, type FakeApi, type Routes } from './cli-harness.ts';
+import { cliFixtureJson, expectGolden, fakeApis, runCli } from './cli-harness.ts';
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(routes: Routes): Promise<FakeApi> {
-  api = await startFakeApi(routes);
-  return api;
-}
+const serve = fakeApis();
 
 const seed = {
   'basic.yaml': fixtureText('seed/basic.yaml'),

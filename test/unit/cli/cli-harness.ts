@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picocolors from 'picocolors';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { CliEnvironment } from '../../../cli/environment.ts';
 import { main } from '../../../cli/main.ts';
 import type { Terminal } from '../../../cli/output/terminal.ts';
@@ -75,6 +75,20 @@ export async function startFakeApi(routes: Routes): Promise<FakeApi> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Fake APIs for the tests of a file, each closed after its test: `const serve = fakeApis(); await serve(routes)`. */
+export function fakeApis(): (routes: Routes) => Promise<FakeApi> {
+  let open: FakeApi[] = [];
+  afterEach(async () => {
+    await Promise.all(open.map((api) => api.close()));
+    open = [];
+  });
+  return async (routes) => {
+    const api = await startFakeApi(routes);
+    open.push(api);
+    return api;
   };
 }
 

@@ -1,19 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cliFixtureJson, expectGolden, runCli, startFakeApi, tempDir, type FakeApi, type Routes } from './cli-harness.ts';
+import { cliFixtureJson, expectGolden, fakeApis, runCli, tempDir } from './cli-harness.ts';
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(routes: Routes): Promise<FakeApi> {
-  api = await startFakeApi(routes);
-  return api;
-}
+const serve = fakeApis();
 
 /** The article's screens with runs of blanks and tabs made one blank, as the article's text shows them. */
 function squeezed(text: string): string[] {

@@ -1,17 +1,13 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configPath, readConfig, resolveSettings, writeConfig } from '../../../lib/cli/cli-config.ts';
 import { thrown } from '../support/builders.ts';
-import { runCli, startFakeApi, tempDir, type FakeApi } from './cli-harness.ts';
+import { fakeApis, runCli, tempDir } from './cli-harness.ts';
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
+const serve = fakeApis();
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -60,7 +56,7 @@ describe('flotilla login', () => {
   const home = () => tempDir('flotilla-home-');
 
   it('checks the endpoint and the token, then saves them for later commands', async () => {
-    api = await startFakeApi({ 'GET /healthz': { json: { status: 'ok' } }, 'GET /clusters': { json: { clusters: [] } } });
+    const api = await serve({ 'GET /healthz': { json: { status: 'ok' } }, 'GET /clusters': { json: { clusters: [] } } });
     const dir = home();
     const env = { FLOTILLA_CONFIG: join(dir, 'flotilla', 'config.yaml') };
     const login = await runCli(['login', '--endpoint', `${api.url}/`, '--token', 'flt_saved', '-n', 'team-a'], { env, home: dir });
@@ -82,7 +78,7 @@ describe('flotilla login', () => {
   });
 
   it('reads the token from standard input with --token -', async () => {
-    api = await startFakeApi({ 'GET /healthz': { json: { status: 'ok' } }, 'GET /clusters': { json: { clusters: [] } } });
+    const api = await serve({ 'GET /healthz': { json: { status: 'ok' } }, 'GET /clusters': { json: { clusters: [] } } });
     const dir = home();
     const env = { FLOTILLA_CONFIG: join(dir, 'config.yaml') };
     expect((await runCli(['login', '--endpoint', api.url, '--token', '-'], { env, home: dir, files: { '-': 'flt_from_stdin\n' } })).code).toBe(0);
@@ -90,7 +86,7 @@ describe('flotilla login', () => {
   });
 
   it('saves nothing when the token is refused (exit 1)', async () => {
-    api = await startFakeApi({
+    const api = await serve({
       'GET /healthz': { json: { status: 'ok' } },
       'GET /clusters': { status: 401, json: { error: { code: 'unauthenticated', message: 'unknown or revoked token', details: [] } } },
     });

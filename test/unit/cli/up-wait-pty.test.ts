@@ -5,25 +5,20 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureText } from '../support/builders.ts';
-import { cliFixtureJson, screenAfter, startFakeApi, tempDir, uncoloured, type FakeApi } from './cli-harness.ts';
+import { cliFixtureJson, fakeApis, screenAfter, tempDir, uncoloured, type FakeApi } from './cli-harness.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/flotilla.js', import.meta.url));
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
+const serve = fakeApis();
 
 async function serveBasic(): Promise<FakeApi> {
-  api = await startFakeApi({
+  return serve({
     'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v1.json') },
     'GET /namespaces/default/applications/example-app/status': (cliFixtureJson('api/wait-basic-frames.json') as unknown[]).map((json) => ({ json })),
   });
-  return api;
 }
 
 /** Runs `up --wait` on a 72-column pty; `redirect` is appended to the command line (e.g. `2>file`). */
@@ -96,7 +91,7 @@ describe('flotilla up --wait in a pseudo-terminal', () => {
   });
 
   it('exits 1 with the reason on the terminal when the API refuses the token', async () => {
-    api = await startFakeApi({
+    const api = await serve({
       'POST /applications': { status: 401, json: { error: { code: 'unauthenticated', message: 'unknown or revoked token', details: [] } } },
     });
     const { code, transcript } = await underScript(api, {});

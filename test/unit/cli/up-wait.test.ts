@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fixtureText } from '../support/builders.ts';
-import { cliFixtureJson, expectGolden, runCli, screenAfter, startFakeApi, uncoloured, type FakeApi } from './cli-harness.ts';
+import { cliFixtureJson, expectGolden, fakeApis, runCli, screenAfter, uncoloured, type FakeApi } from './cli-harness.ts';
 
-let api: FakeApi | undefined;
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
+const serve = fakeApis();
 
 const files = { 'basic.yaml': fixtureText('seed/basic.yaml'), 'advanced.yaml': fixtureText('seed/advanced.yaml') };
 const statusRoute = 'GET /namespaces/default/applications/example-app/status';
 const frames = (name: string) => (cliFixtureJson(`api/${name}`) as unknown[]).map((json) => ({ json }));
 
 async function serveBasic(): Promise<FakeApi> {
-  api = await startFakeApi({
+  return serve({
     'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v1.json') },
     [statusRoute]: frames('wait-basic-frames.json'),
   });
-  return api;
 }
 
 describe('flotilla up --wait, not on a terminal', () => {
@@ -45,7 +40,7 @@ describe('flotilla up --wait, not on a terminal', () => {
   });
 
   it("ends with the failing step's message and exit 1, printing no status", async () => {
-    api = await startFakeApi({
+    const api = await serve({
       'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v3.json') },
       [statusRoute]: frames('wait-advanced-failing-frames.json'),
     });
@@ -59,7 +54,7 @@ describe('flotilla up --wait, not on a terminal', () => {
 
   it('gives up after --timeout, saying what it was still waiting for', async () => {
     const [, running] = frames('wait-advanced-failing-frames.json');
-    api = await startFakeApi({ 'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v3.json') }, [statusRoute]: running! });
+    const api = await serve({ 'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v3.json') }, [statusRoute]: running! });
     const { code, stderr } = await runCli(['up', '-f', 'advanced.yaml', '--wait', '--timeout', '30s', '--poll-interval', '5s'], { api, files });
     expect(code).toBe(1);
     expect(stderr).toContain('Waiting for example-app-v3 (timeout 30s)\n');
@@ -74,7 +69,7 @@ describe('flotilla up --wait, not on a terminal', () => {
     const [, running] = frames('wait-advanced-failing-frames.json');
     const newer = structuredClone(running!.json as { workflow: { revision: string } });
     newer.workflow.revision = 'example-app-v4';
-    api = await startFakeApi({ 'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v3.json') }, [statusRoute]: { json: newer } });
+    const api = await serve({ 'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v3.json') }, [statusRoute]: { json: newer } });
     const { code, stderr } = await runCli(['up', '-f', 'advanced.yaml', '--wait'], { api, files });
     expect(code).toBe(1);
     expect(stderr.split('\n').at(-2)).toBe('Error: example-app-v3 was replaced by example-app-v4 before its workflow finished');
@@ -82,7 +77,7 @@ describe('flotilla up --wait, not on a terminal', () => {
 
   it("stops on an error answer, such as a gateway's 502", async () => {
     const [first, , third, , last] = frames('wait-basic-frames.json');
-    api = await startFakeApi({
+    const api = await serve({
       'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v1.json') },
       [statusRoute]: [first!, { status: 502, text: '<html>Bad Gateway</html>' }, third!, last!],
     });
