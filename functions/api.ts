@@ -1,11 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import middy from '@middy/core';
 import { createApi } from '../lib/api/create-api.ts';
+import { InProcessFollowUps, QueuedFollowUps } from '../lib/chatops/follow-ups.ts';
 import { ClusterRegistry } from '../lib/clusters/cluster-registry.ts';
 import { config } from './config.ts';
-import { cipher, engine, queues, store } from './runtime.ts';
+import { cipher, clients, engineWith, noClusterAccess, queues, store } from './runtime.ts';
 import { requestFromEvent, resultFromResponse } from './shared/http-event.ts';
 import { log } from './shared/log.ts';
+
+const engine = engineWith(noClusterAccess);
+
+const apiLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => log(level, message, { fn: 'api', ...fields });
 
 /** API: the HTTP API's single integration. Routing, auth, validation and error answers live in lib/api. */
 const api = createApi({
@@ -13,8 +18,15 @@ const api = createApi({
   queues,
   registry: new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher }),
   engine,
+  cipher,
+  chatops: {
+    // On Lambda the function freezes once it has answered, so slow Slack replies go to the trigger function's queue.
+    followUps: config.ciEventsQueueUrl === undefined ? new InProcessFollowUps(apiLog) : new QueuedFollowUps(clients.sqs, config.ciEventsQueueUrl),
+    inlineBudgetMs: config.slack.inlineBudgetMs,
+    responseUrlOrigins: config.slack.responseUrlOrigins,
+  },
   maxBodyBytes: config.maxBodyBytes,
-  log: (level, message, fields = {}) => log(level, message, { fn: 'api', ...fields }),
+  log: apiLog,
   now: () => new Date(),
 });
 

@@ -3,9 +3,12 @@ import middy from '@middy/core';
 import { countRequests } from '../lib/aws/request-counter.ts';
 import { applyOrder } from '../lib/dispatch/applier.ts';
 import { ApplierMessage } from '../lib/messages/applier-message.ts';
+import { clusterAccess } from './cluster-access.ts';
 import { config } from './config.ts';
-import { clients, engine, store } from './runtime.ts';
+import { clients, engineWith, store } from './runtime.ts';
 import { sqsWorker } from './shared/sqs-worker.ts';
+
+const engine = engineWith(clusterAccess);
 
 /** Applier: server-side-applies a target's objects, reads health, removes garbage. Fed by the FIFO and health queues. */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
@@ -16,7 +19,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     queueUrls: [config.queues.applier, config.queues.health],
     work: (message, record) => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-      if (message.kind === 'remove') return applyOrder(engine, message, receiveCount);
+      if (message.kind === 'remove' || message.kind === 'probe') return applyOrder(engine, message, receiveCount);
       return countRequests(() => applyOrder(engine, message, receiveCount), (counts) => store.requestCounts.add(message.runId, counts));
     },
   }),

@@ -22,6 +22,19 @@ const Environment = z
     DRIFT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Largest request body the API accepts. */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+    /**
+     * The CI-event inbox the trigger function consumes (EventBridge rules deliver there). Set: the API hands it the
+     * Slack replies that miss Slack's 3 s. Unset (the local runtime): the API process posts them itself.
+     */
+    CI_EVENTS_QUEUE_URL: z.url().optional(),
+    /** How long a slash command's reply may take before Slack gets an acknowledgement and the reply follows. */
+    SLACK_INLINE_BUDGET_MS: z.coerce.number().int().nonnegative().max(2500).default(2000),
+    /** Origins a Slack response_url may have, comma-separated. */
+    SLACK_RESPONSE_URL_ORIGINS: z
+      .string()
+      .default('https://hooks.slack.com')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+      .pipe(z.array(z.url()).min(1)),
   })
   .refine((env) => env.CREDENTIALS_KMS_KEY_ID !== undefined || env.CREDENTIALS_KEY_FILE !== undefined, {
     message: 'set CREDENTIALS_KMS_KEY_ID (AWS) or CREDENTIALS_KEY_FILE (local mode) to seal cluster credentials',
@@ -53,6 +66,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    ciEventsQueueUrl: e.CI_EVENTS_QUEUE_URL,
+    slack: { inlineBudgetMs: e.SLACK_INLINE_BUDGET_MS, responseUrlOrigins: e.SLACK_RESPONSE_URL_ORIGINS.map((origin) => new URL(origin).origin) },
   };
 }
 

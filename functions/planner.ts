@@ -4,8 +4,10 @@ import { countRequests } from '../lib/aws/request-counter.ts';
 import { PlannerMessage } from '../lib/messages/planner-message.ts';
 import { plan } from '../lib/run/planner.ts';
 import { config } from './config.ts';
-import { clients, engine, store } from './runtime.ts';
+import { clients, engineWith, noClusterAccess, store } from './runtime.ts';
 import { sqsWorker } from './shared/sqs-worker.ts';
+
+const engine = engineWith(noClusterAccess);
 
 /** Planner: starts runs, starts steps as their turn comes, closes runs, collects garbage. SQS-triggered. */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(

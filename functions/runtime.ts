@@ -1,8 +1,8 @@
-// The objects every handler shares within one container: clients, store, queues, cipher and the engine, built once
-// from the validated config (AWS reuses a warm container, so do the local runtime's in-process handlers).
+// The objects every handler shares within one container: clients, store, queues and the credential cipher, built once
+// from the validated config (AWS reuses a warm container, so do the local runtime's in-process handlers). Member-cluster
+// access lives in cluster-access.ts, which only the applier loads: @kubernetes/client-node stays out of the others.
 import { countRequestsOf } from '../lib/aws/request-counter.ts';
 import { createAwsClients } from '../lib/aws/clients.ts';
-import { ClusterConnections } from '../lib/clusters/cluster-connections.ts';
 import { QueueUrls, SqsWorkQueues } from '../lib/queue/sqs-work-queues.ts';
 import type { Engine } from '../lib/run/engine.ts';
 import type { CredentialCipher } from '../lib/secrets/credential-cipher.ts';
@@ -21,13 +21,15 @@ export const cipher: CredentialCipher =
   config.credentials.kind === 'kms'
     ? new KmsCredentialCipher(clients.kms, config.credentials.keyId)
     : new KeyFileCredentialCipher(config.credentials.path);
-export const connections = new ClusterConnections(store.clusters, cipher);
 
-export const engine: Engine = {
-  store,
-  queues,
-  now: () => new Date(),
-  settings: config.engine,
-  // One client per cluster and credential version, reused across invocations of a warm container.
-  clusterClient: async (cluster) => (await connections.loadClusterConnection(cluster)).client,
+export type ClusterAccess = Pick<Engine, 'clusterClient' | 'probeCluster'>;
+
+/** For functions that never talk to member clusters (planner, status, API): asking is a bug, said loudly. */
+export const noClusterAccess: ClusterAccess = {
+  clusterClient: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked for ${cluster})`)),
+  probeCluster: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked to probe ${cluster})`)),
 };
+
+export function engineWith(access: ClusterAccess): Engine {
+  return { store, queues, now: () => new Date(), settings: config.engine, ...access };
+}

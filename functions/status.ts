@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { scheduleRefresh } from '../lib/run/schedule-refresh.ts';
-import { engine } from './runtime.ts';
+import { engineWith, noClusterAccess } from './runtime.ts';
 import { log } from './shared/log.ts';
+
+const engine = engineWith(noClusterAccess);
 
 /** The input the two EventBridge schedules pass: health refresh, or drift correction (refresh after re-applying). */
 const ScheduledTask = z.object({ task: z.enum(['refresh', 'drift']) });

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connectCluster, type ClusterClient } from '../k8s/cluster-client.ts';
-import { toKubeConfig } from '../kubeconfig/cluster-connection.ts';
+import { toKubeConfig } from '../k8s/kube-config.ts';
 import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { ClusterRecord, ClusterStore } from '../store/cluster-store.ts';
 import { UnknownClusterError } from './cluster-errors.ts';

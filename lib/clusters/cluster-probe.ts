@@ -1,16 +1,16 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterConnection } from '../kubeconfig/cluster-connection.ts';
 import { ClusterError } from '../k8s/cluster-error.ts';
-import type { ClusterClient } from '../k8s/cluster-client.ts';
+import type { ClusterReach } from '../k8s/cluster-reach.ts';
 
 export type ProbeResult = { reachable: true; kubernetesVersion: string } | { reachable: false; reason: string };
 
-export type ConnectCluster = (kubeConfig: KubeConfig) => ClusterClient;
+export type ReachCluster = (connection: ClusterConnection) => ClusterReach;
 
 /**
  * GET /version with the cluster's own credentials. /version is public to any authenticated identity, so a 401 means the
  * credentials themselves are wrong, and anything else that fails means the endpoint or its TLS is.
  */
-export async function probeCluster(client: ClusterClient, endpoint: string): Promise<ProbeResult> {
+export async function probeCluster(client: Pick<ClusterReach, 'serverVersion'>, endpoint: string): Promise<ProbeResult> {
   try {
     return { reachable: true, kubernetesVersion: await client.serverVersion() };
   } catch (err) {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parseWith } from '../errors/zod-issues.ts';
 import { underPath, ValidationError } from '../errors/validation-error.ts';
-import { connectCluster } from '../k8s/cluster-client.ts';
+import { reachCluster } from '../k8s/cluster-reach.ts';
 import { isDnsLabel } from '../application/dns-name.ts';
-import { toKubeConfig, type CredentialType } from '../kubeconfig/cluster-connection.ts';
+import type { CredentialType } from '../kubeconfig/cluster-connection.ts';
 import { parseKubeconfig, type KubeconfigSelection } from '../kubeconfig/kubeconfig.ts';
 import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { ClusterRecord, ClusterStore } from '../store/cluster-store.ts';
@@ -14,7 +14,7 @@ import { ClusterInUseError, UnknownClusterError } from './cluster-errors.ts';
 import { checkLabels, withLabels, withoutLabels } from './cluster-labels.ts';
 import { checkClusterName } from './cluster-name.ts';
 import { openConnection, sealConnection } from './cluster-credentials.ts';
-import { probeCluster, type ConnectCluster, type ProbeResult } from './cluster-probe.ts';
+import { probeCluster, type ProbeResult, type ReachCluster } from './cluster-probe.ts';
 
 export const JoinRequest = z.strictObject({
   /** Defaults to the kubeconfig's name for the cluster of the chosen context. */
@@ -61,8 +61,8 @@ export interface ClusterRegistryOptions {
   clusters: ClusterStore;
   inventories: InventoryStore;
   cipher: CredentialCipher;
-  /** How to talk to a member cluster; by default client-node with a 10 s timeout per request. */
-  connect?: ConnectCluster;
+  /** How to talk to a member cluster; by default plain HTTPS with a 10 s timeout per request. */
+  reach?: ReachCluster;
   now?: () => Date;
 }
 
@@ -74,14 +74,14 @@ export class ClusterRegistry {
   readonly #clusters: ClusterStore;
   readonly #inventories: InventoryStore;
   readonly #cipher: CredentialCipher;
-  readonly #connect: ConnectCluster;
+  readonly #reach: ReachCluster;
   readonly #now: () => Date;
 
   constructor(options: ClusterRegistryOptions) {
     this.#clusters = options.clusters;
     this.#inventories = options.inventories;
     this.#cipher = options.cipher;
-    this.#connect = options.connect ?? ((kubeConfig) => connectCluster(kubeConfig, { timeoutMs: 10_000 }));
+    this.#reach = options.reach ?? ((connection) => reachCluster(connection, { timeoutMs: 10_000 }));
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -102,16 +102,21 @@ export class ClusterRegistry {
     if (existing && !request.overwrite) throw new ConflictError('cluster', name, 'already-exists');
 
     const { connection } = selection;
-    const client = this.#connect(toKubeConfig(connection, `join-${randomUUID()}`));
-    const probe = await probeCluster(client, connection.endpoint);
-    if (!probe.reachable) throw ValidationError.single('kubeconfig', `cannot join cluster ${name}: ${probe.reason}`);
-    if (request.namespace !== undefined) {
-      try {
-        await client.ensureNamespace(request.namespace);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        throw ValidationError.single('namespace', `cannot create namespace ${request.namespace} in cluster ${name}: ${reason}`);
+    const client = this.#reach(connection);
+    let probe: ProbeResult;
+    try {
+      probe = await probeCluster(client, connection.endpoint);
+      if (!probe.reachable) throw ValidationError.single('kubeconfig', `cannot join cluster ${name}: ${probe.reason}`);
+      if (request.namespace !== undefined) {
+        try {
+          await client.ensureNamespace(request.namespace);
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          throw ValidationError.single('namespace', `cannot create namespace ${request.namespace} in cluster ${name}: ${reason}`);
+        }
       }
+    } finally {
+      await client.close();
     }
 
     const id = existing?.id ?? randomUUID();
@@ -156,7 +161,8 @@ export class ClusterRegistry {
   async probe(name: string): Promise<ClusterSummary> {
     const record = await this.#require(name);
     const connection = await openConnection(this.#cipher, record.id, record.credentials);
-    const result: ProbeResult = await probeCluster(this.#connect(toKubeConfig(connection, `probe-${record.id}`)), record.endpoint);
+    const client = this.#reach(connection);
+    const result = await probeCluster(client, record.endpoint).finally(() => client.close());
     const at = this.#now().toISOString();
     return summarize(
       await this.#modify(name, (current) => ({

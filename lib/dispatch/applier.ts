@@ -11,6 +11,10 @@ export async function applyOrder(engine: Engine, message: ApplierMessage, receiv
     return `${message.cluster}: ${outcome.result}${'deleted' in outcome ? ` ${outcome.deleted} objects` : ''}`;
   }
   if (message.kind === 'refresh') return refreshTarget(engine, message);
+  if (message.kind === 'probe') {
+    await engine.probeCluster(message.cluster);
+    return `${message.cluster}: probed`;
+  }
   const outcome = await dispatchTarget(engine, message, receiveCount);
   const where = `${message.cluster}/${message.namespace}`;
   return outcome.result === 'dropped' ? `${where}: dropped (${outcome.reason})` : `${where}: ${outcome.result} ${outcome.message}`.trim();

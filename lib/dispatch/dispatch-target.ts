@@ -60,7 +60,7 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
   try {
     const payload = await resolvePayload(engine, order.payload);
     const client = await engine.clusterClient(order.cluster);
-    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload);
+    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsActive(engine, run.runId));
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
     if (health.healthy) {
       return finish(engine, order, { phase: 'succeeded', message: '', detail: health.detail });
@@ -75,9 +75,10 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
     const attempt = order.kind === 'check' ? order.attempt + 1 : 1;
     const delay = backoffSeconds(attempt, engine.settings.maxRecheckDelaySeconds);
     await noteProgress(engine, found.target, `wait healthy: ${health.waitingFor}`, health.detail);
-    await engine.queues.recheck({ ...order, kind: 'check', attempt }, delay);
+    await engine.queues.unordered({ ...order, kind: 'check', attempt }, delay);
     return { result: 'waiting', message: health.waitingFor, recheckInSeconds: delay };
   } catch (err) {
+    if (err instanceof Superseded) return { result: 'dropped', reason: err.message };
     const failure = err instanceof ApplyFailure ? err : undefined;
     const clusterError = failure?.cause instanceof ClusterError ? failure.cause : err instanceof ClusterError ? err : undefined;
     if (clusterError?.retryable && !pastDeadline) {
@@ -115,10 +116,25 @@ export class ApplyFailure extends Error {
   }
 }
 
-export async function applyAll(engine: Engine, client: ClusterClient, run: RunRecord, order: Where, payload: InlinePayload): Promise<void> {
+/**
+ * Applies a target's objects. The inventory is written first, so garbage collection and deletion always know what may
+ * exist; then `stillWanted` is asked, because a delete or a newer revision may have stopped the run between the order's
+ * fencing check and now, and whoever stopped it listed inventories before ours appeared.
+ */
+export async function applyAll(
+  engine: Engine,
+  client: ClusterClient,
+  run: RunRecord,
+  order: Where,
+  payload: InlinePayload,
+  stillWanted: () => Promise<boolean>,
+): Promise<void> {
   if (order.createNamespace) await client.ensureNamespace(order.namespace);
-  // Recorded before applying: if the apply dies half-way, GC still knows what may exist.
   await recordApplied(engine, run, order.cluster, payload.resources);
+  if (!(await stillWanted())) {
+    await forgetIfOrphaned(engine, run, order.cluster);
+    throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
+  }
   for (const object of payload.resources) {
     try {
       await client.apply(object);
@@ -131,6 +147,26 @@ export async function applyAll(engine: Engine, client: ClusterClient, run: RunRe
       );
     }
   }
+}
+
+/** The run (or its application) was stopped mid-apply: nothing was applied. */
+export class Superseded extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Superseded';
+  }
+}
+
+async function runIsActive(engine: Engine, runId: string): Promise<boolean> {
+  const run = await engine.store.runs.get(runId);
+  return run?.phase === 'running' || run?.phase === 'suspended';
+}
+
+/** The application was deleted and purged meanwhile: nobody else will ever look at the inventory just written. */
+async function forgetIfOrphaned(engine: Engine, run: RunRecord, cluster: string): Promise<void> {
+  if (await engine.store.applications.get(run.namespace, run.application)) return;
+  const inventory = await engine.store.inventories.get(run.namespace, run.application, cluster, run.revision);
+  if (inventory) await engine.store.inventories.remove(inventory);
 }
 
 async function finish(engine: Engine, order: TargetOrder, outcome: TargetOutcome): Promise<DispatchOutcome> {

@@ -4,7 +4,7 @@ import type { Engine } from '../run/engine.ts';
 import { runApplication } from '../run/run-revision.ts';
 import type { TargetHealthDetail } from '../status/target-health-detail.ts';
 import { planStep } from '../workflow/plan-workflow.ts';
-import { applyAll, ApplyFailure } from './dispatch-target.ts';
+import { applyAll, ApplyFailure, Superseded } from './dispatch-target.ts';
 import { readTargetHealth } from './target-health.ts';
 
 type RefreshOrder = Extract<ApplierMessage, { kind: 'refresh' }>;
@@ -20,6 +20,8 @@ export async function refreshTarget(engine: Engine, order: RefreshOrder): Promis
   if (!run || run.phase !== 'succeeded') return `dropped: run ${order.runId} is ${run?.phase ?? 'gone'}`;
   const [newest] = await store.runs.listForApplication(run.namespace, run.application);
   if (newest?.runId !== run.runId) return 'dropped: a newer run exists';
+  const stillDeployed = async () => (await store.applications.get(run.namespace, run.application))?.deleting === false;
+  if (!(await stillDeployed())) return 'dropped: the application is being deleted';
   const target = await store.targets.get(order.runId, order.stepId, order);
   const step = run.steps.find((s) => s.id === order.stepId);
   if (!target || target.phase !== 'succeeded' || !step) return 'dropped: target not succeeded';
@@ -36,11 +38,12 @@ export async function refreshTarget(engine: Engine, order: RefreshOrder): Promis
   let message = '';
   try {
     const client = await engine.clusterClient(order.cluster);
-    if (order.reapply) await applyAll(engine, client, run, { ...order, createNamespace: placement.createNamespace }, payload);
+    if (order.reapply) await applyAll(engine, client, run, { ...order, createNamespace: placement.createNamespace }, payload, stillDeployed);
     const health = await readTargetHealth(client, payload, run.application, engine.now());
     detail = health.detail;
     message = health.healthy ? '' : `unhealthy: ${health.waitingFor}`;
   } catch (err) {
+    if (err instanceof Superseded) return `dropped: ${err.message}`;
     if (!(err instanceof ClusterError || err instanceof ApplyFailure)) throw err;
     message = err.message;
     detail = {

@@ -12,6 +12,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { KubernetesObject } from '../k8s-object/kubernetes-object.ts';
 import { describeObject } from '../k8s-object/kubernetes-object.ts';
 import { toClusterError } from './cluster-error.ts';
+import { fieldManager } from './field-manager.ts';
 
 /**
  * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
@@ -32,8 +33,7 @@ function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
   return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
 }
 
-/** The field manager every Flotilla apply uses, so ownership of fields is visible in managedFields. */
-export const fieldManager = 'flotilla';
+export { fieldManager };
 
 export interface ObjectRef {
   apiVersion: string;

@@ -24,15 +24,17 @@ interface StatusBody {
 /** Keeps the API server's own words (`namespaces "multi-cluster" not found`), which users recognise. */
 export function toClusterError(err: unknown, what: string): ClusterError {
   if (err instanceof ClusterError) return err;
-  if (err instanceof ApiException) {
-    const status = err.code;
-    const body = parseBody(err.body);
-    const message = body.message ?? body.reason ?? `HTTP ${status}`;
-    return new ClusterError(`${what}: ${message}`, { retryable: status === 429 || status >= 500, status, cause: err });
-  }
+  if (err instanceof ApiException) return httpClusterError(err.code, err.body, what, err);
   const cause = err instanceof Error ? err : new Error(String(err));
   const detail = networkDetail(cause);
   return new ClusterError(`${what}: ${detail}`, { retryable: true, cause: err });
+}
+
+/** An API server's error answer: its Status message, retryable for throttling and server errors. */
+export function httpClusterError(status: number, body: unknown, what: string, cause?: unknown): ClusterError {
+  const parsed = parseBody(body);
+  const message = parsed.message ?? parsed.reason ?? `HTTP ${status}`;
+  return new ClusterError(`${what}: ${message}`, { retryable: status === 429 || status >= 500, status, cause });
 }
 
 function parseBody(body: unknown): StatusBody {
@@ -45,10 +47,10 @@ function parseBody(body: unknown): StatusBody {
   }
 }
 
-/** fetch wraps socket errors as `fetch failed` with the useful part in `cause`. */
+/** fetch wraps socket errors as `fetch failed` with the useful part in `cause`; undici's request throws them as they are. */
 function networkDetail(err: Error): string {
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'request timed out';
-  const cause = err.cause as (Error & { code?: string }) | undefined;
-  if (cause?.code) return `${cause.code} ${cause.message}`.trim();
-  return cause?.message ?? err.message;
+  const coded = (err.cause ?? err) as Error & { code?: string };
+  if (!coded.code) return coded.message;
+  return coded.message.includes(coded.code) ? coded.message : `${coded.code} ${coded.message}`.trim();
 }

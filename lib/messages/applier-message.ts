@@ -49,6 +49,12 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     requestedAt: z.iso.datetime(),
   }),
   z.object({
+    /** Check a registered cluster with its stored credentials; only the applier may open them. */
+    kind: z.literal('probe'),
+    cluster: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+  z.object({
     kind: z.literal('remove'),
     namespace: z.string().min(1),
     application: z.string().min(1),

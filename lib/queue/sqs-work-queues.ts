@@ -2,13 +2,13 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSCli
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { PlannerMessage } from '../messages/planner-message.ts';
-import { maxDelaySeconds, type ApplyOrRemove, type HealthCheck, type WorkQueues } from './work-queue.ts';
+import { maxDelaySeconds, type ApplyOrRemove, type Unordered, type WorkQueues } from './work-queue.ts';
 
 export const QueueUrls = z.object({
   planner: z.url(),
   /** FIFO: one message group per member cluster. */
   applier: z.url().refine((url) => url.endsWith('.fifo'), 'the applier queue must be a FIFO queue (.fifo)'),
-  /** Standard queue with per-message delays, for health re-checks. */
+  /** Standard queue with per-message delays, for health re-checks and cluster probes. */
   health: z.url(),
 });
 export type QueueUrls = z.infer<typeof QueueUrls>;
@@ -42,7 +42,7 @@ export class SqsWorkQueues implements WorkQueues {
     );
   }
 
-  async recheck(message: HealthCheck, delaySeconds: number): Promise<void> {
+  async unordered(message: Unordered, delaySeconds: number): Promise<void> {
     await this.#send(this.#urls.health, [{ MessageBody: JSON.stringify(message), DelaySeconds: clampDelay(delaySeconds) }]);
   }
 

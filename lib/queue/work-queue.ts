@@ -3,6 +3,8 @@ import type { PlannerMessage } from '../messages/planner-message.ts';
 
 export type ApplyOrRemove = Extract<ApplierMessage, { kind: 'apply' | 'remove' | 'refresh' }>;
 export type HealthCheck = Extract<ApplierMessage, { kind: 'check' }>;
+/** Orders that need no per-cluster order and may be delayed: health re-checks and cluster probes. */
+export type Unordered = Extract<ApplierMessage, { kind: 'check' | 'probe' }>;
 
 /** The queues between Flotilla's functions, behind one small interface so the engine is testable on any SQS. */
 export interface WorkQueues {
@@ -10,8 +12,8 @@ export interface WorkQueues {
   toPlanner(messages: PlannerMessage[], delaySeconds?: number): Promise<void>;
   /** Apply, refresh and remove orders, delivered in order per cluster. */
   toApplier(messages: ApplyOrRemove[]): Promise<void>;
-  /** A health re-check after `delaySeconds`. */
-  recheck(message: HealthCheck, delaySeconds: number): Promise<void>;
+  /** Through the delay queue: a health re-check or a cluster probe, delivered after `delaySeconds`. */
+  unordered(message: Unordered, delaySeconds: number): Promise<void>;
 }
 
 /** SQS accepts per-message delays up to 15 minutes. */

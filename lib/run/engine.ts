@@ -8,6 +8,8 @@ export interface Engine {
   queues: WorkQueues;
   /** A connected client for a registered member cluster; one per cluster and credential version, reused. */
   clusterClient(cluster: string): Promise<ClusterClient>;
+  /** Checks a registered cluster with its stored credentials and records the outcome (ClusterRegistry.probe). */
+  probeCluster(cluster: string): Promise<void>;
   now(): Date;
   settings: EngineSettings;
 }

@@ -3,7 +3,8 @@ import type { Engine } from './engine.ts';
 
 /**
  * The scheduled half of keeping deployments honest: one refresh order per finished target of every application's
- * newest successful run. `reapply` turns the refresh into drift correction (the current revision applied again).
+ * newest successful run, and a probe of every registered cluster. `reapply` turns the refresh into drift correction
+ * (the current revision applied again).
  */
 export async function scheduleRefresh(engine: Engine, options: { reapply: boolean }): Promise<number> {
   const { store } = engine;
@@ -20,5 +21,7 @@ export async function scheduleRefresh(engine: Engine, options: { reapply: boolea
     }
   }
   await engine.queues.toApplier(orders);
+  // Every registered cluster is probed too, so `cluster list` shows whether each still answers.
+  for (const cluster of await store.clusters.list()) await engine.queues.unordered({ kind: 'probe', cluster: cluster.name, requestedAt }, 0);
   return orders.length;
 }

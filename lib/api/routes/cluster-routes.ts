@@ -1,4 +1,5 @@
 import type { ClusterSummary } from '../../clusters/cluster-registry.ts';
+import { requestProbe } from '../../clusters/probe-request.ts';
 import { ValidationError, type ValidationIssue } from '../../errors/validation-error.ts';
 import { parseKubeconfig } from '../../kubeconfig/kubeconfig.ts';
 import { ConflictError } from '../../store/conflict-error.ts';
@@ -165,12 +166,19 @@ const probeCluster = defineRoute({
   path: '/clusters/{name}/probe',
   operationId: 'probeCluster',
   summary: 'Check a member cluster now (vela cluster probe)',
-  description: 'Answers 200 either way; `accepted` and `message` say whether the API server answered with the stored credentials.',
+  description:
+    'The applier probes the cluster with its stored credentials (only it may open them). Answers 200 with the outcome once it lands in the record — `accepted` and `message` say whether the API server answered — or 202 with the record as it was if the probe takes longer than 15 s; it still lands.',
   tag: 'clusters',
   access: { action: 'clusters:write' },
   params: ClusterPath,
-  responses: { 200: { description: 'The cluster with the outcome of the probe.', schema: ClusterView } },
-  handle: async ({ params }, deps) => schemaResponse(200, ClusterView, await deps.registry.probe(params.name)),
+  responses: {
+    200: { description: 'The cluster with the outcome of the probe.', schema: ClusterView },
+    202: { description: 'The probe is queued but has not finished yet; the cluster as it was.', schema: ClusterView },
+  },
+  handle: async ({ params }, deps) => {
+    const outcome = await requestProbe({ clusters: deps.store.clusters, queues: deps.queues, now: deps.now }, params.name);
+    return schemaResponse(outcome.done ? 200 : 202, ClusterView, outcome.cluster);
+  },
 });
 
 const detachCluster = defineRoute({

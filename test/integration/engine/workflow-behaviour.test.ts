@@ -4,15 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clustersDown, clustersUp } from '../../../devenv/clusters/kwok.ts';
 import { resumeWorkflow, rollbackWorkflow, restartWorkflow, terminateWorkflow } from '../../../lib/run/workflow-operations.ts';
+import type { Engine } from '../../../lib/run/engine.ts';
 import { readyReplicas, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 
 let harness: EngineHarness;
-let engine: Awaited<typeof import('../../../functions/runtime.ts')>['engine'];
+let engine: Engine;
 const suffix = Date.now().toString(36);
 
 beforeAll(async () => {
   harness = await startEngineHarness({ DEFAULT_STEP_TIMEOUT_SECONDS: '60' });
-  ({ engine } = await import('../../../functions/runtime.ts'));
+  const { engineWith } = await import('../../../functions/runtime.ts');
+  engine = engineWith((await import('../../../functions/cluster-access.ts')).clusterAccess);
   const kubeconfigs = inject('clusterKubeconfigs');
   for (const name of ['beijing-1', 'beijing-2']) {
     await harness.registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8') });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ValidationError } from '../../../lib/errors/validation-error.ts';
-import { toKubeConfig } from '../../../lib/kubeconfig/cluster-connection.ts';
+import { toKubeConfig } from '../../../lib/k8s/kube-config.ts';
 import { parseKubeconfig } from '../../../lib/kubeconfig/kubeconfig.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');

@@ -1,0 +1,15 @@
+// Member-cluster access for the applier: decrypted connections (one client and connection pool per cluster and
+// credential version, reused across invocations) and probes of registered clusters with their stored credentials.
+import { ClusterConnections } from '../lib/clusters/cluster-connections.ts';
+import { ClusterRegistry } from '../lib/clusters/cluster-registry.ts';
+import { cipher, store, type ClusterAccess } from './runtime.ts';
+
+const connections = new ClusterConnections(store.clusters, cipher);
+const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
+
+export const clusterAccess: ClusterAccess = {
+  clusterClient: async (cluster) => (await connections.loadClusterConnection(cluster)).client,
+  probeCluster: async (cluster) => {
+    await registry.probe(cluster);
+  },
+};
