@@ -1,6 +1,8 @@
+import type { ChatopsSettings } from '../chatops/receive-slash-command.ts';
 import type { ClusterRegistry } from '../clusters/cluster-registry.ts';
 import type { WorkQueues } from '../queue/work-queue.ts';
 import type { Engine } from '../run/engine.ts';
+import type { CredentialCipher } from '../secrets/credential-cipher.ts';
 import type { Store } from '../store/store.ts';
 
 /** A structured log line; callers never pass secrets (tokens, kubeconfigs, request bodies). */
@@ -13,6 +15,10 @@ export interface ApiDependencies {
   registry: ClusterRegistry;
   /** For the workflow operations, which share the planner's view of runs. */
   engine: Engine;
+  /** Seals and opens trigger secrets and the Slack signing secret (the registry seals cluster credentials itself). */
+  cipher: CredentialCipher;
+  /** How slash commands are answered when their reply is slow. */
+  chatops: ChatopsSettings;
   maxBodyBytes: number;
   log: ApiLog;
   now(): Date;

@@ -17,6 +17,7 @@ export const errorStatuses = {
   cluster_not_found: 404,
   application_not_found: 404,
   token_not_found: 404,
+  trigger_not_found: 404,
   /** The route exists, not with this method; the `allow` header lists the methods it has. */
   method_not_allowed: 405,
   /** A cluster of that name is already registered (join again with `overwrite` to rotate its credentials). */
@@ -34,6 +35,8 @@ export const errorStatuses = {
   /** The request is well formed, but the member cluster refused it or could not be reached. */
   cluster_unreachable: 422,
   namespace_not_created: 422,
+  /** A trigger's component is gone from its application, or the image it formed does not check out. */
+  trigger_misconfigured: 422,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof errorStatuses;

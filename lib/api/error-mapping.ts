@@ -3,12 +3,20 @@ import { ValidationError } from '../errors/validation-error.ts';
 import { WorkflowOperationError } from '../run/workflow-operations.ts';
 import { ConflictError, type ConflictReason } from '../store/conflict-error.ts';
 import { UnknownTokenError } from '../tokens/tokens.ts';
+import { TriggerTargetError } from '../triggers/deploy-image.ts';
+import { UnknownTriggerError } from '../triggers/triggers.ts';
 import { ApiError, type ErrorCode } from './api-error.ts';
 
 const conflictCodes: Record<ConflictReason, ErrorCode> = {
   'already-exists': 'already_exists',
   changed: 'conflict',
   deleting: 'application_deleting',
+};
+
+const triggerTargetCodes: Record<TriggerTargetError['reason'], ErrorCode> = {
+  'application-missing': 'application_not_found',
+  'application-deleting': 'application_deleting',
+  'component-unfit': 'trigger_misconfigured',
 };
 
 /**
@@ -23,5 +31,7 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ClusterInUseError) return new ApiError('cluster_in_use', err.message);
   if (err instanceof WorkflowOperationError) return new ApiError('workflow_operation_refused', err.message);
   if (err instanceof ConflictError) return new ApiError(conflictCodes[err.reason], err.message);
+  if (err instanceof UnknownTriggerError) return new ApiError('trigger_not_found', err.message);
+  if (err instanceof TriggerTargetError) return new ApiError(triggerTargetCodes[err.reason], err.message);
   return undefined;
 }

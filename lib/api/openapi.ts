@@ -3,10 +3,12 @@ import { Application } from '../application/application.ts';
 import { ApplicationStatus } from '../status/application-status.ts';
 import type { Route } from './route.ts';
 import * as applicationSchemas from './schemas/application-schemas.ts';
+import * as chatopsSchemas from './schemas/chatops-schemas.ts';
 import * as clusterSchemas from './schemas/cluster-schemas.ts';
 import * as errorSchemas from './schemas/error-schemas.ts';
 import * as systemSchemas from './schemas/system-schemas.ts';
 import * as tokenSchemas from './schemas/token-schemas.ts';
+import * as triggerSchemas from './schemas/trigger-schemas.ts';
 import * as workflowSchemas from './schemas/workflow-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -15,20 +17,24 @@ type JsonSchema = Record<string, unknown>;
 const schemaNames = new Map<z.ZodType, string>([
   [Application, 'Application'],
   [ApplicationStatus, 'ApplicationStatus'],
-  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas].flatMap((module) =>
+  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas, triggerSchemas, chatopsSchemas].flatMap((module) =>
     Object.entries(module).filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType).map(([name, schema]) => [schema, name] as const),
   ),
 ]);
 
 const errorResponses: Record<number, { name: string; description: string }> = {
   400: { name: 'ValidationFailed', description: 'The input is wrong (code validation_failed); details lists every problem with its path.' },
-  401: { name: 'Unauthenticated', description: 'No valid bearer token (code unauthenticated).' },
+  401: { name: 'Unauthenticated', description: 'No valid bearer token, or a webhook or Slack signature that does not verify (code unauthenticated).' },
   403: { name: 'Forbidden', description: "The token's role or namespaces do not allow this (code forbidden)." },
-  404: { name: 'NotFound', description: 'No such resource (codes cluster_not_found, application_not_found, token_not_found).' },
+  404: { name: 'NotFound', description: 'No such resource (codes cluster_not_found, application_not_found, token_not_found, trigger_not_found).' },
   409: { name: 'Conflict', description: 'The request conflicts with the current state (codes already_exists, conflict, application_deleting, cluster_in_use, workflow_operation_refused).' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than the configured limit (code payload_too_large).' },
   415: { name: 'UnsupportedMediaType', description: 'The Content-Type is not one the route reads (code unsupported_media_type).' },
-  422: { name: 'Unprocessable', description: 'The member cluster could not be reached or refused (codes cluster_unreachable, namespace_not_created); the message says which and why.' },
+  422: {
+    name: 'Unprocessable',
+    description:
+      "The member cluster could not be reached or refused (codes cluster_unreachable, namespace_not_created), or a trigger's component no longer fits (trigger_misconfigured); the message says which and why.",
+  },
   500: { name: 'Internal', description: 'An unexpected failure (code internal); the message quotes the request id to look up in the log.' },
 };
 
@@ -97,6 +103,8 @@ export function buildOpenApiDocument(routes: readonly Route[]): JsonSchema {
       { name: 'applications', description: 'Applications, revisions and status (vela up, ls, status, delete).' },
       { name: 'workflow', description: 'Workflow operations (vela workflow ...).' },
       { name: 'tokens', description: 'Bearer tokens; admin only.' },
+      { name: 'triggers', description: 'CI triggers: rules per application, and the webhooks and EventBridge events they act on (docs/triggers.md).' },
+      { name: 'chatops', description: 'Slack slash commands and a status for other bots; read-only.' },
     ],
     paths,
     components: {
@@ -111,11 +119,15 @@ export function buildOpenApiDocument(routes: readonly Route[]): JsonSchema {
 
 /** The error answers a route can give, from what it reads and who may call it. */
 function errorStatusesOf(route: Route): number[] {
+  const bearer = !('public' in route.access);
+  const signed = 'public' in route.access && route.access.signature !== undefined;
   const statuses = [400];
-  if (!('public' in route.access)) statuses.push(401, 403);
+  if (bearer) statuses.push(401, 403);
+  if (signed) statuses.push(401);
   if (route.path.includes('{')) statuses.push(404);
-  if (!('public' in route.access) && route.method !== 'GET') statuses.push(409);
-  if (route.body !== undefined) statuses.push(413, 415);
+  if ((bearer || signed) && route.method !== 'GET') statuses.push(409);
+  if (route.body !== undefined || signed) statuses.push(413);
+  if (route.body !== undefined) statuses.push(415);
   statuses.push(500);
   return statuses;
 }

@@ -1,9 +1,12 @@
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
 import { applicationRoutes } from './routes/application-routes.ts';
+import { chatopsRoutes } from './routes/chatops-routes.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
+import { hookRoutes } from './routes/hook-routes.ts';
 import { healthRoute, openApiRoute } from './routes/system-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
+import { triggerRoutes } from './routes/trigger-routes.ts';
 import { workflowRoutes } from './routes/workflow-routes.ts';
 
 let document: Record<string, unknown> | undefined;
@@ -22,4 +25,7 @@ export const routeTable: readonly Route[] = [
   ...applicationRoutes,
   ...workflowRoutes,
   ...tokenRoutes,
+  ...triggerRoutes,
+  ...hookRoutes,
+  ...chatopsRoutes,
 ];

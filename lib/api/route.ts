@@ -11,9 +11,13 @@ export type HttpMethod = (typeof httpMethods)[number];
 /**
  * Who may call a route. `namespaceParam` names the path parameter holding the namespace the action touches, so the
  * router checks namespace limits before the route runs; routes that learn the namespace later (a submitted document,
- * a listing) check it themselves.
+ * a listing) check it themselves. Public routes take no bearer token; those with a `signature` (webhooks, Slack)
+ * verify the sender's signature themselves and answer 401 when it does not check out.
  */
-export type Access = { public: true } | { action: Action; namespaceParam?: string };
+export type Access = { public: true; signature?: SignatureScheme } | { action: Action; namespaceParam?: string };
+
+/** How a public route authenticates its caller instead of a bearer token. */
+export type SignatureScheme = 'github' | 'gitlab' | 'generic' | 'slack';
 
 export interface ResponseSpec {
   description: string;
@@ -27,7 +31,7 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** Undefined only on public routes. */
+  /** Undefined only on public routes (signed ones included). */
   principal: Principal | undefined;
   request: ApiRequest;
 }
@@ -39,7 +43,7 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B> {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'system' | 'clusters' | 'applications' | 'workflow' | 'tokens';
+  tag: 'system' | 'clusters' | 'applications' | 'workflow' | 'tokens' | 'triggers' | 'chatops';
   access: Access;
   params?: P;
   query?: Q;

@@ -44,12 +44,18 @@ export interface SubmitResult {
   revision: RevisionRecord;
 }
 
+export interface SubmitOptions {
+  basedOn?: number;
+}
+
 export interface ApplicationStore {
   /**
    * Stores a new revision when the spec hash or publishVersion differs from the current revision; otherwise reports
    * `unchanged` with the current one. Concurrent submits of the same document create exactly one revision.
+   * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
+   * once another revision became current, so that a derived document never overwrites a change it did not see.
    */
-  submit(document: unknown, now?: Date): Promise<SubmitResult>;
+  submit(document: unknown, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
   get(namespace: string, name: string): Promise<ApplicationRecord | undefined>;
   list(namespace: string): Promise<ApplicationRecord[]>;
   /** Every namespace; read from the group index, so it may lag a write by a moment on AWS. */
@@ -128,12 +134,15 @@ export class DynamoApplicationStore implements ApplicationStore {
     this.#revisions = new Revisions(table);
   }
 
-  async submit(document: unknown, now: Date = new Date()): Promise<SubmitResult> {
+  async submit(document: unknown, now: Date = new Date(), options: SubmitOptions = {}): Promise<SubmitResult> {
     const identity = identifyApplication(document);
     const { namespace, name } = identity;
     for (let round = 0; round < maxSubmitRounds; round++) {
       const application = await this.#applications.get(namespace, name);
       if (application?.deleting) throw new ConflictError('application', `${namespace}/${name}`, 'deleting');
+      if (options.basedOn !== undefined && (application?.currentRevision ?? 0) !== options.basedOn) {
+        throw new ConflictError('application', `${namespace}/${name}`, 'changed');
+      }
       if (application && application.specHash === identity.specHash && application.publishVersion === identity.publishVersion) {
         const revision = await this.#revisions.get(namespace, name, application.currentRevision);
         if (!revision) throw new Error(`application ${namespace}/${name} names revision ${application.currentRevision}, which is missing`);

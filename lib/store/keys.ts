@@ -50,3 +50,14 @@ export const payloadKey = (runId: string, stepId: string, cluster: string, names
 });
 /** AWS requests a run caused, counted with ADD so concurrent functions never lose an increment. */
 export const requestCountKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'REQUESTS' });
+
+/** Trigger rules, all in one partition: EventBridge events are matched against every trigger of one source. */
+export const triggerPartition = 'TRIGGERS';
+export const triggerKey = (id: string): Key => ({ pk: triggerPartition, sk: `TRIGGER#${id}` });
+/** The deliveries a trigger accepted, in a partition of the trigger's own; they expire through `ttl`. */
+export const deliveryKey = (triggerId: string, deliveryId: string): Key => ({ pk: `TRIGGER#${triggerId}`, sk: `DELIVERY#${deliveryId}` });
+/** Signatures of timestamped requests (generic webhooks, Slack) seen within their replay window; they expire through `ttl`. */
+export const replayKey = (scheme: string, signature: string): Key => ({ pk: `REPLAY#${scheme}#${signature}`, sk: 'REPLAY' });
+/** Chat integrations: one item per chat system. */
+export const chatopsPartition = 'CHATOPS';
+export const chatIntegrationKey = (system: string): Key => ({ pk: chatopsPartition, sk: system.toUpperCase() });

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoApplicationStore, type ApplicationStore } from './application-store.ts';
+import { DynamoChatIntegrationStore, type ChatIntegrationStore } from './chatops-store.ts';
 import { DynamoClusterStore, type ClusterStore } from './cluster-store.ts';
+import { DynamoDeliveryStore, type DeliveryStore } from './delivery-store.ts';
 import { DynamoInventoryStore, type InventoryStore } from './inventory-store.ts';
 import { DynamoPayloadStore, type PayloadStore } from './payload-store.ts';
 import { DynamoRequestCountStore, type RequestCountStore } from './request-count-store.ts';
@@ -8,6 +10,7 @@ import { DynamoRunStore, type RunStore } from './run-store.ts';
 import { Table } from './table.ts';
 import { DynamoTargetStore, type TargetStore } from './target-store.ts';
 import { DynamoTokenStore, type TokenStore } from './token-store.ts';
+import { DynamoTriggerStore, type TriggerStore } from './trigger-store.ts';
 
 /** Every aggregate of Flotilla's single table, each behind its own small interface. */
 export interface Store {
@@ -19,6 +22,9 @@ export interface Store {
   tokens: TokenStore;
   payloads: PayloadStore;
   requestCounts: RequestCountStore;
+  triggers: TriggerStore;
+  deliveries: DeliveryStore;
+  chatIntegrations: ChatIntegrationStore;
 }
 
 export function createStore(client: DynamoDBClient, tableName: string): Store {
@@ -32,5 +38,8 @@ export function createStore(client: DynamoDBClient, tableName: string): Store {
     tokens: new DynamoTokenStore(table),
     payloads: new DynamoPayloadStore(table),
     requestCounts: new DynamoRequestCountStore(table),
+    triggers: new DynamoTriggerStore(table),
+    deliveries: new DynamoDeliveryStore(table),
+    chatIntegrations: new DynamoChatIntegrationStore(table),
   };
 }

@@ -97,6 +97,8 @@ beforeEach(() => {
     queues: untouched('queues'),
     registry: untouched('registry'),
     engine: untouched('engine'),
+    cipher: untouched('cipher'),
+    chatops: untouched('chatops'),
     maxBodyBytes: 1024,
     log,
     now: () => new Date('2026-11-29T12:00:00Z'),
