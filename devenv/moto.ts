@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { withLock } from './clusters/lock.ts';
 import { commandLine, freeLoopbackPort, isAlive, pollUntil, rssKiB, terminateGroup } from './process.ts';
 

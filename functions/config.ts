@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsSettingsFromEnv } from '../lib/aws/clients.ts';
 import { defaultEngineSettings } from '../lib/run/engine.ts';
 

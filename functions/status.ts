@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { scheduleRefresh } from '../lib/run/schedule-refresh.ts';
 import { engineWith, noClusterAccess } from './runtime.ts';
 import { log } from './shared/log.ts';

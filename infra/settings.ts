@@ -2,7 +2,7 @@
 // `npx cdk deploy -c flotilla:applierConcurrency=40`). Context values given with -c arrive as strings.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface FlotillaSettings {
   /** Reserved concurrency of the applier: the most member-cluster work running at once. */

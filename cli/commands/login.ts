@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { apiClient } from '../../lib/cli/api-client.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliConfig, configPath, writeConfig } from '../../lib/cli/cli-config.ts';
 import { UsageError } from '../../lib/cli/usage-error.ts';
 import type { CliContext } from '../context.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** What a route answers; the adapter in functions/ turns it into the gateway's result shape. */
 export interface ApiResponse {

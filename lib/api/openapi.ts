@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Application } from '../application/application.ts';
 import { ApplicationStatus } from '../status/application-status.ts';
 import type { Route } from './route.ts';

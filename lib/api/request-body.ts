@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { Application } from '../application/application.ts';
 import { parseApplication } from '../application/parse-application.ts';
 import { parseDocument } from '../application/parse-document.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Action, Principal } from '../tokens/authorization.ts';
 import type { ApiDependencies } from './api-dependencies.ts';
 import type { ApiRequest } from './api-request.ts';

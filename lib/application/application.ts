@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApplicationComponent } from './component.ts';
 import { dnsLabel } from './dns-name.ts';
 import { ApplicationPolicy } from './policy.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from './dns-name.ts';
 
 /** Free-form properties; each definition's own schema checks them. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Properties } from './component.ts';
 import { dnsLabel } from './dns-name.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApplicationDetail, ApplicationList, DeleteApplicationResult, RevisionList, SubmitApplicationResult } from '../api/schemas/application-schemas.ts';
 import {
   ClusterChangeView,

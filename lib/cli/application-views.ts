@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ApplicationSummary, RevisionView, SubmitApplicationResult } from '../api/schemas/application-schemas.ts';
 import type { WorkflowOperation } from './api-client.ts';
 import { goTimeUtc } from '../status/time-format.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ClusterChangeView, ClusterView, DetachClusterResult, JoinClusterResult } from '../api/schemas/cluster-schemas.ts';
 import type { Colors } from '../status/render-status-text.ts';
 import { labelLines } from './labels.ts';

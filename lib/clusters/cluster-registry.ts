@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseWith } from '../errors/zod-issues.ts';
 import { underPath, ValidationError } from '../errors/validation-error.ts';
 import { reachCluster } from '../k8s/cluster-reach.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { KubernetesObject } from '../k8s-object/kubernetes-object.ts';
 import { defineDefinition, type Definition, type DefinitionSpec } from './define-definition.ts';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ValidationIssue } from '../errors/validation-error.ts';
 import { checkWith, parseWith } from '../errors/zod-issues.ts';
 import type { HealthContext, HealthStatus } from '../health/health-status.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatPath, ValidationError, type ValidationIssue } from './validation-error.ts';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ObjectMeta = z.looseObject({
   name: z.string().min(1),

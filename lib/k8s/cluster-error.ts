@@ -1,4 +1,3 @@
-import { ApiException } from '@kubernetes/client-node';
 
 /**
  * A failed call to a member cluster, sorted for the workflow engine: retryable failures (the network, 429, 5xx) are
@@ -24,10 +23,18 @@ interface StatusBody {
 /** Keeps the API server's own words (`namespaces "multi-cluster" not found`), which users recognise. */
 export function toClusterError(err: unknown, what: string): ClusterError {
   if (err instanceof ClusterError) return err;
-  if (err instanceof ApiException) return httpClusterError(err.code, err.body, what, err);
+  if (isApiException(err)) return httpClusterError(err.code, err.body, what, err);
   const cause = err instanceof Error ? err : new Error(String(err));
   const detail = networkDetail(cause);
   return new ClusterError(`${what}: ${detail}`, { retryable: true, cause: err });
+}
+
+/**
+ * client-node's ApiException, recognised by shape (a numeric HTTP `code` and a `body`) rather than by class, so the
+ * modules that only reach clusters over plain HTTPS do not load client-node for an instanceof.
+ */
+function isApiException(err: unknown): err is Error & { code: number; body: unknown } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'body' in err;
 }
 
 /** An API server's error answer: its Status message, retryable for throttling and server errors. */

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, request } from 'node:https';
 import type { ClusterConnection } from '../kubeconfig/cluster-connection.ts';
 import { httpClusterError, toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
@@ -12,38 +12,53 @@ export interface ClusterReach {
 
 /**
  * The registry's way into a member cluster: two plain HTTPS calls with the connection's own TLS material and
- * credential. It keeps the API function free of @kubernetes/client-node, which is only worth its size in the applier.
+ * credential, on node:https. It keeps the API function free of @kubernetes/client-node and undici, which are only worth
+ * their size in the applier.
  */
 export function reachCluster(connection: ClusterConnection, options: { timeoutMs?: number } = {}): ClusterReach {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const { credential } = connection;
   const decode = (data: string | undefined) => (data === undefined ? undefined : Buffer.from(data, 'base64'));
-  const dispatcher = new Agent({
-    connect: {
-      ca: decode(connection.caData),
-      ...(credential.type === 'X509Certificate' ? { cert: decode(credential.clientCertificateData), key: decode(credential.clientKeyData) } : {}),
-      rejectUnauthorized: !connection.insecureSkipTlsVerify,
-      ...(connection.tlsServerName ? { servername: connection.tlsServerName } : {}),
-    },
+  const agent = new Agent({
+    keepAlive: true,
+    ca: decode(connection.caData),
+    ...(credential.type === 'X509Certificate' ? { cert: decode(credential.clientCertificateData), key: decode(credential.clientKeyData) } : {}),
+    rejectUnauthorized: !connection.insecureSkipTlsVerify,
+    ...(connection.tlsServerName ? { servername: connection.tlsServerName } : {}),
   });
   const authorization: Record<string, string> = credential.type === 'ServiceAccountToken' ? { authorization: `Bearer ${credential.token}` } : {};
   const base = connection.endpoint.replace(/\/+$/, '');
 
-  async function call(what: string, method: 'GET' | 'PATCH', path: string, body?: object): Promise<unknown> {
-    try {
-      const response = await request(`${base}${path}`, {
-        method,
-        dispatcher,
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { accept: 'application/json', ...authorization, ...(body ? { 'content-type': 'application/apply-patch+yaml' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await response.body.text();
-      if (response.statusCode >= 400) throw httpClusterError(response.statusCode, text, what);
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw toClusterError(err, what);
-    }
+  function call(what: string, method: 'GET' | 'PATCH', path: string, body?: object): Promise<unknown> {
+    const payload = body ? JSON.stringify(body) : undefined;
+    return new Promise<unknown>((resolve, reject) => {
+      const req = request(
+        `${base}${path}`,
+        {
+          method,
+          agent,
+          signal: AbortSignal.timeout(timeoutMs),
+          headers: { accept: 'application/json', ...authorization, ...(payload ? { 'content-type': 'application/apply-patch+yaml' } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', (err) => reject(toClusterError(err, what)));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status >= 400) return reject(httpClusterError(status, text, what));
+            try {
+              resolve(JSON.parse(text) as unknown);
+            } catch (err) {
+              reject(toClusterError(err, what));
+            }
+          });
+        },
+      );
+      req.on('error', (err) => reject(toClusterError(err, what)));
+      req.end(payload);
+    });
   }
 
   return {
@@ -60,6 +75,6 @@ export function reachCluster(connection: ClusterConnection, options: { timeoutMs
         metadata: { name },
       });
     },
-    close: () => dispatcher.close(),
+    close: async () => agent.destroy(),
   };
 }

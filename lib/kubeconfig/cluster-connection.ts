@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How Flotilla reaches a member cluster: endpoint, trust and one inline credential. Everything but `endpoint` is secret. */
 export const ClusterCredential = z.discriminatedUnion('type', [

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
 import { parseWith } from '../errors/zod-issues.ts';
 import type { ClusterConnection, ClusterCredential } from './cluster-connection.ts';

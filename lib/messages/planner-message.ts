@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the planner queue carries. The planner owns a run's life: it starts runs, starts steps as their turn comes and

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterName } from './cluster-name.ts';
 
 /** A registered member cluster as planning sees it: its name and its labels (`provider: AWS`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApplicationComponent, ApplicationTrait } from '../application/component.ts';
 import { Properties } from '../application/component.ts';
 import { isDnsLabel } from '../application/dns-name.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from '../application/dns-name.ts';
 import { PlacementError } from '../errors/placement-error.ts';
 import type { ClusterInfo } from './cluster-info.ts';

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlannerMessage } from '../messages/planner-message.ts';
 import { maxDelaySeconds, type ApplyOrRemove, type Unordered, type WorkQueues } from './work-queue.ts';
 

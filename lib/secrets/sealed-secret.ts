@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A secret at rest: the payload encrypted with its own AES-256-GCM data key, and that data key wrapped by a key the

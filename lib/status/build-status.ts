@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApplicationRecord } from '../store/application-store.ts';
 import type { RunRecord, StepState } from '../store/run-store.ts';
 import { targetName, type TargetRecord } from '../store/target-store.ts';

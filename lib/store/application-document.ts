@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDnsLabel } from '../application/dns-name.ts';
 import { parseWith } from '../errors/zod-issues.ts';
 

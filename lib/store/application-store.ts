@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { identifyApplication } from './application-document.ts';
 import { ConflictError } from './conflict-error.ts';
 import { allApplicationsGroup, applicationKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SealedSecret } from '../secrets/sealed-secret.ts';
 import { clusterKey, clusterPartition } from './keys.ts';
 import { RecordTable, type VersionedWrites } from './record-table.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicationPartition, clusterInventoryGroup, inventoryKey, orphanPartition, padded } from './keys.ts';
 import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';

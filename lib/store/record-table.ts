@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { StoredMap, StoredValue } from './attribute-value.ts';
 import { ConflictError, conflictOnConditionFailure } from './conflict-error.ts';
 import { itemAbsent, versionIs, type Key, type QueryOptions, type Table } from './table.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicationRunsGroup, runKey } from './keys.ts';
 import { RecordTable, type VersionedWrites } from './record-table.ts';
 import type { Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from './conflict-error.ts';
 import { runPartition, stepTallyKey, targetKey, targetSortPrefix } from './keys.ts';
 import { RecordTable } from './record-table.ts';

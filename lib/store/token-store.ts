@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { tokenKey, tokenPartition } from './keys.ts';
 import { RecordTable, type VersionedWrites } from './record-table.ts';
 import type { Table } from './table.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDnsLabel } from '../application/dns-name.ts';
 import { parseWith } from '../errors/zod-issues.ts';
 import { ConflictError } from '../store/conflict-error.ts';

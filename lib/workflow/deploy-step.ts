@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `deploy` step's properties (KubeVela's workflowstep/deploy.cue). */
 export const DeployStepProperties = z.strictObject({

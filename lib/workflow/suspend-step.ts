@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GoDuration } from './go-duration.ts';
 
 /** The `suspend` step's properties: it waits for a resume, or until `duration` has passed when one is given. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel } from '../../application/dns-name.ts';
 import { booleanFlag } from './parameters.ts';
 

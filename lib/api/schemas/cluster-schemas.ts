@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanFlag, commaList } from './parameters.ts';
 
 export const JoinClusterRequest = z.strictObject({

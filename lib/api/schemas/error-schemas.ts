@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorStatuses } from '../api-error.ts';
 
 export const ErrorDetail = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dnsLabel, isDnsLabel } from '../../application/dns-name.ts';
 
 /** `?force=true`: only the words true and false, so `?force=yes` is refused instead of read as false. */

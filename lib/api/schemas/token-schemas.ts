@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CreateTokenRequest = z.strictObject({
   name: z.string().min(1).max(200).meta({ description: 'What the token is for, e.g. `ci-deployer`; shown in listings.' }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunPhase, StepPhase } from '../../store/run-store.ts';
 
 /** The workflow run an operation changed. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HealthContext, HealthStatus } from '../../health/health-status.ts';
 import type { KubernetesObject } from '../../k8s-object/kubernetes-object.ts';
 import { readNumber } from '../../k8s-object/read-field.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KubernetesObject } from '../../k8s-object/kubernetes-object.ts';
 import { defineComponent } from '../component-definition.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineComponent } from '../component-definition.ts';
 import { containerProperties, deployment, deploymentHealth } from './deployment.ts';
 

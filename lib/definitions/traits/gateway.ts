@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readField, readString } from '../../k8s-object/read-field.ts';
 import { defineTrait } from '../trait-definition.ts';
 

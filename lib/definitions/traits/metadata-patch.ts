@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KubernetesObject } from '../../k8s-object/kubernetes-object.ts';
 import { readField } from '../../k8s-object/read-field.ts';
 

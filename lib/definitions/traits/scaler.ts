@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTrait } from '../trait-definition.ts';
 
 /** KubeVela's `scaler`: sets the workload's `spec.replicas`. It has no health rule, so it is always healthy. */

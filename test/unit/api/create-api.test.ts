@@ -1,7 +1,7 @@
 // The API's request pipeline without AWS: routing answers, authentication and authorization against an in-memory
 // token store, input checks before a route runs, and unexpected failures as a generic 500 with a log line.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiDependencies, ApiLog } from '../../../lib/api/api-dependencies.ts';
 import type { ApiRequest } from '../../../lib/api/api-request.ts';
 import { jsonResponse } from '../../../lib/api/api-response.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from '../../../lib/api/api-error.ts';
 import type { ApiRequest } from '../../../lib/api/api-request.ts';
 import { applicationBody, jsonBody, readBody } from '../../../lib/api/request-body.ts';

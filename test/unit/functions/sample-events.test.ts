@@ -3,7 +3,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApplierMessage } from '../../../lib/messages/applier-message.ts';
 import { PlannerMessage } from '../../../lib/messages/planner-message.ts';
 

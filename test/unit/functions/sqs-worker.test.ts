@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../../functions/shared/sqs-worker.ts';
 import { backoffSeconds } from '../../../lib/dispatch/retry-later.ts';
 
