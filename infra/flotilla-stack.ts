@@ -103,7 +103,7 @@ export class FlotillaStack extends Stack {
       timeout: timeouts.api,
       memorySize: 1024,
       logRetention,
-    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner'], credentials: 'seal' });
+    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health'], credentials: 'seal' });
 
     const planner = new FlotillaFunction(this, 'Planner', {
       name: 'planner',
@@ -133,7 +133,7 @@ export class FlotillaStack extends Stack {
       timeout: timeouts.status,
       memorySize: 512,
       logRetention,
-    }).bindControlPlane(plane, { table: 'read', sendTo: ['applier'] });
+    }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health'] });
 
     const authorizer = new FlotillaFunction(this, 'Authorizer', {
       name: 'authorizer',

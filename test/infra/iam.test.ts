@@ -99,10 +99,10 @@ describe('queues', () => {
   }
 
   test('each function sends exactly where the engine sends', () => {
-    expect(sendsTo('api')).toEqual(['planner']);
+    expect(sendsTo('api')).toEqual(['health', 'planner']);
     expect(sendsTo('planner')).toEqual(['applier', 'planner']);
     expect(sendsTo('applier')).toEqual(['health', 'planner']);
-    expect(sendsTo('status')).toEqual(['applier']);
+    expect(sendsTo('status')).toEqual(['applier', 'health']);
     expect(sendsTo('authorizer')).toEqual([]);
   });
 
