@@ -10,7 +10,8 @@ export function clusterProbeCommand(context: CliContext) {
     .argument('<cluster>', 'the cluster')
     .addHelpText('after', examples(['flotilla cluster probe beijing-1']))
     .action(async (name) => {
-      const cluster = await connection(context).client.probeCluster(name);
+      const { cluster, finished } = await connection(context).client.probeCluster(name);
+      if (!finished) throw new Error(`the probe of cluster ${name} has not finished yet; \`flotilla cluster list\` shows its outcome once it has`);
       if (!cluster.accepted) throw new Error(`failed to connect to cluster ${name}: ${cluster.message ?? 'the API server did not accept the stored credentials'}`);
       context.terminal.stdout(probedMessage(cluster));
     });

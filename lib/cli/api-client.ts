@@ -89,7 +89,12 @@ export function apiClient(options: ApiClientOptions) {
   const base = options.endpoint.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  async function call<S extends z.ZodType>(method: string, path: string, { schema, query, body }: CallOptions<S>): Promise<z.output<S>> {
+  async function call<S extends z.ZodType>(method: string, path: string, options: CallOptions<S>): Promise<z.output<S>> {
+    return (await answered(method, path, options)).data;
+  }
+
+  /** The answer with its HTTP status, for routes whose 200 and 202 mean different things. */
+  async function answered<S extends z.ZodType>(method: string, path: string, { schema, query, body }: CallOptions<S>): Promise<{ status: number; data: z.output<S> }> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(key, value);
     const url = `${base}${path}${search.size > 0 ? `?${search.toString()}` : ''}`;
@@ -112,7 +117,7 @@ export function apiClient(options: ApiClientOptions) {
         `${base} answered ${method} ${path} with something other than the Flotilla API's answer (is the endpoint right, and the CLI as new as the API?):\n${z.prettifyError(parsed.error)}`,
       );
     }
-    return parsed.data;
+    return { status: response.status, data: parsed.data };
   }
 
   const json = (value: unknown) => ({ contentType: 'application/json', text: JSON.stringify(value) });
@@ -128,7 +133,11 @@ export function apiClient(options: ApiClientOptions) {
     addLabels: (name: string, labels: Record<string, string>) => call('POST', `${cluster(name)}/labels`, { schema: ClusterChangeView, body: json({ labels }) }),
     removeLabels: (name: string, keys: readonly string[]) => call('DELETE', `${cluster(name)}/labels`, { schema: ClusterChangeView, query: { keys: keys.join(',') } }),
     renameCluster: (name: string, newName: string) => call('POST', `${cluster(name)}/rename`, { schema: ClusterView, body: json({ newName }) }),
-    probeCluster: (name: string) => call('POST', `${cluster(name)}/probe`, { schema: ClusterView }),
+    /** `finished: false` (HTTP 202): the applier had not reported within the API's wait; the record is as it was. */
+    probeCluster: async (name: string) => {
+      const { status, data } = await answered('POST', `${cluster(name)}/probe`, { schema: ClusterView });
+      return { cluster: data, finished: status !== 202 };
+    },
     detachCluster: (name: string, force: boolean) =>
       call('DELETE', cluster(name), { schema: DetachClusterResult, query: { force: force ? 'true' : undefined } }),
     submitApplication: (document: { contentType: string; text: string }) => call('POST', '/applications', { schema: SubmitApplicationResult, body: document }),

@@ -263,4 +263,14 @@ describe('flotilla cluster detach, rename, probe', () => {
       stderr: 'Error: failed to connect to cluster edge-shanghai-7: cannot reach the API server at https://10.20.30.40:443: connect ETIMEDOUT\n',
     });
   });
+
+  it('probe: a 202 (the applier has not reported yet) is not taken for success', async () => {
+    const [joined] = (cliFixtureJson('api/clusters-mixed.json') as { clusters: Record<string, unknown>[] }).clusters;
+    const fake = await serve({ 'POST /clusters/beijing-1/probe': { status: 202, json: joined } });
+    expect(await runCli(['cluster', 'probe', 'beijing-1'], { api: fake })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: the probe of cluster beijing-1 has not finished yet; `flotilla cluster list` shows its outcome once it has\n',
+    });
+  });
 });
