@@ -2,6 +2,7 @@ import type { TriggerRecord } from '../store/trigger-store.ts';
 import { TriggerTargetError, type DeployDependencies } from './deploy-image.ts';
 import { readEventBridgeEvent } from './eventbridge-event.ts';
 import { handleDelivery, type DeliveryOutcome } from './handle-delivery.ts';
+import { listTriggers } from './triggers.ts';
 
 export interface RoutedEvent {
   /** The EventBridge event id. */
@@ -25,7 +26,7 @@ export async function routeEventBridgeEvent(
   const read = readEventBridgeEvent(input);
   const id = typeof input === 'object' && input !== null && 'id' in input ? String(input.id) : '';
   if (read.kind === 'ignored') return { event: id, ignored: read.reason, results: [] };
-  const triggers = (await deps.store.triggers.list()).filter((trigger) => trigger.source === 'eventbridge' && visible(trigger));
+  const triggers = (await listTriggers(deps.store)).filter((trigger) => trigger.source === 'eventbridge' && visible(trigger));
   const results: RoutedEvent['results'] = [];
   const errors: unknown[] = [];
   // One after another: two triggers of one application would otherwise race for its next revision. A trigger whose
