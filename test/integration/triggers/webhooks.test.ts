@@ -248,7 +248,8 @@ describe('generic webhooks', () => {
   });
 
   it('answers unchanged when the component already runs the image, and 400 for a body it cannot read', async () => {
-    const body = event('1.4.0');
+    // The same image stated without its tag: other bytes (so no replay), the same deployment.
+    const body = JSON.stringify({ event: 'image', image: 'ghcr.io/codertocat/hello-world:1.4.0', repository: 'codertocat/hello-world' });
     const unchanged = await postHook(server, hook(), body, genericHeaders(secret, body, new Date(), 'build-1400-again'));
     expect(unchanged.status).toBe(200);
     expect(DeliveryResult.parse(unchanged.json).outcome).toBe('unchanged');
