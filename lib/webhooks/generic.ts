@@ -40,41 +40,18 @@ export type GenericEvent = z.infer<typeof GenericEvent>;
 export function readGenericDelivery(request: WebhookRequest): ReadDelivery {
   const deliveryId = deliveryIdFrom(request, genericHeaders.delivery) ?? timestampedSignatureOf(genericSignature, request.headers) ?? '';
   const body = parseWith(GenericEvent, payloadOf(request), '');
-  const optional = (values: Record<string, string | undefined>) =>
+  // Each kind states some of these; what it states goes into the subject and the variables as it is.
+  const { event: kind, branch, tag, image, digest, sha, repository } = body as { event: GenericEvent['event'] } & Partial<Record<'branch' | 'tag' | 'image' | 'digest' | 'sha' | 'repository', string>>;
+  const stated = (values: Record<string, string | undefined>) =>
     Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  const commit = body.sha === undefined ? {} : commitVariables(body.sha);
-  let event: CiEvent;
-  switch (body.event) {
-    case 'push':
-      event = {
-        source: 'generic',
-        kind: 'push',
-        deliveryId,
-        summary: `push of ${shortSha(body.sha)} to branch ${body.branch}`,
-        subject: optional({ branch: body.branch, repository: body.repository }),
-        variables: optional({ ...commit, branch: body.branch, repository: body.repository }),
-      };
-      break;
-    case 'tag':
-      event = {
-        source: 'generic',
-        kind: 'tag',
-        deliveryId,
-        summary: `tag ${body.tag}`,
-        subject: optional({ tag: body.tag, repository: body.repository }),
-        variables: optional({ ...commit, tag: body.tag, repository: body.repository }),
-      };
-      break;
-    case 'image':
-      event = {
-        source: 'generic',
-        kind: 'image',
-        deliveryId,
-        summary: `image ${body.image}`,
-        subject: optional({ tag: body.tag, repository: body.repository }),
-        variables: optional({ ...commit, image: body.image, tag: body.tag, digest: body.digest, repository: body.repository }),
-      };
-      break;
-  }
+  const summaries = { push: `push of ${shortSha(sha ?? '')} to branch ${branch}`, tag: `tag ${tag}`, image: `image ${image}` };
+  const event: CiEvent = {
+    source: 'generic',
+    kind,
+    deliveryId,
+    summary: summaries[kind],
+    subject: stated({ branch, tag, repository }),
+    variables: stated({ ...(sha === undefined ? {} : commitVariables(sha)), branch, tag, image, digest, repository }),
+  };
   return { kind: 'event', event };
 }

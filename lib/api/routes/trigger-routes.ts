@@ -16,6 +16,10 @@ export function viewOfTrigger(trigger: TriggerRecord, request: ApiRequest) {
   return { ...view, ...(isWebhookSource(trigger.source) ? { webhookUrl: `${request.baseUrl}/hooks/${trigger.source}/${trigger.id}` } : {}) };
 }
 
+function triggerListAnswer(triggers: readonly TriggerRecord[], request: ApiRequest) {
+  return schemaResponse(200, TriggerList, { triggers: triggers.map((trigger) => viewOfTrigger(trigger, request)) });
+}
+
 const createTriggerRoute = defineRoute({
   method: 'POST',
   path: '/namespaces/{namespace}/applications/{name}/triggers',
@@ -45,10 +49,7 @@ const listApplicationTriggers = defineRoute({
   access: { action: 'applications:read', namespaceParam: 'namespace' },
   params: ApplicationPath,
   responses: { 200: { description: 'Oldest first.', schema: TriggerList } },
-  handle: async ({ params, request }, deps) => {
-    const triggers = await listTriggers(deps.store, { namespace: params.namespace, application: params.name });
-    return schemaResponse(200, TriggerList, { triggers: triggers.map((trigger) => viewOfTrigger(trigger, request)) });
-  },
+  handle: async ({ params, request }, deps) => triggerListAnswer(await listTriggers(deps.store, { namespace: params.namespace, application: params.name }), request),
 });
 
 const listAllTriggers = defineRoute({
@@ -62,8 +63,8 @@ const listAllTriggers = defineRoute({
   responses: { 200: { description: 'Oldest first.', schema: TriggerList } },
   handle: async ({ query, principal, request }, deps) => {
     if (query.namespace !== undefined) requireAllowed(principal, 'applications:read', query.namespace);
-    const triggers = (await listTriggers(deps.store, { namespace: query.namespace })).filter((trigger) => mayAccess(principal, 'applications:read', trigger.namespace));
-    return schemaResponse(200, TriggerList, { triggers: triggers.map((trigger) => viewOfTrigger(trigger, request)) });
+    const triggers = await listTriggers(deps.store, { namespace: query.namespace });
+    return triggerListAnswer(triggers.filter((trigger) => mayAccess(principal, 'applications:read', trigger.namespace)), request);
   },
 });
 
