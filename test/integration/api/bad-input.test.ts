@@ -1,7 +1,7 @@
 // Every way a caller can get a request wrong, through real HTTP: each answer has the right status, error code and
 // message, and the store (every item of the table) and the planner queue are exactly as they were before.
+import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { ErrorCode } from '../../../lib/api/api-error.ts';
 import { ErrorBody } from '../../../lib/api/schemas/error-schemas.ts';
@@ -236,7 +236,7 @@ describe('the API refuses bad input and changes nothing', () => {
     server = await startApiServer({ credentials: 'key-file', maxBodyBytes });
     tokens.admin = server.adminToken;
     beijing1 = JSON.parse(await readFile(kubeconfigPaths['beijing-1']!, 'utf8')) as Kubeconfig;
-    unreachablePort = await closedLoopbackPort();
+    unreachablePort = await freeLoopbackPort();
     const admin = { token: server.adminToken };
     const created = async (body: unknown) => CreatedToken.parse((await call(server, 'POST', '/tokens', { ...admin, body })).json).token;
     tokens.viewer = await created({ name: 'viewer', role: 'viewer' });
@@ -303,11 +303,3 @@ describe('the API refuses bad input and changes nothing', () => {
   });
 });
 
-/** A loopback port nobody listens on. */
-async function closedLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

@@ -1,3 +1,4 @@
+import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -80,14 +81,6 @@ async function relayTo(server: string): Promise<{ endpoint: string; close(): Pro
   };
 }
 
-/** A loopback port nobody listens on (fetch refuses some low ports outright, which would hide the connect error). */
-async function closedLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function refusal(promise: Promise<unknown>): Promise<Error> {
   const outcome = await promise.then(
@@ -224,7 +217,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   it('refuses an unreachable endpoint with the reason, and stores nothing', async () => {
     const base = JSON.parse(await readKubeconfig('beijing-2')) as Kubeconfig;
     const unreachable = structuredClone(base);
-    const endpoint = `https://127.0.0.1:${await closedLoopbackPort()}`;
+    const endpoint = `https://127.0.0.1:${await freeLoopbackPort()}`;
     unreachable.clusters[0]!.cluster.server = endpoint;
     const err = await refusal(registry.join({ name: 'beijing-2', kubeconfig: JSON.stringify(unreachable) }));
     expect(err).toBeInstanceOf(ValidationError);
