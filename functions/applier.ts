@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { countRequests } from '../lib/aws/request-counter.ts';
 import { applyOrder } from '../lib/dispatch/applier.ts';
 import { ApplierMessage } from '../lib/messages/applier-message.ts';
 import { clusterAccess } from './cluster-access.ts';
@@ -17,10 +16,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     schema: ApplierMessage,
     sqs: clients.sqs,
     queueUrls: [config.queues.applier, config.queues.health],
-    work: (message, record) => {
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-      if (message.kind === 'remove' || message.kind === 'probe') return applyOrder(engine, message, receiveCount);
-      return countRequests(() => applyOrder(engine, message, receiveCount), (counts) => store.requestCounts.add(message.runId, counts));
-    },
+    work: (message, record) => applyOrder(engine, message, Number(record.attributes.ApproximateReceiveCount)),
+    countFor: { runIdOf: (message) => ('runId' in message ? message.runId : undefined), counts: store.requestCounts },
   }),
 );

@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { countRequests } from '../lib/aws/request-counter.ts';
 import { PlannerMessage } from '../lib/messages/planner-message.ts';
 import { plan } from '../lib/run/planner.ts';
 import { config } from './config.ts';
@@ -16,10 +15,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     schema: PlannerMessage,
     sqs: clients.sqs,
     queueUrls: [config.queues.planner],
-    work: (message) => {
-      const runId = 'runId' in message ? message.runId : undefined;
-      if (runId === undefined) return plan(engine, message);
-      return countRequests(() => plan(engine, message), (counts) => store.requestCounts.add(runId, counts));
-    },
+    work: (message) => plan(engine, message),
+    countFor: { runIdOf: (message) => ('runId' in message ? message.runId : undefined), counts: store.requestCounts },
   }),
 );

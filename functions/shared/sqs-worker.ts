@@ -1,13 +1,17 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
+import { countRequests } from '../../lib/aws/request-counter.ts';
 import { RetryLater } from '../../lib/dispatch/retry-later.ts';
+import type { RequestCountStore } from '../../lib/store/request-count-store.ts';
 import { errorText, log } from './log.ts';
 
 export interface SqsWorkerOptions<M> {
   name: string;
   schema: z.ZodType<M>;
   work(message: M, record: SQSRecord): Promise<string>;
+  /** Messages that belong to a workflow run have the AWS requests their work caused added to that run's count. */
+  countFor?: { runIdOf(message: M): string | undefined; counts: RequestCountStore };
   sqs: SQSClient;
   /** Configured queue URLs; a record's queue is found by the name at the end of its ARN. */
   queueUrls: readonly string[];
@@ -38,7 +42,7 @@ async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): 
     try {
       const parsed = options.schema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new Error(`malformed ${options.name} message: ${parsed.error.message}`);
-      const summary = await options.work(parsed.data, record);
+      const summary = await counted(options, parsed.data, record);
       log('info', summary, { fn: options.name, messageId: record.messageId });
     } catch (err) {
       if (err instanceof RetryLater) {
@@ -51,6 +55,13 @@ async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): 
     }
   }
   return [];
+}
+
+function counted<M>(options: SqsWorkerOptions<M>, message: M, record: SQSRecord): Promise<string> {
+  const runId = options.countFor?.runIdOf(message);
+  if (runId === undefined || !options.countFor) return options.work(message, record);
+  const { counts } = options.countFor;
+  return countRequests(() => options.work(message, record), (tally) => counts.add(runId, tally));
 }
 
 async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecord, seconds: number): Promise<void> {
