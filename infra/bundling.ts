@@ -14,6 +14,7 @@ export const flotillaFunctions = {
   planner: { entry: 'functions/planner.ts', maxKiB: 500 },
   applier: { entry: 'functions/applier.ts', maxKiB: 2048 },
   status: { entry: 'functions/status.ts', maxKiB: 500 },
+  triggers: { entry: 'functions/triggers.ts', maxKiB: 500 },
   authorizer: { entry: 'infra/gateway-authorizer.ts', maxKiB: 500 },
 } as const;
 export type FunctionName = keyof typeof flotillaFunctions;

@@ -13,9 +13,13 @@ import { Construct } from 'constructs';
 import { cdkBundling, entryPath, repoRoot, type FunctionName } from './bundling.ts';
 import { acknowledge } from './nag.ts';
 import type { WorkQueue } from './work-queue.ts';
+import { chatSecretPurpose } from '../lib/chatops/slack-integration.ts';
+import { triggerSecretPurpose } from '../lib/triggers/trigger-secret.ts';
 
 /** The encryption context every sealed cluster credential carries (lib/clusters/cluster-credentials.ts). */
 export const credentialsPurpose = 'flotilla/cluster-credentials';
+/** Webhook secrets of trigger rules and the Slack signing secret: the API seals them and opens them to verify senders. */
+export const senderSecretPurposes = [triggerSecretPurpose, chatSecretPurpose] as const;
 
 export interface FlotillaFunctionProps {
   /** Which handler (infra/bundling.ts lists them). */
@@ -34,7 +38,8 @@ export interface ControlPlane {
   credentialsKey: IKey;
   driftIntervalSeconds: number;
 }
-export type QueueName = 'planner' | 'applier' | 'health';
+/** `ciEvents`: the CI-event inbox (EventBridge CI events, slow Slack replies) the trigger function consumes. */
+export type QueueName = 'planner' | 'applier' | 'health' | 'ciEvents';
 
 /** What one function may do with the control plane; everything not named here is denied. */
 export interface ControlPlaneAccess {
@@ -42,6 +47,8 @@ export interface ControlPlaneAccess {
   sendTo: readonly QueueName[];
   /** seal: kms:GenerateDataKey; open: kms:Decrypt; both only under the cluster-credentials encryption context. */
   credentials?: 'seal' | 'open';
+  /** Seal and open the secrets that verify webhook and Slack senders (never cluster credentials). */
+  senderSecrets?: boolean;
 }
 
 export class FlotillaFunction extends NodejsFunction {
@@ -83,6 +90,7 @@ export class FlotillaFunction extends NodejsFunction {
     this.addEnvironment('PLANNER_QUEUE_URL', queues.planner.queue.queueUrl);
     this.addEnvironment('APPLIER_QUEUE_URL', queues.applier.queue.queueUrl);
     this.addEnvironment('HEALTH_QUEUE_URL', queues.health.queue.queueUrl);
+    this.addEnvironment('CI_EVENTS_QUEUE_URL', queues.ciEvents.queue.queueUrl);
     this.addEnvironment('CREDENTIALS_KMS_KEY_ID', credentialsKey.keyArn);
     this.addEnvironment('DRIFT_INTERVAL_SECONDS', String(plane.driftIntervalSeconds));
 
@@ -101,6 +109,15 @@ export class FlotillaFunction extends NodejsFunction {
         resourceArns: [credentialsKey.keyArn],
         resource: credentialsKey,
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': credentialsPurpose } },
+      });
+    }
+    if (access.senderSecrets) {
+      Grant.addToPrincipalOrResource({
+        grantee: this,
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resourceArns: [credentialsKey.keyArn],
+        resource: credentialsKey,
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...senderSecretPurposes] } },
       });
     }
     return this;

@@ -29,6 +29,8 @@ const timeouts = {
   // Five records a batch; a record that meets an unreachable cluster spends up to 15 s per request.
   applier: Duration.seconds(90),
   status: Duration.seconds(120),
+  // A CI event publishes at most a few revisions; a Slack follow-up posts one reply.
+  triggers: Duration.seconds(60),
   authorizer: Duration.seconds(5),
 };
 
@@ -48,7 +50,7 @@ export interface FlotillaStackProps extends StackProps {
 }
 
 export class FlotillaStack extends Stack {
-  readonly functions: Record<'api' | 'planner' | 'applier' | 'status' | 'authorizer', FlotillaFunction>;
+  readonly functions: Record<'api' | 'planner' | 'applier' | 'status' | 'triggers' | 'authorizer', FlotillaFunction>;
   readonly table: TableV2;
   readonly credentialsKey: Key;
   readonly queues: Record<QueueName, WorkQueue>;
@@ -94,6 +96,7 @@ export class FlotillaStack extends Stack {
       planner: new WorkQueue(this, 'PlannerQueue', { fifo: false, consumerTimeout: timeouts.planner, maxReceiveCount: 5 }),
       applier: new WorkQueue(this, 'ApplierQueue', { fifo: true, consumerTimeout: timeouts.applier, maxReceiveCount: 8 }),
       health: new WorkQueue(this, 'HealthQueue', { fifo: false, consumerTimeout: timeouts.applier, maxReceiveCount: 5 }),
+      ciEvents: new WorkQueue(this, 'CiEvents', { fifo: false, consumerTimeout: timeouts.triggers, maxReceiveCount: 5 }),
     };
     const plane: ControlPlane = { table, queues, credentialsKey, driftIntervalSeconds: settings.driftMinutes * 60 };
 
@@ -103,7 +106,7 @@ export class FlotillaStack extends Stack {
       timeout: timeouts.api,
       memorySize: 1024,
       logRetention,
-    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health'], credentials: 'seal' });
+    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health', 'ciEvents'], credentials: 'seal', senderSecrets: true });
 
     const planner = new FlotillaFunction(this, 'Planner', {
       name: 'planner',
@@ -135,6 +138,16 @@ export class FlotillaStack extends Stack {
       logRetention,
     }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health'] });
 
+    const triggers = new FlotillaFunction(this, 'Triggers', {
+      name: 'triggers',
+      description: 'Flotilla triggers: CI events from EventBridge publish revisions; slow Slack replies are posted',
+      timeout: timeouts.triggers,
+      memorySize: 512,
+      logRetention,
+    })
+      .bindControlPlane(plane, { table: 'read-write', sendTo: ['planner'] })
+      .consume(queues.ciEvents, { batchSize: 10 });
+
     const authorizer = new FlotillaFunction(this, 'Authorizer', {
       name: 'authorizer',
       description: 'Flotilla HTTP API authorizer: lets through requests carrying a Flotilla bearer token',
@@ -142,19 +155,17 @@ export class FlotillaStack extends Stack {
       memorySize: 256,
       logRetention,
     });
-    this.functions = { api, planner, applier, status, authorizer };
+    this.functions = { api, planner, applier, status, triggers, authorizer };
 
     this.table = table;
     this.credentialsKey = credentialsKey;
     this.queues = queues;
     this.httpApi = this.#httpApi(api, authorizer, settings);
     const schedules = this.#schedules(status, settings);
-    const { inbox: ciEvents, rules: ciRules } = this.#ciEventInbox();
+    const ciEvents = queues.ciEvents;
+    const ciRules = this.#ciEventRules(ciEvents);
     this.ciEvents = ciEvents;
-    this.alarmTopic = this.#alarms(
-      { functions: Object.values(this.functions), queues: [...Object.values(queues), ciEvents], rules: [...schedules, ...ciRules] },
-      settings,
-    );
+    this.alarmTopic = this.#alarms({ functions: Object.values(this.functions), queues: Object.values(queues), rules: [...schedules, ...ciRules] }, settings);
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'flotilla login --endpoint <this>' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'for infra/admin-token.ts --table' });
@@ -213,8 +224,12 @@ export class FlotillaStack extends Stack {
     // The API's own route table says which routes need no token; the gateway follows it.
     for (const route of routeTable.filter((candidate) => 'public' in candidate.access)) {
       for (const added of httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer: new HttpNoneAuthorizer() })) {
+        const why =
+          'signature' in route.access && route.access.signature !== undefined
+            ? `callers (${route.access.signature}) sign each request with a per-trigger or per-workspace secret, which the API verifies before reading anything; a bad or missing signature gets 401`
+            : 'it serves no stored data';
         acknowledge(added, {
-          'AwsSolutions::AwsSolutions-APIG4': `${route.method} ${route.path} is public in the API's own route table (${route.operationId}): it serves no stored data.`,
+          'AwsSolutions::AwsSolutions-APIG4': `${route.method} ${route.path} is public in the API's own route table (${route.operationId}): ${why}.`,
         });
       }
     }
@@ -243,17 +258,16 @@ export class FlotillaStack extends Stack {
   }
 
   /**
-   * ECR pushes and CodePipeline/CodeBuild successes land in a queue that the trigger function of the CI-triggers
-   * issue consumes: the buffer keeps events through that function's errors and deploys (docs/deploy.md says why
-   * not the planner queue or the HTTP API).
+   * ECR pushes and CodePipeline/CodeBuild successes land in the CI-event inbox that the trigger function consumes: the
+   * buffer keeps events through that function's errors and deploys (docs/deploy.md says why not the planner queue or
+   * the HTTP API).
    */
-  #ciEventInbox(): { inbox: WorkQueue; rules: Rule[] } {
-    const inbox = new WorkQueue(this, 'CiEvents', { fifo: false, consumerTimeout: Duration.seconds(60), maxReceiveCount: 5 });
+  #ciEventRules(inbox: WorkQueue): Rule[] {
     const target = new SqsQueue(inbox.queue, { deadLetterQueue: inbox.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(24) });
     const rules = Object.entries(ciEventPatterns).map(
       ([name, eventPattern]) => new Rule(this, `Ci${name}`, { description: `Flotilla CI events: ${name}`, eventPattern, targets: [target] }),
     );
-    return { inbox, rules };
+    return rules;
   }
 
   /**

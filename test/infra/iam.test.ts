@@ -32,7 +32,7 @@ function statementsOf(name: keyof Synthesized['stack']['functions']): Statement[
   return policies.flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
-const functionNames = ['api', 'planner', 'applier', 'status', 'authorizer'] as const;
+const functionNames = ['api', 'planner', 'applier', 'status', 'triggers', 'authorizer'] as const;
 
 function allowed(name: (typeof functionNames)[number], action: string): Statement[] {
   return statementsOf(name).filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action));
@@ -99,16 +99,17 @@ describe('queues', () => {
   }
 
   test('each function sends exactly where the engine sends', () => {
-    expect(sendsTo('api')).toEqual(['health', 'planner']);
+    expect(sendsTo('api')).toEqual(['ciEvents', 'health', 'planner']);
     expect(sendsTo('planner')).toEqual(['applier', 'planner']);
     expect(sendsTo('applier')).toEqual(['health', 'planner']);
     expect(sendsTo('status')).toEqual(['applier', 'health']);
+    expect(sendsTo('triggers')).toEqual(['planner']);
     expect(sendsTo('authorizer')).toEqual([]);
   });
 
   test('only the consumers receive and delete messages', () => {
     const receivers = functionNames.filter((name) => allowed(name, 'sqs:DeleteMessage').length > 0);
-    expect(receivers).toEqual(['planner', 'applier']);
+    expect(receivers).toEqual(['planner', 'applier', 'triggers']);
   });
 });
 
@@ -116,19 +117,30 @@ describe('credentials key', () => {
   const context = { StringEquals: { 'kms:EncryptionContext:purpose': 'flotilla/cluster-credentials' } };
   const keyArn = () => ({ 'Fn::GetAtt': [idOf(synth.stack.credentialsKey), 'Arn'] });
 
-  test('only the applier can decrypt, and only what was sealed as a cluster credential', () => {
+  // The API seals and opens the secrets that verify webhook and Slack senders, under their own purposes; a cluster
+  // credential never matches that condition.
+  const senderSecrets = () => ({
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    Resource: keyArn(),
+    Condition: { StringEquals: { 'kms:EncryptionContext:purpose': ['flotilla/trigger-secret', 'flotilla/chat-signing-secret'] } },
+  });
+
+  test('only the applier can decrypt cluster credentials; the API opens sender secrets only', () => {
     for (const name of functionNames) {
       const decrypt = statementsOf(name).filter((statement) => actionsOf(statement).some((action) => /^kms:(Decrypt|\*)$|^kms:ReEncrypt/.test(action)));
       if (name === 'applier') expect(decrypt).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn(), Condition: context }]);
+      else if (name === 'api') expect(decrypt).toEqual([senderSecrets()]);
       else expect(decrypt, name).toEqual([]);
     }
   });
 
-  test('only the API can make data keys (it seals the credentials of joining clusters), under the same context', () => {
+  test('only the API can make data keys: for joining clusters under the credentials context, and for sender secrets', () => {
     for (const name of functionNames) {
       const generate = statementsOf(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:GenerateDataKey')));
-      if (name === 'api') expect(generate).toEqual([{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn(), Condition: context }]);
-      else expect(generate, name).toEqual([]);
+      if (name === 'api') {
+        expect(generate).toEqual([{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn(), Condition: context }, senderSecrets()]);
+      } else expect(generate, name).toEqual([]);
     }
   });
 });

@@ -30,8 +30,8 @@ test('the acknowledged findings are exactly these (a new one needs a reason and 
       finding.violatingConstructs.map((construct) => `${finding.ruleName.replace(/<Table[0-9A-F]+\.Arn>/, '<Table.Arn>')} ${construct.constructPath}`),
     ),
   );
-  const roles = ['Api', 'Planner', 'Applier', 'Status', 'Authorizer'];
-  const tableUsers = ['Api', 'Planner', 'Applier', 'Status'];
+  const roles = ['Api', 'Planner', 'Applier', 'Status', 'Triggers', 'Authorizer'];
+  const tableUsers = ['Api', 'Planner', 'Applier', 'Status', 'Triggers'];
   const dlqs = ['PlannerQueue', 'ApplierQueue', 'HealthQueue', 'CiEvents'];
   expect(acknowledged.sort()).toEqual(
     [
@@ -39,11 +39,17 @@ test('the acknowledged findings are exactly these (a new one needs a reason and 
       ...tableUsers.map((fn) => `AwsSolutions-IAM5[Resource::<Table.Arn>/index/*] Flotilla/${fn}Role/DefaultPolicy/Resource`),
       'AwsSolutions-APIG4 Flotilla/HttpApi/GET--healthz/Resource',
       'AwsSolutions-APIG4 Flotilla/HttpApi/GET--openapi.json/Resource',
+      // Webhooks and Slack: signed by their callers and verified by the API.
+      'AwsSolutions-APIG4 Flotilla/HttpApi/POST--hooks--github--{triggerId}/Resource',
+      'AwsSolutions-APIG4 Flotilla/HttpApi/POST--hooks--gitlab--{triggerId}/Resource',
+      'AwsSolutions-APIG4 Flotilla/HttpApi/POST--hooks--generic--{triggerId}/Resource',
+      'AwsSolutions-APIG4 Flotilla/HttpApi/POST--chatops--slack/Resource',
       ...roles.map((fn) => `Serverless-LambdaDLQ Flotilla/${fn}/Resource`),
       ...dlqs.map((queue) => `Serverless-SQSRedrivePolicy Flotilla/${queue}/DeadLetters/Resource`),
       'Serverless-LambdaEventSourceMappingDestination Flotilla/Planner/SqsEventSource:FlotillaPlannerQueueB0E1B3E4/Resource',
       'Serverless-LambdaEventSourceMappingDestination Flotilla/Applier/SqsEventSource:FlotillaApplierQueue231F0A96/Resource',
       'Serverless-LambdaEventSourceMappingDestination Flotilla/Applier/SqsEventSource:FlotillaHealthQueue596A5B61/Resource',
+      'Serverless-LambdaEventSourceMappingDestination Flotilla/Triggers/SqsEventSource:FlotillaCiEventsQueueA61BB769/Resource',
       'Serverless-EventBusDLQ Flotilla/RefreshSchedule/Resource',
       'Serverless-EventBusDLQ Flotilla/DriftSchedule/Resource',
     ].sort(),

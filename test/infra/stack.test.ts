@@ -18,18 +18,18 @@ const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [idOf(construct), 'Arn
 describe('resources', () => {
   test('counts', () => {
     const counts: Record<string, number> = {
-      'AWS::Lambda::Function': 5, // api, planner, applier, status, authorizer
-      'AWS::Lambda::EventSourceMapping': 3, // planner <- planner queue; applier <- applier FIFO and health queues
+      'AWS::Lambda::Function': 6, // api, planner, applier, status, triggers, authorizer
+      'AWS::Lambda::EventSourceMapping': 4, // planner <- planner queue; applier <- applier FIFO and health queues; triggers <- CI events
       'AWS::SQS::Queue': 8, // planner, applier (FIFO), health, CI events, each with its dead-letter queue
       'AWS::DynamoDB::GlobalTable': 1,
       'AWS::KMS::Key': 1,
       'AWS::ApiGatewayV2::Api': 1,
-      'AWS::ApiGatewayV2::Route': 3,
+      'AWS::ApiGatewayV2::Route': 7, // /{proxy+}, healthz, openapi.json, three webhooks, Slack
       'AWS::ApiGatewayV2::Authorizer': 1,
       'AWS::Events::Rule': 5, // refresh, drift, ECR push, CodePipeline, CodeBuild
-      'AWS::CloudWatch::Alarm': 19, // 4 dead-letter queues + 5 functions x (errors, throttles) + 5 rules
+      'AWS::CloudWatch::Alarm': 21, // 4 dead-letter queues + 6 functions x (errors, throttles) + 5 rules
       'AWS::SNS::Topic': 1,
-      'AWS::Logs::LogGroup': 6, // one per function and the API access log
+      'AWS::Logs::LogGroup': 7, // one per function and the API access log
     };
     for (const [type, count] of Object.entries(counts)) synth.template.resourceCountIs(type, count);
   });
@@ -53,7 +53,7 @@ describe('resources', () => {
   test('the control-plane functions get the whole environment contract of functions/config.ts; the authorizer none of it', () => {
     const { table, queues, credentialsKey, functions } = synth.stack;
     const resources = resourcesOf(synth.template, 'AWS::Lambda::Function');
-    for (const name of ['api', 'planner', 'applier', 'status'] as const) {
+    for (const name of ['api', 'planner', 'applier', 'status', 'triggers'] as const) {
       expect(resources[idOf(functions[name])]?.Properties?.Environment, name).toEqual({
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
@@ -61,6 +61,7 @@ describe('resources', () => {
           PLANNER_QUEUE_URL: { Ref: idOf(queues.planner.queue) },
           APPLIER_QUEUE_URL: { Ref: idOf(queues.applier.queue) },
           HEALTH_QUEUE_URL: { Ref: idOf(queues.health.queue) },
+          CI_EVENTS_QUEUE_URL: { Ref: idOf(queues.ciEvents.queue) },
           CREDENTIALS_KMS_KEY_ID: arnOf(credentialsKey),
           DRIFT_INTERVAL_SECONDS: '300',
         },
@@ -184,6 +185,7 @@ describe('queues', () => {
         [idOf(fns.applier), idOf(q.applier.queue)],
         [idOf(fns.applier), idOf(q.health.queue)],
         [idOf(fns.planner), idOf(q.planner.queue)],
+        [idOf(fns.triggers), idOf(q.ciEvents.queue)],
       ].sort(),
     );
   });
@@ -206,6 +208,11 @@ describe('HTTP API', () => {
         ['ANY /{proxy+}', 'CUSTOM'],
         ['GET /healthz', 'NONE'],
         ['GET /openapi.json', 'NONE'],
+        // Signed by their callers (GitHub, GitLab, generic HMAC, Slack) and verified by the API itself.
+        ['POST /hooks/github/{triggerId}', 'NONE'],
+        ['POST /hooks/gitlab/{triggerId}', 'NONE'],
+        ['POST /hooks/generic/{triggerId}', 'NONE'],
+        ['POST /chatops/slack', 'NONE'],
       ].sort(),
     );
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
