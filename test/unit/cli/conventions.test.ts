@@ -45,6 +45,10 @@ describe('every command', () => {
       'workflow terminate',
       'workflow restart',
       'workflow rollback',
+      'trigger',
+      'trigger add',
+      'trigger list',
+      'trigger rm',
       'dry-run',
     ]);
     for (const { path, help } of commands) {
