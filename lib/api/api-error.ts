@@ -38,6 +38,8 @@ export const errorStatuses = {
   /** A trigger's component is gone from its application, or the image it formed does not check out. */
   trigger_misconfigured: 422,
   internal: 500,
+  /** Stored, but the follow-up work could not be queued; the message says how to start it. */
+  queue_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof errorStatuses;
 

@@ -1,3 +1,4 @@
+import { ApiError } from '../api-error.ts';
 import { ApplicationStatus } from '../../status/application-status.ts';
 import { loadStatus } from '../../status/load-status.ts';
 import { renderStatus } from '../../status/render-status.ts';
@@ -40,7 +41,16 @@ const submitApplication = defineRoute({
     const submitted = await deps.store.applications.submit(application, deps.now());
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
-      await deps.queues.toPlanner([{ kind: 'run', runId: newRunId(deps.now()), namespace, name, revision, reason: 'submit' }]);
+      try {
+        await deps.queues.toPlanner([{ kind: 'run', runId: newRunId(deps.now()), namespace, name, revision, reason: 'submit' }]);
+      } catch (err) {
+        // The revision is stored and a resubmit would find it unchanged; say how to run it rather than a bare 500.
+        deps.log('error', 'could not queue the run of a new revision', { namespace, name, revision, error: err instanceof Error ? err.message : String(err) });
+        throw new ApiError(
+          'queue_unavailable',
+          `revision ${submitted.revision.revisionName} is stored but its workflow could not be queued; start it with \`flotilla workflow restart ${name} -n ${namespace}\``,
+        );
+      }
     }
     const status = statusUrl(request, namespace, name);
     const result = { name, namespace, revision: submitted.revision.revisionName, revisionNumber: revision, outcome: submitted.outcome, status };
