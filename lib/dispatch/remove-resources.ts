@@ -1,6 +1,7 @@
 import { ClusterError } from '../k8s/cluster-error.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../run/engine.ts';
+import { purgeApplication } from '../gc/purge-application.ts';
 import { backoffSeconds, RetryLater } from './retry-later.ts';
 
 type RemoveOrder = Extract<ApplierMessage, { kind: 'remove' }>;
@@ -48,5 +49,5 @@ async function purgeWhenGone(engine: Engine, order: RemoveOrder): Promise<void> 
   const application = await engine.store.applications.get(order.namespace, order.application);
   if (!application?.deleting) return;
   const left = await engine.store.inventories.listForApplication(order.namespace, order.application);
-  if (left.length === 0) await engine.store.applications.purge(order.namespace, order.application);
+  if (left.length === 0) await purgeApplication(engine.store, order.namespace, order.application);
 }

@@ -2,6 +2,7 @@ import { referenceKey } from '../dispatch/inventory.ts';
 import type { ApplyOrRemove } from '../queue/work-queue.ts';
 import type { Engine } from '../run/engine.ts';
 import { supersedeActiveRuns } from '../run/start-run.ts';
+import { purgeApplication } from './purge-application.ts';
 import type { InventoryRecord } from '../store/inventory-store.ts';
 
 /**
@@ -39,7 +40,7 @@ export async function deleteApplication(engine: Engine, request: { namespace: st
   await supersedeActiveRuns(engine, request.namespace, request.name, 'application deleted');
   const inventories = await store.inventories.listForApplication(request.namespace, request.name);
   if (inventories.length === 0) {
-    await store.applications.purge(request.namespace, request.name);
+    await purgeApplication(store, request.namespace, request.name);
     return 'purged';
   }
   await removeInventories(engine, inventories, (inventory) => inventory.resources, request.force);

@@ -146,10 +146,23 @@ describe('workflow behaviour', () => {
   it('deleting an application removes its objects from every cluster, then its records', async () => {
     const namespace = `delete-${suffix}`;
     await harness.deploy(app('doomed-app', namespace, { clusters: ['beijing-1', 'beijing-2'] }));
+    const trigger = await engine.store.triggers.create({
+      id: 'a1b2c3d4e5f60718293a',
+      namespace,
+      application: 'doomed-app',
+      component: 'doomed-app-web',
+      source: 'eventbridge',
+      image: 'registry.example.com/web:${tag}',
+      events: [{ on: 'image', repositories: ['web'] }],
+      description: 'goes with its application',
+      createdAt: new Date().toISOString(),
+      version: 1,
+    });
     const record = await engine.store.applications.get(namespace, 'doomed-app');
     await engine.store.applications.markDeleting(namespace, 'doomed-app', record!.version);
     await engine.queues.toPlanner([{ kind: 'delete', namespace, name: 'doomed-app', force: false }]);
     await expectEventually(async () => (await engine.store.applications.get(namespace, 'doomed-app')) === undefined);
+    expect(await engine.store.triggers.get(trigger.id)).toBeUndefined();
     for (const cluster of ['beijing-1', 'beijing-2']) {
       expect(await readyReplicas(harness.cluster(cluster), namespace, 'doomed-app-web')).toBeUndefined();
     }
