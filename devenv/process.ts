@@ -2,7 +2,7 @@
 // ports and waiting; the cross-process lock is devenv/clusters/lock.ts. Linux only, like the environment itself:
 // identity and RSS come from /proc.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -29,6 +29,37 @@ export async function commandLine(pid: number): Promise<string | undefined> {
 export function rssKiB(pid: number): number | undefined {
   const value = procStatusField(pid, 'VmRSS');
   return value === undefined ? undefined : Number.parseInt(value, 10);
+}
+
+export interface ProcessInfo {
+  pid: number;
+  cmdline: string;
+  rssKiB: number;
+}
+
+/**
+ * Live processes whose command line contains `needle`. Processes a cluster started all carry its state folder in their
+ * command line, which finds them after a crash too, when no pid file is left to trust.
+ */
+export async function processesMatching(needle: string): Promise<ProcessInfo[]> {
+  const found: ProcessInfo[] = [];
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cmdline = await commandLine(pid);
+    if (cmdline === undefined || !cmdline.includes(needle) || !isAlive(pid)) continue;
+    found.push({ pid, cmdline, rssKiB: rssKiB(pid) ?? 0 });
+  }
+  return found;
+}
+
+/** SIGTERM to every matching process, a grace period, then SIGKILL for whatever is left. */
+export async function killProcessesMatching(needle: string, graceMs = 5_000): Promise<number> {
+  const victims = await processesMatching(needle);
+  for (const p of victims) signal(p.pid, 'SIGTERM');
+  await pollUntil(async () => (await processesMatching(needle)).length === 0, graceMs);
+  for (const p of await processesMatching(needle)) signal(p.pid, 'SIGKILL');
+  return victims.length;
 }
 
 /**
@@ -73,16 +104,20 @@ export async function pollUntil(
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(-pid, sig);
   } catch {
     // Not a group leader after all (or already gone): signal the process itself.
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // gone
-    }
+    signal(pid, sig);
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
   }
 }
 

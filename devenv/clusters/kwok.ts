@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ensureBinaries, type ClusterBinaries } from './binaries.ts';
 import { withLock } from './lock.ts';
-import { killProcessesMatching, processesMatching } from './processes.ts';
+import { killProcessesMatching, processesMatching } from '../process.ts';
 
 const run = promisify(execFile);
 

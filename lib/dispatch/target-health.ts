@@ -24,7 +24,8 @@ export async function readTargetHealth(client: ClusterClient, payload: InlinePay
   });
   const waiting = services.filter((s) => !s.healthy).map((s) => {
     const trait = s.traits.find((t) => !t.healthy);
-    return `${s.component}: ${trait && s.message.startsWith('Ready') && isReady(s.message) ? `${trait.type} ${trait.message}` : s.message}`;
+    // A ready workload is waiting on a trait: name the trait rather than repeat `Ready:3/3`.
+    return `${s.component}: ${trait && isReady(s.message) ? `${trait.type} ${trait.message}` : s.message}`;
   });
   return {
     healthy: waiting.length === 0,

@@ -33,7 +33,6 @@ function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
   return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
 }
 
-export { fieldManager };
 
 export interface ObjectRef {
   apiVersion: string;

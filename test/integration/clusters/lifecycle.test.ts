@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clustersDown, clustersList, clustersUp, stateDir } from '../../../devenv/clusters/kwok.ts';
-import { processesMatching } from '../../../devenv/clusters/processes.ts';
+import { processesMatching } from '../../../devenv/process.ts';
 
 const run = promisify(execFile);
 // A cluster of its own, so the shared seed clusters are never disturbed.
