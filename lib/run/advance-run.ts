@@ -4,7 +4,8 @@ import type { RunRecord } from '../store/run-store.ts';
 import { outlineWorkflow } from '../workflow/plan-workflow.ts';
 import type { Engine } from './engine.ts';
 import { retryOnConflict } from './retry-on-conflict.ts';
-import { runApplication } from './run-revision.ts';
+import { applicationFromObject } from '../application/parse-application.ts';
+import { terminated } from './start-run.ts';
 import { decideRun, deadlineOf, type StepRules } from './run-state.ts';
 import { startStep } from './start-step.ts';
 
@@ -25,7 +26,12 @@ async function advanceOnce(engine: Engine, runId: string): Promise<{ run?: RunRe
   const { store } = engine;
   const run = await store.runs.get(runId);
   if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
-  const { app } = await runApplication(engine, run);
+  const revision = await store.applications.getRevision(run.namespace, run.application, run.revision);
+  if (!revision) {
+    // The application was deleted and purged under a run that was still going: nothing is left to run.
+    return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
+  }
+  const app = applicationFromObject(revision.document);
   const outline = outlineWorkflow(app, { revision: run.revisionName });
   const rules = new Map<string, StepRules>(
     outline.steps.map((step) => [

@@ -47,6 +47,12 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
   }
+  // A delete may have begun between the check above and the create, and listed the runs to stop before this one
+  // existed: looking again after the create closes that window (a delete that starts later lists this run).
+  if ((await store.applications.get(request.namespace, request.name))?.deleting !== false) {
+    await supersedeActiveRuns(engine, request.namespace, request.name, 'application deleted');
+    return undefined;
+  }
   await advanceRun(engine, run.runId);
   return run;
 }
