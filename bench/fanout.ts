@@ -11,10 +11,10 @@ import { parse, stringify } from 'yaml';
 import { ensureBinaries } from '../devenv/clusters/binaries.ts';
 import { clustersDown, clustersUp } from '../devenv/clusters/kwok.ts';
 import { ensureMoto } from '../devenv/moto.ts';
-import { applicationFromObject } from '../lib/application/parse-application.ts';
-import { loadStatus } from '../lib/status/load-status.ts';
-import { newRunId } from '../lib/store/run-store.ts';
-import { planWorkflow } from '../lib/workflow/plan-workflow.ts';
+import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
+import { loadStatus } from '../lib/engine/status/load-status.ts';
+import { newRunId } from '../lib/adapters/dynamodb/run-store.ts';
+import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ const runtime = await startLocalRuntime({
   log: () => {},
 });
 const { store, cipher, queues } = await import('../functions/runtime.ts');
-const { ClusterRegistry } = await import('../lib/clusters/cluster-registry.ts');
+const { ClusterRegistry } = await import('../lib/engine/clusters/cluster-registry.ts');
 const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
 for (const name of names) await registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8'), labels: { bench: 'yes' } });
 

@@ -1,8 +1,8 @@
 // Plans one Application with 5 components over 1,000 clusters and prints how long planning takes.
 // Run: npm exec -- node bench/plan.ts   (a benchmark, not a test: it asserts nothing)
-import { applicationFromObject } from '../lib/application/parse-application.ts';
-import type { ClusterInfo } from '../lib/policy/cluster-info.ts';
-import { planWorkflow } from '../lib/workflow/plan-workflow.ts';
+import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
+import type { ClusterInfo } from '../lib/core/policy/cluster-info.ts';
+import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 
 const CLUSTERS = 1_000;
 const RUNS = 20;

@@ -1,5 +1,5 @@
-import { connect, type Connection } from '../lib/cli/connection.ts';
-import { liveProgress, plainProgress, type ProgressOutput } from '../lib/cli/progress-output.ts';
+import { connect, type Connection } from './client/connection.ts';
+import { liveProgress, plainProgress, type ProgressOutput } from './output/progress-output.ts';
 import { formatData, type DataFormat } from './output/format.ts';
 import type { CliEnvironment } from './environment.ts';
 import type { Terminal } from './output/terminal.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Fetch } from '../lib/cli/api-client.ts';
-import type { Env } from '../lib/cli/cli-config.ts';
-import type { Clock } from '../lib/cli/wait-for.ts';
+import type { Fetch } from './client/api-client.ts';
+import type { Env } from './client/cli-config.ts';
+import type { Clock } from './wait-for.ts';
 
 /** Everything beyond the terminal a command depends on; tests hand in their own. */
 export interface CliEnvironment {

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import packageJson from '../package.json' with { type: 'json' };
-import { failureMessage } from '../lib/cli/failure-message.ts';
-import { UsageError } from '../lib/cli/usage-error.ts';
+import { failureMessage } from './output/failure-message.ts';
+import { UsageError } from './usage-error.ts';
 import { clusterDetachCommand } from './commands/cluster-detach.ts';
 import { clusterJoinCommand } from './commands/cluster-join.ts';
 import { clusterLabelsCommand } from './commands/cluster-labels.ts';

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { parseDuration } from '../lib/cli/durations.ts';
-import { parseLabelKeys, parseLabels } from '../lib/cli/labels.ts';
-import { UsageError } from '../lib/cli/usage-error.ts';
+import { parseDuration } from './durations.ts';
+import { parseLabelKeys, parseLabels } from './labels.ts';
+import { UsageError } from './usage-error.ts';
 
 /** `-o json|yaml`: print the data only. */
 export function outputOption(what: string) {

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import middy from '@middy/core';
-import { createApi } from '../lib/api/create-api.ts';
-import { InProcessFollowUps, QueuedFollowUps } from '../lib/chatops/follow-ups.ts';
-import { ClusterRegistry } from '../lib/clusters/cluster-registry.ts';
+import { createApi } from '../api/create-api.ts';
+import { InProcessFollowUps, QueuedFollowUps } from '../integrations/chatops/follow-ups.ts';
+import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { config } from './config.ts';
 import { cipher, clients, engineWith, noClusterAccess, queues, store } from './runtime.ts';
 import { requestFromEvent, resultFromResponse } from './shared/http-event.ts';
-import { log } from './shared/log.ts';
+import { log } from '../lib/adapters/telemetry/log.ts';
 
 const engine = engineWith(noClusterAccess);
 

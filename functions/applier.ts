@@ -1,11 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { applyOrder } from '../lib/dispatch/applier.ts';
-import { ApplierMessage } from '../lib/messages/applier-message.ts';
+import { applyOrder } from '../lib/engine/applier/apply-order.ts';
+import { ApplierMessage } from '../lib/engine/messages/applier-message.ts';
 import { clusterAccess } from './cluster-access.ts';
 import { config } from './config.ts';
 import { clients, engineWith, store } from './runtime.ts';
-import { sqsWorker } from './shared/sqs-worker.ts';
+import { sqsWorker } from '../lib/adapters/sqs/sqs-worker.ts';
 
 const engine = engineWith(clusterAccess);
 

@@ -1,7 +1,7 @@
 // Member-cluster access for the applier: decrypted connections (one client and connection pool per cluster and
 // credential version, reused across invocations) and probes of registered clusters with their stored credentials.
-import { ClusterConnections } from '../lib/clusters/cluster-connections.ts';
-import { ClusterRegistry } from '../lib/clusters/cluster-registry.ts';
+import { ClusterConnections } from '../lib/adapters/kubernetes/cluster-connections.ts';
+import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { cipher, store, type ClusterAccess } from './runtime.ts';
 
 const connections = new ClusterConnections(store.clusters, cipher);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { awsSettingsFromEnv } from '../lib/aws/clients.ts';
-import { defaultEngineSettings } from '../lib/run/engine.ts';
+import { awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
+import { defaultEngineSettings } from '../lib/engine/context.ts';
 
 /**
  * Every Flotilla function's configuration, read from the environment once when the module loads and validated there:

@@ -1,10 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { PlannerMessage } from '../lib/messages/planner-message.ts';
-import { plan } from '../lib/run/planner.ts';
+import { PlannerMessage } from '../lib/engine/messages/planner-message.ts';
+import { plan } from '../lib/engine/planner/plan.ts';
 import { config } from './config.ts';
 import { clients, engineWith, noClusterAccess, store } from './runtime.ts';
-import { sqsWorker } from './shared/sqs-worker.ts';
+import { sqsWorker } from '../lib/adapters/sqs/sqs-worker.ts';
 
 const engine = engineWith(noClusterAccess);
 

@@ -1,14 +1,14 @@
 // The objects every handler shares within one container: clients, store, queues and the credential cipher, built once
 // from the validated config (AWS reuses a warm container, so do the local runtime's in-process handlers). Member-cluster
 // access lives in cluster-access.ts, which only the applier loads: @kubernetes/client-node stays out of the others.
-import { countRequestsOf } from '../lib/aws/request-counter.ts';
-import { createAwsClients } from '../lib/aws/clients.ts';
-import { QueueUrls, SqsWorkQueues } from '../lib/queue/sqs-work-queues.ts';
-import type { Engine } from '../lib/run/engine.ts';
-import type { CredentialCipher } from '../lib/secrets/credential-cipher.ts';
-import { KeyFileCredentialCipher } from '../lib/secrets/key-file-cipher.ts';
-import { KmsCredentialCipher } from '../lib/secrets/kms-cipher.ts';
-import { createStore } from '../lib/store/store.ts';
+import { countRequestsOf } from '../lib/adapters/aws/request-counter.ts';
+import { createAwsClients } from '../lib/adapters/aws/clients.ts';
+import { QueueUrls, SqsWorkQueues } from '../lib/adapters/sqs/sqs-work-queues.ts';
+import type { Engine } from '../lib/engine/context.ts';
+import type { CredentialCipher } from '../lib/engine/ports/credential-cipher.ts';
+import { KeyFileCredentialCipher } from '../lib/adapters/secrets/key-file-cipher.ts';
+import { KmsCredentialCipher } from '../lib/adapters/secrets/kms-cipher.ts';
+import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import { config } from './config.ts';
 
 export const clients = createAwsClients(config.aws);

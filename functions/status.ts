@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import * as z from 'zod';
-import { scheduleRefresh } from '../lib/run/schedule-refresh.ts';
+import { scheduleRefresh } from '../lib/engine/planner/schedule-refresh.ts';
 import { engineWith, noClusterAccess } from './runtime.ts';
-import { log } from './shared/log.ts';
+import { log } from '../lib/adapters/telemetry/log.ts';
 
 const engine = engineWith(noClusterAccess);
 

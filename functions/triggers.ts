@@ -1,10 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { InboxMessage, processInboxMessage } from '../lib/triggers/inbox.ts';
+import { InboxMessage, processInboxMessage } from '../integrations/inbox.ts';
 import { config } from './config.ts';
 import { clients, queues, store } from './runtime.ts';
-import { log } from './shared/log.ts';
-import { sqsWorker } from './shared/sqs-worker.ts';
+import { log } from '../lib/adapters/telemetry/log.ts';
+import { sqsWorker } from '../lib/adapters/sqs/sqs-worker.ts';
 
 /**
  * Triggers: consumes the CI-event inbox. EventBridge's rules put ECR pushes and CodePipeline/CodeBuild successes

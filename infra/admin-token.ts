@@ -7,10 +7,10 @@
 // shown again. Later tokens are created through the API (POST /tokens) with this one.
 import { chmod, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { awsSettingsFromEnv, createAwsClients } from '../lib/aws/clients.ts';
-import { createStore } from '../lib/store/store.ts';
-import type { TokenStore } from '../lib/store/token-store.ts';
-import { createToken, listTokens, type CreatedToken } from '../lib/tokens/tokens.ts';
+import { awsSettingsFromEnv, createAwsClients } from '../lib/adapters/aws/clients.ts';
+import { createStore } from '../lib/adapters/dynamodb/store.ts';
+import type { TokenStore } from '../lib/adapters/dynamodb/token-store.ts';
+import { createToken, listTokens, type CreatedToken } from '../lib/engine/tokens/tokens.ts';
 
 /** Refused while a live admin token exists, unless forced: the first token is a bootstrap, not a way to mint more. */
 export async function createFirstAdminToken(tokens: TokenStore, options: { force?: boolean } = {}): Promise<CreatedToken> {

@@ -13,8 +13,8 @@ import { Construct } from 'constructs';
 import { cdkBundling, entryPath, repoRoot, type FunctionName } from './bundling.ts';
 import { acknowledge } from './nag.ts';
 import type { WorkQueue } from './work-queue.ts';
-import { chatSecretPurpose } from '../lib/chatops/slack-integration.ts';
-import { triggerSecretPurpose } from '../lib/triggers/trigger-secret.ts';
+import { chatSecretPurpose } from '../integrations/chatops/slack-integration.ts';
+import { triggerSecretPurpose } from '../integrations/triggers/trigger-secret.ts';
 
 /** The encryption context every sealed cluster credential carries (lib/clusters/cluster-credentials.ts). */
 export const credentialsPurpose = 'flotilla/cluster-credentials';

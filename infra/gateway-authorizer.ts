@@ -5,7 +5,7 @@
 // exists, is revoked, and what it may do is decided by the API function, which answers 401/403 in the API's own
 // error shape; the gateway cannot, since it only knows allow and deny (403).
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import { looksLikeToken } from '../lib/tokens/bearer-token.ts';
+import { looksLikeToken } from '../lib/core/token/bearer-token.ts';
 
 const bearer = /^Bearer\s+(\S+)\s*$/i;
 

@@ -2,7 +2,7 @@
 // its dead-letter queue and redrive policy. Idempotent, so every start runs it.
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createTable } from '../lib/store/table.ts';
+import { createTable } from '../lib/adapters/dynamodb/table.ts';
 
 export interface LocalResources {
   tableName: string;

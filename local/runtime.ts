@@ -10,9 +10,9 @@ import { startEmbeddedAws, type EmbeddedAws } from './embedded.ts';
 import { serveHttpApi, type HttpApiHandler, type HttpGateway } from './http-gateway.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { provisionLocal } from './provision.ts';
-import { createAwsClients, awsSettingsFromEnv } from '../lib/aws/clients.ts';
-import { createStore } from '../lib/store/store.ts';
-import { authenticate, createToken } from '../lib/tokens/tokens.ts';
+import { createAwsClients, awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
+import { createStore } from '../lib/adapters/dynamodb/store.ts';
+import { authenticate, createToken } from '../lib/engine/tokens/tokens.ts';
 
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */

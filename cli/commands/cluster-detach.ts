@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import { hintFor } from '../../lib/cli/api-client.ts';
-import { detachedMessage, orphanNotes } from '../../lib/cli/cluster-views.ts';
+import { hintFor } from '../client/api-client.ts';
+import { detachedMessage, orphanNotes } from '../output/cluster-views.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples } from '../options.ts';
 

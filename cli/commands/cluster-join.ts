@@ -1,8 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { dirname, resolve } from 'node:path';
-import { hintFor } from '../../lib/cli/api-client.ts';
-import { clusterChangeNotes, joinedMessage } from '../../lib/cli/cluster-views.ts';
-import { flattenKubeconfig, KubeconfigError } from '../../lib/cli/kubeconfig-flatten.ts';
+import { hintFor } from '../client/api-client.ts';
+import { clusterChangeNotes, joinedMessage } from '../output/cluster-views.ts';
+import { flattenKubeconfig, KubeconfigError } from '../kubeconfig-flatten.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, labelsArgument } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { clusterChangeNotes, labelsChangedMessage } from '../../lib/cli/cluster-views.ts';
+import { clusterChangeNotes, labelsChangedMessage } from '../output/cluster-views.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, labelKeysArgument, labelsArgument } from '../options.ts';
 

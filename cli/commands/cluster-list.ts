@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { clusterTable } from '../../lib/cli/cluster-views.ts';
+import { clusterTable } from '../output/cluster-views.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, outputOption } from '../options.ts';
 

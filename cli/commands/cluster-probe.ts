@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { probedMessage } from '../../lib/cli/cluster-views.ts';
+import { probedMessage } from '../output/cluster-views.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples } from '../options.ts';
 

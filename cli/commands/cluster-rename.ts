@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { renamedMessage } from '../../lib/cli/cluster-views.ts';
+import { renamedMessage } from '../output/cluster-views.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples } from '../options.ts';
 

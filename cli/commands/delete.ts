@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import { formatDuration } from '../../lib/cli/durations.ts';
-import { waitForDeletion } from '../../lib/cli/wait-for.ts';
+import { formatDuration } from '../durations.ts';
+import { waitForDeletion } from '../wait-for.ts';
 import { connection, progressOutput, type CliContext } from '../context.ts';
 import { examples, namespaceOption, pollIntervalOption, timeoutOption } from '../options.ts';
 

@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { dryRun } from '../../lib/dry-run/dry-run.ts';
-import { PlacementError } from '../../lib/errors/placement-error.ts';
+import { dryRun } from '../../lib/core/dry-run/dry-run.ts';
+import { PlacementError } from '../../lib/core/errors/placement-error.ts';
 import { dryRunSummary } from '../output/dry-run-summary.ts';
 import { formatData } from '../output/format.ts';
 import type { Terminal } from '../output/terminal.ts';

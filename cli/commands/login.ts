@@ -1,8 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { apiClient } from '../../lib/cli/api-client.ts';
+import { apiClient } from '../client/api-client.ts';
 import * as z from 'zod';
-import { CliConfig, configPath, writeConfig } from '../../lib/cli/cli-config.ts';
-import { UsageError } from '../../lib/cli/usage-error.ts';
+import { CliConfig, configPath, writeConfig } from '../client/cli-config.ts';
+import { UsageError } from '../usage-error.ts';
 import type { CliContext } from '../context.ts';
 import { examples } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { applicationTable } from '../../lib/cli/application-views.ts';
+import { applicationTable } from '../output/application-views.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, outputOption } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { revisionTable } from '../../lib/cli/application-views.ts';
+import { revisionTable } from '../output/application-views.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { renderStatus } from '../../lib/status/render-status.ts';
+import { renderStatus } from '../../lib/core/status/render-status.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 

@@ -1,8 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../../lib/cli/usage-error.ts';
-import { addedMessage, filterFlags, generateSecret, needsSecret, triggerFromFlags, type FilterFlag } from '../../lib/triggers/trigger-cli.ts';
-import { triggerClient, type TriggerRequest } from '../../lib/triggers/trigger-client.ts';
+import { UsageError } from '../usage-error.ts';
+import { addedMessage, filterFlags, generateSecret, needsSecret, triggerFromFlags, type FilterFlag } from '../trigger-cli.ts';
+import { triggerClient, type TriggerRequest } from '../client/trigger-client.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 

@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import { triggerTable } from '../../lib/triggers/trigger-cli.ts';
-import { triggerClient } from '../../lib/triggers/trigger-client.ts';
+import { triggerTable } from '../trigger-cli.ts';
+import { triggerClient } from '../client/trigger-client.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { triggerClient } from '../../lib/triggers/trigger-client.ts';
+import { triggerClient } from '../client/trigger-client.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, namespaceOption } from '../options.ts';
 

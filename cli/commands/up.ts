@@ -1,9 +1,9 @@
 import { Command } from '@commander-js/extra-typings';
-import { prepareApplication } from '../../lib/cli/application-document.ts';
-import { appliedLine, applyingLine, deployedMessage } from '../../lib/cli/application-views.ts';
-import { formatDuration } from '../../lib/cli/durations.ts';
-import { waitForRevision } from '../../lib/cli/wait-for.ts';
-import { renderStatus } from '../../lib/status/render-status.ts';
+import { prepareApplication } from '../application-document.ts';
+import { appliedLine, applyingLine, deployedMessage } from '../output/application-views.ts';
+import { formatDuration } from '../durations.ts';
+import { waitForRevision } from '../wait-for.ts';
+import { renderStatus } from '../../lib/core/status/render-status.ts';
 import { connection, printData, progressOutput, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption, pollIntervalOption, timeoutOption } from '../options.ts';
 

@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
-import type { WorkflowOperation } from '../../lib/cli/api-client.ts';
-import { namespaceFlag, workflowMessage } from '../../lib/cli/application-views.ts';
+import type { WorkflowOperation } from '../client/api-client.ts';
+import { namespaceFlag, workflowMessage } from '../output/application-views.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, namespaceOption } from '../options.ts';
 

@@ -1,7 +1,7 @@
-import type { DryRunResult } from '../../lib/dry-run/dry-run.ts';
-import { describeObject } from '../../lib/k8s-object/kubernetes-object.ts';
-import { resourceOwner } from '../../lib/render/oam-labels.ts';
-import type { PlannedStep } from '../../lib/workflow/workflow-plan.ts';
+import type { DryRunResult } from '../../lib/core/dry-run/dry-run.ts';
+import { describeObject } from '../../lib/core/object/kubernetes-object.ts';
+import { resourceOwner } from '../../lib/core/render/oam-labels.ts';
+import type { PlannedStep } from '../../lib/core/workflow/workflow-plan.ts';
 import type { Colors } from './terminal.ts';
 
 /** The dry run for people: steps in order, and under each place the objects it would apply and what they come from. */

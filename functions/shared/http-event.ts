@@ -1,7 +1,7 @@
 // The only place that knows API Gateway's HTTP API payload 2.0: events become ApiRequests, ApiResponses become results.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ApiRequest } from '../../lib/api/api-request.ts';
-import type { ApiResponse } from '../../lib/api/api-response.ts';
+import type { ApiRequest } from '../../api/api-request.ts';
+import type { ApiResponse } from '../../api/api-response.ts';
 
 export function requestFromEvent(event: APIGatewayProxyEventV2): ApiRequest {
   const headers = Object.fromEntries(

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { ingressAddress } from '../../devenv/clusters/kwok.ts';
-import { ApplicationStatus } from '../../lib/status/application-status.ts';
+import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(repo, 'bin', 'flotilla.js');

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ingressAddress } from '../../devenv/clusters/kwok.ts';
-import { connectCluster } from '../../lib/k8s/cluster-client.ts';
+import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
 

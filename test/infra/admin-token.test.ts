@@ -9,9 +9,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFirstAdminToken } from '../../infra/admin-token.ts';
 import { repoRoot } from '../../infra/bundling.ts';
 import { startEmbeddedAws, type EmbeddedAws } from '../../local/embedded.ts';
-import { createStore, type Store } from '../../lib/store/store.ts';
-import { createTable } from '../../lib/store/table.ts';
-import { authenticate, revokeToken } from '../../lib/tokens/tokens.ts';
+import { createStore, type Store } from '../../lib/adapters/dynamodb/store.ts';
+import { createTable } from '../../lib/adapters/dynamodb/table.ts';
+import { authenticate, revokeToken } from '../../lib/engine/tokens/tokens.ts';
 
 const run = promisify(execFile);
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

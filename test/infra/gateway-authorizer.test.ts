@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { expect, test } from 'vitest';
 import { handler, isBearerToken } from '../../infra/gateway-authorizer.ts';
-import { mintToken } from '../../lib/tokens/bearer-token.ts';
+import { mintToken } from '../../lib/core/token/bearer-token.ts';
 
 const { token } = mintToken();
 

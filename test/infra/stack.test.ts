@@ -3,7 +3,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTable } from '../../lib/store/table.ts';
+import { createTable } from '../../lib/adapters/dynamodb/table.ts';
 import { resourcesOf, synthFlotilla, type Synthesized } from './synth.ts';
 
 let synth: Synthesized;

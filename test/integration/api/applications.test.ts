@@ -11,10 +11,10 @@ import {
   DeleteApplicationResult,
   RevisionList,
   SubmitApplicationResult,
-} from '../../../lib/api/schemas/application-schemas.ts';
-import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
-import { WorkflowRunQueued, WorkflowRunView } from '../../../lib/api/schemas/workflow-schemas.ts';
-import { ApplicationStatus } from '../../../lib/status/application-status.ts';
+} from '../../../contract/application-schemas.ts';
+import { CreatedToken } from '../../../contract/token-schemas.ts';
+import { WorkflowRunQueued, WorkflowRunView } from '../../../contract/workflow-schemas.ts';
+import { ApplicationStatus } from '../../../lib/core/status/application-status.ts';
 import { call } from './api-server.ts';
 import { eventually, startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
 

@@ -3,9 +3,9 @@
 import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { ErrorCode } from '../../../lib/api/api-error.ts';
-import { ErrorBody } from '../../../lib/api/schemas/error-schemas.ts';
-import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
+import type { ErrorCode } from '../../../api/api-error.ts';
+import { ErrorBody } from '../../../contract/error-schemas.ts';
+import { CreatedToken } from '../../../contract/token-schemas.ts';
 import { call, drainQueue, purgeQueue, startApiServer, tableSnapshot, type ApiServer } from './api-server.ts';
 
 const maxBodyBytes = 64 * 1024;

@@ -4,10 +4,10 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ApplicationList, SubmitApplicationResult } from '../../../lib/api/schemas/application-schemas.ts';
-import { ClusterChangeView, ClusterList, ClusterView, DetachClusterResult, JoinClusterResult } from '../../../lib/api/schemas/cluster-schemas.ts';
-import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
-import { clusterKey } from '../../../lib/store/keys.ts';
+import { ApplicationList, SubmitApplicationResult } from '../../../contract/application-schemas.ts';
+import { ClusterChangeView, ClusterList, ClusterView, DetachClusterResult, JoinClusterResult } from '../../../contract/cluster-schemas.ts';
+import { CreatedToken } from '../../../contract/token-schemas.ts';
+import { clusterKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { call } from './api-server.ts';
 import { eventually, startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
 

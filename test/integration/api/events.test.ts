@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SubmitApplicationResult } from '../../../lib/api/schemas/application-schemas.ts';
+import { SubmitApplicationResult } from '../../../contract/application-schemas.ts';
 import { lambdaContext } from '../../../local/lambda-context.ts';
 import { call, startApiServer, type ApiServer } from './api-server.ts';
 

@@ -1,10 +1,10 @@
 // Bearer tokens through HTTP in the local runtime: created once with the token in the answer, listed without it,
 // honoured by role and namespace, and dead once revoked. The table holds the hash only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterList } from '../../../lib/api/schemas/cluster-schemas.ts';
-import { CreatedToken, TokenList, TokenView } from '../../../lib/api/schemas/token-schemas.ts';
-import { tokenKey } from '../../../lib/store/keys.ts';
-import { hashToken } from '../../../lib/tokens/bearer-token.ts';
+import { ClusterList } from '../../../contract/cluster-schemas.ts';
+import { CreatedToken, TokenList, TokenView } from '../../../contract/token-schemas.ts';
+import { tokenKey } from '../../../lib/adapters/dynamodb/keys.ts';
+import { hashToken } from '../../../lib/core/token/bearer-token.ts';
 import { call } from './api-server.ts';
 import { startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
 

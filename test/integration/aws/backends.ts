@@ -18,7 +18,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, inject, vi } from 'vitest';
-import { createAwsClients, type AwsClients } from '../../../lib/aws/clients.ts';
+import { createAwsClients, type AwsClients } from '../../../lib/adapters/aws/clients.ts';
 import { startEmbeddedAws, type EmbeddedAws } from '../../../local/embedded.ts';
 
 export const backends = ['moto', 'embedded dynalite+fauxqs'] as const;

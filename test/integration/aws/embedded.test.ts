@@ -9,7 +9,7 @@ import {
 import { CreateQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { createAwsClients, type AwsClients } from '../../../lib/aws/clients.ts';
+import { createAwsClients, type AwsClients } from '../../../lib/adapters/aws/clients.ts';
 import { startEmbeddedAws, type EmbeddedAws } from '../../../local/embedded.ts';
 import { useFakeAwsCredentials, useTemporaryDirectory } from './backends.ts';
 

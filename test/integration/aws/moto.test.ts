@@ -6,7 +6,7 @@ import { readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { afterEach, beforeEach, describe, expect, inject, test } from 'vitest';
-import { createAwsClients } from '../../../lib/aws/clients.ts';
+import { createAwsClients } from '../../../lib/adapters/aws/clients.ts';
 import { ensureMoto, motoStatus, stopMoto } from '../../../devenv/moto.ts';
 import { isAlive } from '../../../devenv/process.ts';
 import { useFakeAwsCredentials, useTemporaryDirectory } from './backends.ts';

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { parse } from 'yaml';
-import { ClusterRegistry } from '../../../lib/clusters/cluster-registry.ts';
-import { connectCluster, type ClusterClient } from '../../../lib/k8s/cluster-client.ts';
-import type { ApplicationStatus } from '../../../lib/status/application-status.ts';
-import { loadStatus } from '../../../lib/status/load-status.ts';
-import { newRunId } from '../../../lib/store/run-store.ts';
+import { ClusterRegistry } from '../../../lib/engine/clusters/cluster-registry.ts';
+import { connectCluster, type ClusterClient } from '../../../lib/adapters/kubernetes/cluster-client.ts';
+import type { ApplicationStatus } from '../../../lib/core/status/application-status.ts';
+import { loadStatus } from '../../../lib/engine/status/load-status.ts';
+import { newRunId } from '../../../lib/adapters/dynamodb/run-store.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';
 

@@ -2,7 +2,7 @@
 // every result read back from the member clusters themselves.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { renderStatusText } from '../../../lib/status/render-status-text.ts';
+import { renderStatusText } from '../../../lib/core/status/render-status-text.ts';
 import { ingressAddress } from '../../../devenv/clusters/kwok.ts';
 import { readyReplicas, seedDocument, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 

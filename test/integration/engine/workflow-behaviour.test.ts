@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clustersDown, clustersUp } from '../../../devenv/clusters/kwok.ts';
-import { resumeWorkflow, rollbackWorkflow, restartWorkflow, terminateWorkflow } from '../../../lib/run/workflow-operations.ts';
-import type { Engine } from '../../../lib/run/engine.ts';
+import { resumeWorkflow, rollbackWorkflow, restartWorkflow, terminateWorkflow } from '../../../lib/engine/planner/workflow-operations.ts';
+import type { Engine } from '../../../lib/engine/context.ts';
 import { readyReplicas, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 
 let harness: EngineHarness;
@@ -204,7 +204,7 @@ describe('workflow behaviour', () => {
     expect(old).toMatchObject({ phase: 'terminated', message: 'superseded by superseded-v2' });
 
     // An order of the old run still in a queue: fenced off, nothing is applied.
-    const { applyOrder } = await import('../../../lib/dispatch/applier.ts');
+    const { applyOrder } = await import('../../../lib/engine/applier/apply-order.ts');
     const stale = {
       kind: 'apply' as const,
       runId: oldRun!.runId,

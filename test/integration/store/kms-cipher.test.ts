@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretOpenError } from '../../../lib/secrets/credential-cipher.ts';
-import { KeyFileCredentialCipher } from '../../../lib/secrets/key-file-cipher.ts';
-import { KmsCredentialCipher } from '../../../lib/secrets/kms-cipher.ts';
+import { SecretOpenError } from '../../../lib/engine/ports/credential-cipher.ts';
+import { KeyFileCredentialCipher } from '../../../lib/adapters/secrets/key-file-cipher.ts';
+import { KmsCredentialCipher } from '../../../lib/adapters/secrets/kms-cipher.ts';
 import { motoKms } from './backends.ts';
 
 const context = { purpose: 'cluster-credentials', cluster: '6f1c1f4e-0000-4000-8000-000000000002' };

@@ -1,11 +1,11 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../lib/store/conflict-error.ts';
-import type { ClusterRecord } from '../../../lib/store/cluster-store.ts';
-import { revisionKey } from '../../../lib/store/keys.ts';
-import { newRunId, type RunRecord } from '../../../lib/store/run-store.ts';
-import { Table, createTable } from '../../../lib/store/table.ts';
+import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import type { ClusterRecord } from '../../../lib/adapters/dynamodb/cluster-store.ts';
+import { revisionKey } from '../../../lib/adapters/dynamodb/keys.ts';
+import { newRunId, type RunRecord } from '../../../lib/adapters/dynamodb/run-store.ts';
+import { Table, createTable } from '../../../lib/adapters/dynamodb/table.ts';
 import { dynamoBackends, useStoreOn } from './backends.ts';
 
 const now = new Date('2026-11-29T10:00:00.000Z');

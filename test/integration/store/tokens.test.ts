@@ -1,8 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../lib/errors/validation-error.ts';
-import { tokenKey } from '../../../lib/store/keys.ts';
-import { authenticate, createToken, listTokens, revokeToken, UnknownTokenError } from '../../../lib/tokens/tokens.ts';
+import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
+import { tokenKey } from '../../../lib/adapters/dynamodb/keys.ts';
+import { authenticate, createToken, listTokens, revokeToken, UnknownTokenError } from '../../../lib/engine/tokens/tokens.ts';
 import { dynamoBackends, useStoreOn } from './backends.ts';
 
 describe.each(dynamoBackends)('tokens on $name', ({ open }) => {

@@ -3,10 +3,10 @@
 // Every refusal is 401 and leaves the whole table as it was.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackMessageBody, SlackSettingsView } from '../../../lib/api/schemas/chatops-schemas.ts';
-import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
-import { slackSignature } from '../../../lib/chatops/slack-signature.ts';
-import { signTimestamped } from '../../../lib/webhooks/signature.ts';
+import { SlackMessageBody, SlackSettingsView } from '../../../contract/chatops-schemas.ts';
+import { CreatedToken } from '../../../contract/token-schemas.ts';
+import { slackSignature } from '../../../integrations/chatops/slack-signature.ts';
+import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
 import { call, startApiServer, tableSnapshot, type ApiServer } from '../api/api-server.ts';
 import { newSecret, startResponseUrlServer, twoComponentApp, type ResponseUrlServer } from './trigger-harness.ts';
 

@@ -9,8 +9,8 @@ import picocolors from 'picocolors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../cli/context.ts';
 import { triggerCommand } from '../../../cli/commands/trigger-group.ts';
-import { failureMessage } from '../../../lib/cli/failure-message.ts';
-import { UsageError } from '../../../lib/cli/usage-error.ts';
+import { failureMessage } from '../../../cli/output/failure-message.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
 import { call, startApiServer, type ApiServer } from '../api/api-server.ts';
 import { githubHeaders, githubPush, newSha, postHook, twoComponentApp } from './trigger-harness.ts';
 

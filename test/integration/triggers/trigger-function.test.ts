@@ -4,11 +4,11 @@
 // commands there whose reply missed Slack's budget, and the function posts the reply to the response_url.
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SlackMessageBody } from '../../../lib/api/schemas/chatops-schemas.ts';
-import { TriggerView } from '../../../lib/api/schemas/trigger-schemas.ts';
-import { createAwsClients } from '../../../lib/aws/clients.ts';
-import { slackSignature } from '../../../lib/chatops/slack-signature.ts';
-import { signTimestamped } from '../../../lib/webhooks/signature.ts';
+import { SlackMessageBody } from '../../../contract/chatops-schemas.ts';
+import { TriggerView } from '../../../contract/trigger-schemas.ts';
+import { createAwsClients } from '../../../lib/adapters/aws/clients.ts';
+import { slackSignature } from '../../../integrations/chatops/slack-signature.ts';
+import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
 import { startEventSource, type EventSource, type SqsHandler } from '../../../local/event-source.ts';
 import { createQueue } from '../aws/backends.ts';
 import { call, drainQueue, startApiServer, type ApiServer } from '../api/api-server.ts';

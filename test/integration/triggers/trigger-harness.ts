@@ -3,9 +3,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { genericSignature } from '../../../lib/webhooks/generic.ts';
-import { signTimestamped } from '../../../lib/webhooks/signature.ts';
-import { githubExample, sample } from '../../unit/webhooks/webhook-fixtures.ts';
+import { genericSignature } from '../../../integrations/webhooks/generic.ts';
+import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
+import { githubExample, sample } from '../../unit/integrations/webhooks/webhook-fixtures.ts';
 import { call, type ApiAnswer } from '../api/api-server.ts';
 
 export { githubExample, sample };

@@ -3,8 +3,8 @@
 // for bad, missing, expired and replayed signatures with the whole table compared before and after, and EventBridge
 // events posted by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreatedToken } from '../../../lib/api/schemas/token-schemas.ts';
-import { DeliveryResult, EventBridgeResult, TriggerList, TriggerView } from '../../../lib/api/schemas/trigger-schemas.ts';
+import { CreatedToken } from '../../../contract/token-schemas.ts';
+import { DeliveryResult, EventBridgeResult, TriggerList, TriggerView } from '../../../contract/trigger-schemas.ts';
 import { call, drainQueue, startApiServer, tableSnapshot, type ApiServer } from '../api/api-server.ts';
 import {
   currentDocument,

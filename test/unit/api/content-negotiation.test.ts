@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { preferredMediaType } from '../../../lib/api/content-negotiation.ts';
+import { preferredMediaType } from '../../../api/content-negotiation.ts';
 
 const offered = ['application/json', 'text/plain', 'application/yaml'] as const;
 

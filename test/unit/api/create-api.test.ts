@@ -2,17 +2,17 @@
 // token store, input checks before a route runs, and unexpected failures as a generic 500 with a log line.
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import type { ApiDependencies, ApiLog } from '../../../lib/api/api-dependencies.ts';
-import type { ApiRequest } from '../../../lib/api/api-request.ts';
-import { jsonResponse } from '../../../lib/api/api-response.ts';
-import { createApi } from '../../../lib/api/create-api.ts';
-import { jsonBody } from '../../../lib/api/request-body.ts';
-import { defineRoute } from '../../../lib/api/route.ts';
-import { ApplicationPath } from '../../../lib/api/schemas/parameters.ts';
-import { ConflictError } from '../../../lib/store/conflict-error.ts';
-import type { Store } from '../../../lib/store/store.ts';
-import type { TokenRecord, TokenStore } from '../../../lib/store/token-store.ts';
-import { createToken } from '../../../lib/tokens/tokens.ts';
+import type { ApiDependencies, ApiLog } from '../../../api/api-dependencies.ts';
+import type { ApiRequest } from '../../../api/api-request.ts';
+import { jsonResponse } from '../../../api/api-response.ts';
+import { createApi } from '../../../api/create-api.ts';
+import { jsonBody } from '../../../api/request-body.ts';
+import { defineRoute } from '../../../api/route.ts';
+import { ApplicationPath } from '../../../contract/parameters.ts';
+import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import type { Store } from '../../../lib/adapters/dynamodb/store.ts';
+import type { TokenRecord, TokenStore } from '../../../lib/adapters/dynamodb/token-store.ts';
+import { createToken } from '../../../lib/engine/tokens/tokens.ts';
 
 /** The token store's contract in memory: versioned create and replace. */
 class MemoryTokenStore implements TokenStore {

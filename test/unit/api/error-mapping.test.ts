@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorResponse } from '../../../lib/api/api-error.ts';
-import { toApiError } from '../../../lib/api/error-mapping.ts';
-import { ClusterInUseError, UnknownClusterError } from '../../../lib/clusters/cluster-errors.ts';
-import { ValidationError } from '../../../lib/errors/validation-error.ts';
-import { WorkflowOperationError } from '../../../lib/run/workflow-operations.ts';
-import { ConflictError } from '../../../lib/store/conflict-error.ts';
-import { UnknownTokenError } from '../../../lib/tokens/tokens.ts';
+import { ApiError, errorResponse } from '../../../api/api-error.ts';
+import { toApiError } from '../../../api/error-mapping.ts';
+import { ClusterInUseError, UnknownClusterError } from '../../../lib/core/cluster/cluster-errors.ts';
+import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
+import { WorkflowOperationError } from '../../../lib/engine/planner/workflow-operations.ts';
+import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import { UnknownTokenError } from '../../../lib/engine/tokens/tokens.ts';
 
 const inventory = {
   namespace: 'default',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { errorStatuses } from '../../../lib/api/api-error.ts';
-import { openApiDocument, routeTable } from '../../../lib/api/route-table.ts';
-import { ClusterView } from '../../../lib/api/schemas/cluster-schemas.ts';
-import { CreateTokenRequest } from '../../../lib/api/schemas/token-schemas.ts';
+import { errorStatuses } from '../../../api/api-error.ts';
+import { openApiDocument, routeTable } from '../../../api/route-table.ts';
+import { ClusterView } from '../../../contract/cluster-schemas.ts';
+import { CreateTokenRequest } from '../../../contract/token-schemas.ts';
 
 interface Operation {
   operationId: string;

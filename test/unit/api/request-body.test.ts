@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ApiError } from '../../../lib/api/api-error.ts';
-import type { ApiRequest } from '../../../lib/api/api-request.ts';
-import { applicationBody, jsonBody, readBody } from '../../../lib/api/request-body.ts';
-import { ValidationError } from '../../../lib/errors/validation-error.ts';
+import { ApiError } from '../../../api/api-error.ts';
+import type { ApiRequest } from '../../../api/api-request.ts';
+import { applicationBody, jsonBody, readBody } from '../../../api/request-body.ts';
+import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
 
 const basicYaml = await readFile(new URL('../../fixtures/seed/basic.yaml', import.meta.url), 'utf8');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { jsonResponse } from '../../../lib/api/api-response.ts';
-import { defineRoute, type HttpMethod, type Route } from '../../../lib/api/route.ts';
-import { routeTable } from '../../../lib/api/route-table.ts';
-import { createRouter } from '../../../lib/api/router.ts';
+import { jsonResponse } from '../../../api/api-response.ts';
+import { defineRoute, type HttpMethod, type Route } from '../../../api/route.ts';
+import { routeTable } from '../../../api/route-table.ts';
+import { createRouter } from '../../../api/router.ts';
 
 function route(method: HttpMethod, path: string): Route {
   return defineRoute({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiContractError, apiClient, ApiRequestError, ApiUnreachableError } from '../../../lib/cli/api-client.ts';
-import { failureMessage } from '../../../lib/cli/failure-message.ts';
+import { ApiContractError, apiClient, ApiRequestError, ApiUnreachableError } from '../../../cli/client/api-client.ts';
+import { failureMessage } from '../../../cli/output/failure-message.ts';
 import { cliFixtureJson, fakeApis } from './cli-harness.ts';
 
 const serve = fakeApis();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { prepareApplication } from '../../../lib/cli/application-document.ts';
-import { UsageError } from '../../../lib/cli/usage-error.ts';
+import { prepareApplication } from '../../../cli/application-document.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
 import { fixtureText, thrown } from '../support/builders.ts';
 
 const basic = fixtureText('seed/basic.yaml');

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { flattenKubeconfig, KubeconfigError } from '../../../lib/cli/kubeconfig-flatten.ts';
-import { parseKubeconfig } from '../../../lib/kubeconfig/kubeconfig.ts';
+import { flattenKubeconfig, KubeconfigError } from '../../../cli/kubeconfig-flatten.ts';
+import { parseKubeconfig } from '../../../lib/core/cluster/kubeconfig.ts';
 import { thrown } from '../support/builders.ts';
 import { tempDir } from './cli-harness.ts';
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configPath, readConfig, resolveSettings, writeConfig } from '../../../lib/cli/cli-config.ts';
+import { configPath, readConfig, resolveSettings, writeConfig } from '../../../cli/client/cli-config.ts';
 import { thrown } from '../support/builders.ts';
 import { fakeApis, runCli, tempDir } from './cli-harness.ts';
 

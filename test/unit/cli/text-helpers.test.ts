@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../lib/cli/durations.ts';
-import { labelLines, parseLabelKeys, parseLabels } from '../../../lib/cli/labels.ts';
-import { elapsed, fit } from '../../../lib/cli/progress-output.ts';
-import { displayWidth, renderTable } from '../../../lib/cli/table.ts';
-import { UsageError } from '../../../lib/cli/usage-error.ts';
+import { formatDuration, parseDuration } from '../../../cli/durations.ts';
+import { labelLines, parseLabelKeys, parseLabels } from '../../../cli/labels.ts';
+import { elapsed, fit } from '../../../cli/output/progress-output.ts';
+import { displayWidth, renderTable } from '../../../cli/output/table.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
 import { thrown } from '../support/builders.ts';
 
 describe('renderTable', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, ApiUnreachableError } from '../../../lib/cli/api-client.ts';
-import { plainProgress } from '../../../lib/cli/progress-output.ts';
-import { waitForDeletion, waitForRevision } from '../../../lib/cli/wait-for.ts';
-import { assessRevision, revisionNumber } from '../../../lib/cli/wait-progress.ts';
-import type { ApplicationStatus } from '../../../lib/status/application-status.ts';
+import { ApiRequestError, ApiUnreachableError } from '../../../cli/client/api-client.ts';
+import { plainProgress } from '../../../cli/output/progress-output.ts';
+import { waitForDeletion, waitForRevision } from '../../../cli/wait-for.ts';
+import { assessRevision, revisionNumber } from '../../../cli/output/wait-progress.ts';
+import type { ApplicationStatus } from '../../../lib/core/status/application-status.ts';
 import { cliFixtureJson } from './cli-harness.ts';
 
 const basic = cliFixtureJson('api/status-basic.json') as ApplicationStatus;

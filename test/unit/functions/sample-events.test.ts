@@ -4,8 +4,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ApplierMessage } from '../../../lib/messages/applier-message.ts';
-import { PlannerMessage } from '../../../lib/messages/planner-message.ts';
+import { ApplierMessage } from '../../../lib/engine/messages/applier-message.ts';
+import { PlannerMessage } from '../../../lib/engine/messages/planner-message.ts';
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8')) as unknown;
 const bodies = (path: string) => (read(path) as SQSEvent).Records.map((r) => JSON.parse(r.body) as unknown);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { applicationFromObject } from '../../../lib/application/parse-application.ts';
-import type { Application } from '../../../lib/application/application.ts';
-import type { ClusterInfo } from '../../../lib/policy/cluster-info.ts';
+import { applicationFromObject } from '../../../lib/core/admission/parse-application.ts';
+import type { Application } from '../../../lib/core/application/application.ts';
+import type { ClusterInfo } from '../../../lib/core/policy/cluster-info.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 

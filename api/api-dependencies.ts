@@ -1,0 +1,25 @@
+import type { ChatopsSettings } from '../integrations/chatops/receive-slash-command.ts';
+import type { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
+import type { WorkQueues } from '../lib/engine/ports/work-queues.ts';
+import type { Engine } from '../lib/engine/context.ts';
+import type { CredentialCipher } from '../lib/engine/ports/credential-cipher.ts';
+import type { Store } from '../lib/adapters/dynamodb/store.ts';
+
+/** A structured log line; callers never pass secrets (tokens, kubeconfigs, request bodies). */
+export type ApiLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+/** What the routes work with; functions/api.ts builds it once per container. */
+export interface ApiDependencies {
+  store: Store;
+  queues: WorkQueues;
+  registry: ClusterRegistry;
+  /** For the workflow operations, which share the planner's view of runs. */
+  engine: Engine;
+  /** Seals and opens trigger secrets and the Slack signing secret (the registry seals cluster credentials itself). */
+  cipher: CredentialCipher;
+  /** How slash commands are answered when their reply is slow. */
+  chatops: ChatopsSettings;
+  maxBodyBytes: number;
+  log: ApiLog;
+  now(): Date;
+}

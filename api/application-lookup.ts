@@ -1,0 +1,13 @@
+import type { ApplicationRecord, ApplicationStore } from '../lib/adapters/dynamodb/application-store.ts';
+import { ApiError } from './api-error.ts';
+
+export function applicationNotFound(namespace: string, name: string): ApiError {
+  return new ApiError('application_not_found', `no application ${name} in namespace ${namespace}`);
+}
+
+/** The application's record, or 404. */
+export async function requireApplication(applications: ApplicationStore, namespace: string, name: string): Promise<ApplicationRecord> {
+  const record = await applications.get(namespace, name);
+  if (record === undefined) throw applicationNotFound(namespace, name);
+  return record;
+}

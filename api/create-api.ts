@@ -1,0 +1,74 @@
+import { parseWith } from '../lib/core/errors/zod-issues.ts';
+import type { Principal } from '../lib/core/token/authorization.ts';
+import type { ApiDependencies } from './api-dependencies.ts';
+import { ApiError, errorResponse } from './api-error.ts';
+import type { ApiRequest } from './api-request.ts';
+import type { ApiResponse } from './api-response.ts';
+import { authenticateRequest, requireAllowed, requireRole } from './authentication.ts';
+import { toApiError } from './error-mapping.ts';
+import { readBody } from './request-body.ts';
+import type { Route } from './route.ts';
+import { routeTable } from './route-table.ts';
+import { createRouter } from './router.ts';
+
+export interface Api {
+  /** Never throws: every failure becomes the one error shape, unexpected ones a 500 without their text. */
+  handle(request: ApiRequest): Promise<ApiResponse>;
+}
+
+export function createApi(deps: ApiDependencies, routes: readonly Route[] = routeTable): Api {
+  const match = createRouter(routes);
+  return {
+    handle: async (request) => {
+      const started = Date.now();
+      let principal: Principal | undefined;
+      let response: ApiResponse;
+      try {
+        const found = match(request.method, request.path);
+        if (found.kind === 'no-route') throw new ApiError('not_found', `no route ${request.method} ${request.path}; GET /openapi.json lists them`);
+        if (found.kind === 'wrong-method') {
+          const allow = found.allowed.join(', ');
+          throw new ApiError('method_not_allowed', `${request.path} answers ${allow}, not ${request.method}`, { headers: { allow } });
+        }
+        const { route, params } = found;
+        if (!('public' in route.access)) {
+          principal = await authenticateRequest(deps.store.tokens, request);
+          const { action, namespaceParam } = route.access;
+          if (namespaceParam === undefined) requireRole(principal, action);
+          else requireAllowed(principal, action, params[namespaceParam]);
+        }
+        const input = {
+          params: parseWith(route.params, params, 'path'),
+          query: parseWith(route.query, request.query, 'query'),
+          body: route.body === undefined ? undefined : readBody(request, route.body, deps.maxBodyBytes),
+          principal,
+          request,
+        };
+        response = await route.handle(input, deps);
+      } catch (err) {
+        response = errorResponse(toApiError(err) ?? unexpected(err, request, deps));
+      }
+      // Method, path, status and who: never headers or bodies, which carry tokens and kubeconfigs.
+      deps.log('info', 'request', {
+        method: request.method,
+        path: request.path,
+        status: response.status,
+        ms: Date.now() - started,
+        requestId: request.requestId,
+        ...(principal === undefined ? {} : { tokenId: principal.tokenId }),
+      });
+      return response;
+    },
+  };
+}
+
+function unexpected(err: unknown, request: ApiRequest, deps: ApiDependencies): ApiError {
+  deps.log('error', 'unexpected error', {
+    method: request.method,
+    path: request.path,
+    requestId: request.requestId,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+  return new ApiError('internal', `internal error; the API log has the details under request id ${request.requestId}`);
+}

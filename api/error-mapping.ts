@@ -1,0 +1,37 @@
+import { ClusterInUseError, UnknownClusterError } from '../lib/core/cluster/cluster-errors.ts';
+import { ValidationError } from '../lib/core/errors/validation-error.ts';
+import { WorkflowOperationError } from '../lib/engine/planner/workflow-operations.ts';
+import { ConflictError, type ConflictReason } from '../lib/adapters/dynamodb/conflict-error.ts';
+import { UnknownTokenError } from '../lib/engine/tokens/tokens.ts';
+import { TriggerTargetError } from '../integrations/triggers/deploy-image.ts';
+import { UnknownTriggerError } from '../integrations/triggers/triggers.ts';
+import { ApiError, type ErrorCode } from './api-error.ts';
+
+const conflictCodes: Record<ConflictReason, ErrorCode> = {
+  'already-exists': 'already_exists',
+  changed: 'conflict',
+  deleting: 'application_deleting',
+};
+
+const triggerTargetCodes: Record<TriggerTargetError['reason'], ErrorCode> = {
+  'application-missing': 'application_not_found',
+  'application-deleting': 'application_deleting',
+  'component-unfit': 'trigger_misconfigured',
+};
+
+/**
+ * The answer for an error the domain threw on purpose. Undefined means the error is unexpected: the caller logs it
+ * and answers 500 without its text, which might describe internals.
+ */
+export function toApiError(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ValidationError) return new ApiError('validation_failed', err.message, { details: err.details });
+  if (err instanceof UnknownClusterError) return new ApiError('cluster_not_found', err.message);
+  if (err instanceof UnknownTokenError) return new ApiError('token_not_found', err.message);
+  if (err instanceof ClusterInUseError) return new ApiError('cluster_in_use', err.message);
+  if (err instanceof WorkflowOperationError) return new ApiError('workflow_operation_refused', err.message);
+  if (err instanceof ConflictError) return new ApiError(conflictCodes[err.reason], err.message);
+  if (err instanceof UnknownTriggerError) return new ApiError('trigger_not_found', err.message);
+  if (err instanceof TriggerTargetError) return new ApiError(triggerTargetCodes[err.reason], err.message);
+  return undefined;
+}

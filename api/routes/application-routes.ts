@@ -1,0 +1,188 @@
+import { ApiError } from '../api-error.ts';
+import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
+import { loadStatus } from '../../lib/engine/status/load-status.ts';
+import { renderStatus } from '../../lib/core/status/render-status.ts';
+import type { ApplicationRecord } from '../../lib/adapters/dynamodb/application-store.ts';
+import { newRunId } from '../../lib/adapters/dynamodb/run-store.ts';
+import { applicationNotFound, requireApplication } from '../application-lookup.ts';
+import { headerOf } from '../api-request.ts';
+import { schemaResponse, textResponse } from '../api-response.ts';
+import { mayAccess, requireAllowed } from '../authentication.ts';
+import { preferredMediaType } from '../content-negotiation.ts';
+import { applicationBody } from '../request-body.ts';
+import { statusUrl } from '../resource-urls.ts';
+import { defineRoute } from '../route.ts';
+import {
+  ApplicationDetail,
+  ApplicationList,
+  DeleteApplicationQuery,
+  DeleteApplicationResult,
+  ListApplicationsQuery,
+  RevisionList,
+  StatusQuery,
+  SubmitApplicationResult,
+} from '../../contract/application-schemas.ts';
+import { ApplicationPath } from '../../contract/parameters.ts';
+
+const submitApplication = defineRoute({
+  method: 'POST',
+  path: '/applications',
+  operationId: 'submitApplication',
+  summary: 'Submit an Application (vela up)',
+  description:
+    'The body is a core.oam.dev/v1beta1 Application in YAML (Content-Type application/yaml) or JSON (application/json). A new revision is stored when the spec or app.oam.dev/publishVersion changed, and its workflow is queued; an unchanged resubmit queues nothing.',
+  tag: 'applications',
+  access: { action: 'applications:write' },
+  body: applicationBody,
+  responses: { 202: { description: 'Accepted; follow the status URL (also in the Location header).', schema: SubmitApplicationResult } },
+  handle: async ({ body: application, principal, request }, deps) => {
+    const { namespace, name } = application.metadata;
+    requireAllowed(principal, 'applications:write', namespace);
+    const submitted = await deps.store.applications.submit(application, deps.now());
+    const revision = submitted.revision.revision;
+    if (submitted.outcome === 'created') {
+      try {
+        await deps.queues.toPlanner([{ kind: 'run', runId: newRunId(deps.now()), namespace, name, revision, reason: 'submit' }]);
+      } catch (err) {
+        // The revision is stored and a resubmit would find it unchanged; say how to run it rather than a bare 500.
+        deps.log('error', 'could not queue the run of a new revision', { namespace, name, revision, error: err instanceof Error ? err.message : String(err) });
+        throw new ApiError(
+          'queue_unavailable',
+          `revision ${submitted.revision.revisionName} is stored but its workflow could not be queued; start it with \`flotilla workflow restart ${name} -n ${namespace}\``,
+        );
+      }
+    }
+    const status = statusUrl(request, namespace, name);
+    const result = { name, namespace, revision: submitted.revision.revisionName, revisionNumber: revision, outcome: submitted.outcome, status };
+    return schemaResponse(202, SubmitApplicationResult, result, { location: status });
+  },
+});
+
+function summarizeApplication(record: ApplicationRecord) {
+  return {
+    namespace: record.namespace,
+    name: record.name,
+    revision: `${record.name}-v${record.currentRevision}`,
+    revisionNumber: record.currentRevision,
+    publishVersion: record.publishVersion,
+    deleting: record.deleting,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+const listApplications = defineRoute({
+  method: 'GET',
+  path: '/applications',
+  operationId: 'listApplications',
+  summary: 'List applications (vela ls)',
+  tag: 'applications',
+  access: { action: 'applications:read' },
+  query: ListApplicationsQuery,
+  responses: { 200: { description: 'By namespace, then name.', schema: ApplicationList } },
+  handle: async ({ query, principal }, deps) => {
+    let records: ApplicationRecord[];
+    if (query.namespace !== undefined) {
+      requireAllowed(principal, 'applications:read', query.namespace);
+      records = await deps.store.applications.list(query.namespace);
+    } else {
+      // A token limited to namespaces sees its namespaces rather than a refusal.
+      records = (await deps.store.applications.listAll()).filter((record) => mayAccess(principal, 'applications:read', record.namespace));
+    }
+    return schemaResponse(200, ApplicationList, { applications: records.map(summarizeApplication) });
+  },
+});
+
+const getApplication = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}',
+  operationId: 'getApplication',
+  summary: 'Show an application and its current revision',
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: ApplicationPath,
+  responses: { 200: { description: 'The application.', schema: ApplicationDetail } },
+  handle: async ({ params }, deps) => {
+    const record = await requireApplication(deps.store.applications, params.namespace, params.name);
+    const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
+    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
+  },
+});
+
+const listRevisions = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}/revisions',
+  operationId: 'listRevisions',
+  summary: "List an application's revisions (vela revision list)",
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: ApplicationPath,
+  responses: { 200: { description: 'Newest first.', schema: RevisionList } },
+  handle: async ({ params }, deps) => {
+    const record = await requireApplication(deps.store.applications, params.namespace, params.name);
+    const [revisions, runs] = await Promise.all([
+      deps.store.applications.listRevisions(params.namespace, params.name),
+      deps.store.runs.listForApplication(params.namespace, params.name),
+    ]);
+    const succeeded = new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
+    return schemaResponse(200, RevisionList, {
+      revisions: revisions.map((revision) => ({
+        name: revision.revisionName,
+        revisionNumber: revision.revision,
+        publishVersion: revision.publishVersion,
+        specHash: revision.specHash,
+        createdAt: revision.createdAt,
+        current: revision.revision === record.currentRevision,
+        succeeded: succeeded.has(revision.revision),
+      })),
+    });
+  },
+});
+
+const deleteApplication = defineRoute({
+  method: 'DELETE',
+  path: '/namespaces/{namespace}/applications/{name}',
+  operationId: 'deleteApplication',
+  summary: 'Delete an application from every cluster (vela delete)',
+  description:
+    "Marks the application as deleting and queues the removal of its objects; the records go once the objects are gone. Deleting again re-queues the removal, e.g. with force=true when a cluster stays unreachable.",
+  tag: 'applications',
+  access: { action: 'applications:write', namespaceParam: 'namespace' },
+  params: ApplicationPath,
+  query: DeleteApplicationQuery,
+  responses: { 202: { description: 'Accepted; the status URL shows `deleting` until the application is gone.', schema: DeleteApplicationResult } },
+  handle: async ({ params, query, request }, deps) => {
+    const { namespace, name } = params;
+    const record = await requireApplication(deps.store.applications, namespace, name);
+    await deps.store.applications.markDeleting(namespace, name, record.version, deps.now());
+    await deps.queues.toPlanner([{ kind: 'delete', namespace, name, force: query.force }]);
+    const status = statusUrl(request, namespace, name);
+    return schemaResponse(202, DeleteApplicationResult, { namespace, name, deleting: true, force: query.force, status }, { location: status });
+  },
+});
+
+const statusTypes = ['application/json', 'text/plain', 'application/yaml'] as const;
+
+const getStatus = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}/status',
+  operationId: 'getApplicationStatus',
+  summary: "An application's status (vela status)",
+  description:
+    'JSON by default. `Accept: text/plain` answers with the layout `vela status` prints (About, Workflow, Services), `Accept: application/yaml` with the same data as YAML.',
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: ApplicationPath,
+  query: StatusQuery,
+  responses: { 200: { description: 'The status.', schema: ApplicationStatus, alternatives: ['text/plain', 'application/yaml'] } },
+  handle: async ({ params, query, request }, deps) => {
+    const status = await loadStatus(deps.store, params.namespace, params.name);
+    if (status === undefined) throw applicationNotFound(params.namespace, params.name);
+    const mediaType = preferredMediaType(headerOf(request, 'accept'), statusTypes);
+    const format = mediaType === 'text/plain' ? 'text' : mediaType === 'application/yaml' ? 'yaml' : 'json';
+    const contentType = format === 'text' ? 'text/plain; charset=utf-8' : mediaType;
+    return textResponse(200, renderStatus(status, format, { svc: query.svc }), contentType);
+  },
+});
+
+export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, getStatus];

@@ -1,0 +1,185 @@
+import * as z from 'zod';
+import { ApplicationDetail, ApplicationList, DeleteApplicationResult, RevisionList, SubmitApplicationResult } from '../../contract/application-schemas.ts';
+import {
+  ClusterChangeView,
+  ClusterList,
+  ClusterView,
+  DetachClusterResult,
+  JoinClusterResult,
+  type JoinClusterRequest,
+} from '../../contract/cluster-schemas.ts';
+import { HealthStatus } from '../../contract/system-schemas.ts';
+import { WorkflowRunQueued, WorkflowRunView } from '../../contract/workflow-schemas.ts';
+import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
+import { formatDuration } from '../durations.ts';
+
+/** The part of `fetch` the client uses; tests hand in their own. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  /** The API's base URL, e.g. `http://127.0.0.1:8080` or an API Gateway stage URL. */
+  endpoint: string;
+  token: string | undefined;
+  fetch: Fetch;
+  /** Per request; cluster joins probe the member cluster, so this is generous. */
+  timeoutMs?: number;
+}
+
+/** The API answered with an error: its `{error: {code, message, details}}`, or the gateway's own `{message}`. */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: { path: string; message: string }[];
+  /** What the command suggests doing about it, in CLI terms. */
+  hint: string | undefined;
+
+  constructor(status: number, code: string, message: string, details: { path: string; message: string }[] = []) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Rethrows `err` with a CLI hint attached when it is the API error `code`. */
+export function hintFor(code: string, hint: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof ApiRequestError && err.code === code) err.hint = hint;
+    throw err;
+  };
+}
+
+/** No answer at all: refused connection, DNS, TLS, timeout. Worth retrying while waiting. */
+export class ApiUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+/** A successful answer that is not what this API answers: another service at the endpoint, or an API of another version. */
+export class ApiContractError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApiContractError';
+  }
+}
+
+export type WorkflowOperation = 'suspend' | 'resume' | 'terminate' | 'restart' | 'rollback';
+export type JoinRequest = z.input<typeof JoinClusterRequest>;
+
+const ErrorAnswer = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).default([]),
+  }),
+});
+const GatewayAnswer = z.object({ message: z.string() });
+
+interface CallOptions<S extends z.ZodType> {
+  schema: S;
+  query?: Record<string, string | undefined>;
+  body?: { contentType: string; text: string };
+}
+
+/** The Flotilla HTTP API (docs/api.md), each answer checked against the schema the API itself answers with. */
+export function apiClient(options: ApiClientOptions) {
+  const base = options.endpoint.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 60_000;
+
+  async function call<S extends z.ZodType>(method: string, path: string, options: CallOptions<S>): Promise<z.output<S>> {
+    return (await answered(method, path, options)).data;
+  }
+
+  /** The answer with its HTTP status, for routes whose 200 and 202 mean different things. */
+  async function answered<S extends z.ZodType>(method: string, path: string, { schema, query, body }: CallOptions<S>): Promise<{ status: number; data: z.output<S> }> {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(key, value);
+    const url = `${base}${path}${search.size > 0 ? `?${search.toString()}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = body.contentType;
+    let response: Response;
+    let text: string;
+    try {
+      response = await options.fetch(url, { method, headers, body: body?.text, signal: AbortSignal.timeout(timeoutMs) });
+      text = await response.text();
+    } catch (err) {
+      throw unreachable(base, err, timeoutMs);
+    }
+    const json = parseJson(text);
+    if (!response.ok) throw errorOf(response.status, json, `${method} ${path}`);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ApiContractError(
+        `${base} answered ${method} ${path} with something other than the Flotilla API's answer (is the endpoint right, and the CLI as new as the API?):\n${z.prettifyError(parsed.error)}`,
+      );
+    }
+    return { status: response.status, data: parsed.data };
+  }
+
+  const json = (value: unknown) => ({ contentType: 'application/json', text: JSON.stringify(value) });
+  const cluster = (name: string) => `/clusters/${encodeURIComponent(name)}`;
+  const application = (namespace: string, name: string) => `/namespaces/${encodeURIComponent(namespace)}/applications/${encodeURIComponent(name)}`;
+
+  return {
+    endpoint: base,
+    health: () => call('GET', '/healthz', { schema: HealthStatus }),
+    joinCluster: (request: JoinRequest) => call('POST', '/clusters', { schema: JoinClusterResult, body: json(request) }),
+    listClusters: async () => (await call('GET', '/clusters', { schema: ClusterList })).clusters,
+    getCluster: (name: string) => call('GET', cluster(name), { schema: ClusterView }),
+    addLabels: (name: string, labels: Record<string, string>) => call('POST', `${cluster(name)}/labels`, { schema: ClusterChangeView, body: json({ labels }) }),
+    removeLabels: (name: string, keys: readonly string[]) => call('DELETE', `${cluster(name)}/labels`, { schema: ClusterChangeView, query: { keys: keys.join(',') } }),
+    renameCluster: (name: string, newName: string) => call('POST', `${cluster(name)}/rename`, { schema: ClusterView, body: json({ newName }) }),
+    /** `finished: false` (HTTP 202): the applier had not reported within the API's wait; the record is as it was. */
+    probeCluster: async (name: string) => {
+      const { status, data } = await answered('POST', `${cluster(name)}/probe`, { schema: ClusterView });
+      return { cluster: data, finished: status !== 202 };
+    },
+    detachCluster: (name: string, force: boolean) =>
+      call('DELETE', cluster(name), { schema: DetachClusterResult, query: { force: force ? 'true' : undefined } }),
+    submitApplication: (document: { contentType: string; text: string }) => call('POST', '/applications', { schema: SubmitApplicationResult, body: document }),
+    listApplications: async (namespace: string | undefined) =>
+      (await call('GET', '/applications', { schema: ApplicationList, query: { namespace } })).applications,
+    getApplication: (namespace: string, name: string) => call('GET', application(namespace, name), { schema: ApplicationDetail }),
+    listRevisions: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/revisions`, { schema: RevisionList })).revisions,
+    deleteApplication: (namespace: string, name: string, force: boolean) =>
+      call('DELETE', application(namespace, name), { schema: DeleteApplicationResult, query: { force: force ? 'true' : undefined } }),
+    status: (namespace: string, name: string, svc?: string) =>
+      call('GET', `${application(namespace, name)}/status`, { schema: ApplicationStatus, query: { svc } }),
+    workflow: (namespace: string, name: string, operation: WorkflowOperation) =>
+      operation === 'restart' || operation === 'rollback'
+        ? call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowRunQueued }).then((queued) => ({ kind: 'queued' as const, ...queued }))
+        : call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowRunView }).then((run) => ({ kind: 'run' as const, ...run })),
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorOf(status: number, json: unknown, request: string): Error {
+  const answer = ErrorAnswer.safeParse(json);
+  if (answer.success) return new ApiRequestError(status, answer.data.error.code, answer.data.error.message, answer.data.error.details);
+  const gateway = GatewayAnswer.safeParse(json);
+  const message = gateway.success ? gateway.data.message : `${request} answered HTTP ${status}`;
+  return new ApiRequestError(status, `http_${status}`, message);
+}
+
+function unreachable(base: string, err: unknown, timeoutMs: number): ApiUnreachableError {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new ApiUnreachableError(`no answer from the Flotilla API at ${base} within ${formatDuration(timeoutMs)}`, { cause: err });
+  }
+  // undici reports `fetch failed` and keeps the reason (ECONNREFUSED, ENOTFOUND, a TLS error) in the cause.
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const reason = cause instanceof Error ? (('code' in cause && typeof cause.code === 'string' ? cause.code : undefined) ?? cause.message) : String(cause);
+  return new ApiUnreachableError(`cannot reach the Flotilla API at ${base}: ${reason}`, { cause: err });
+}

@@ -1,0 +1,87 @@
+import * as z from 'zod';
+import { AppPhase, type ApplicationStatus } from '../../lib/core/status/application-status.ts';
+import { StepPhase } from '../../lib/adapters/dynamodb/run-store.ts';
+
+/**
+ * An application's status cut to what a chat message shows: health per cluster and the workflow's steps. Slack's
+ * Block Kit reply and the plain-text/JSON answer for other bots are both made from it.
+ */
+export const ChatSummary = z.object({
+  application: z.string(),
+  namespace: z.string(),
+  phase: AppPhase,
+  revision: z.string().optional().meta({ description: 'The revision the latest workflow run executes.' }),
+  clusters: z.array(
+    z.object({
+      cluster: z.string(),
+      healthy: z.boolean().meta({ description: 'Every component in the cluster is healthy.' }),
+      components: z.array(z.object({ name: z.string(), namespace: z.string(), healthy: z.boolean(), message: z.string() })),
+    }),
+  ),
+  workflow: z
+    .object({
+      mode: z.string(),
+      finished: z.boolean(),
+      suspended: z.boolean(),
+      terminated: z.boolean(),
+      message: z.string().optional(),
+      steps: z.array(z.object({ name: z.string(), type: z.string(), phase: StepPhase, message: z.string() })),
+    })
+    .optional(),
+});
+export type ChatSummary = z.infer<typeof ChatSummary>;
+
+export function summarizeStatus(status: ApplicationStatus): ChatSummary {
+  const clusters = new Map<string, ChatSummary['clusters'][number]>();
+  for (const service of status.services) {
+    const entry = clusters.get(service.cluster) ?? { cluster: service.cluster, healthy: true, components: [] };
+    entry.healthy &&= service.healthy;
+    entry.components.push({ name: service.name, namespace: service.namespace, healthy: service.healthy, message: service.message });
+    clusters.set(service.cluster, entry);
+  }
+  const { workflow } = status;
+  return {
+    application: status.about.name,
+    namespace: status.about.namespace,
+    phase: status.about.status,
+    revision: workflow?.revision,
+    clusters: [...clusters.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0)),
+    workflow:
+      workflow === undefined
+        ? undefined
+        : {
+            mode: workflow.mode,
+            finished: workflow.finished,
+            suspended: workflow.suspend,
+            terminated: workflow.terminated,
+            message: workflow.message,
+            steps: workflow.steps.map((step) => ({ name: step.name, type: step.type, phase: step.phase, message: step.message })),
+          },
+  };
+}
+
+const stepMarks: Record<StepPhase, string> = {
+  pending: '…',
+  running: '▶',
+  succeeded: '✓',
+  failed: '✗',
+  skipped: '–',
+  suspending: '⏸',
+};
+
+/** The summary as plain text for bots and terminals: one line per cluster and per step. */
+export function renderSummaryText(summary: ChatSummary): string {
+  const lines = [`${summary.application} (${summary.namespace}): ${summary.phase}${summary.revision === undefined ? '' : `, revision ${summary.revision}`}`];
+  if (summary.clusters.length === 0) lines.push('clusters: none yet');
+  for (const cluster of summary.clusters) {
+    const components = cluster.components.map((component) => `${component.name} ${component.healthy ? 'healthy' : 'unhealthy'}${component.message === '' ? '' : ` (${component.message})`}`);
+    lines.push(`${cluster.cluster}: ${cluster.healthy ? 'healthy' : 'unhealthy'}; ${components.join(', ')}`);
+  }
+  if (summary.workflow !== undefined) {
+    const { workflow } = summary;
+    const state = workflow.terminated ? 'terminated' : workflow.suspended ? 'suspended' : workflow.finished ? 'finished' : 'running';
+    lines.push(`workflow (${workflow.mode}): ${state}${workflow.message ? `: ${workflow.message}` : ''}`);
+    for (const step of workflow.steps) lines.push(`  ${stepMarks[step.phase]} ${step.name} ${step.phase}${step.message === '' ? '' : `: ${step.message}`}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

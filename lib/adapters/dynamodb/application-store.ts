@@ -1,0 +1,237 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as z from 'zod';
+import { identifyApplication } from '../../core/application/application-identity.ts';
+import { ConflictError } from './conflict-error.ts';
+import { allApplicationsGroup, applicationKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';
+import { RecordTable } from './record-table.ts';
+import type { Table } from './table.ts';
+
+export const ApplicationRecord = z.object({
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  /** N of the newest revision `<name>-v<N>`. */
+  currentRevision: z.int().positive(),
+  specHash: z.string(),
+  publishVersion: z.string().optional(),
+  /** Set by a delete request; the workflow engine removes the objects, then the records. */
+  deleting: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.int().positive(),
+});
+export type ApplicationRecord = z.infer<typeof ApplicationRecord>;
+
+export const RevisionRecord = z.object({
+  namespace: z.string().min(1),
+  /** The application's name; the revision's own name is `revisionName`. */
+  application: z.string().min(1),
+  revision: z.int().positive(),
+  revisionName: z.string().min(1),
+  specHash: z.string(),
+  publishVersion: z.string().optional(),
+  /** The submitted Application document, as JSON. */
+  document: z.unknown(),
+  createdAt: z.iso.datetime(),
+  /** Revisions are never rewritten; the field keeps them in the same versioned-record mould as everything else. */
+  version: z.int().positive(),
+});
+export type RevisionRecord = z.infer<typeof RevisionRecord>;
+
+export interface SubmitResult {
+  /** `unchanged`: same spec hash and publishVersion as the current revision, nothing was written. */
+  outcome: 'created' | 'unchanged';
+  application: ApplicationRecord;
+  revision: RevisionRecord;
+}
+
+export interface SubmitOptions {
+  basedOn?: number;
+}
+
+export interface ApplicationStore {
+  /**
+   * Stores a new revision when the spec hash or publishVersion differs from the current revision; otherwise reports
+   * `unchanged` with the current one. Concurrent submits of the same document create exactly one revision.
+   * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
+   * once another revision became current, so that a derived document never overwrites a change it did not see.
+   */
+  submit(document: unknown, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
+  get(namespace: string, name: string): Promise<ApplicationRecord | undefined>;
+  list(namespace: string): Promise<ApplicationRecord[]>;
+  /** Every namespace; read from the group index, so it may lag a write by a moment on AWS. */
+  listAll(): Promise<ApplicationRecord[]>;
+  getRevision(namespace: string, name: string, revision: number): Promise<RevisionRecord | undefined>;
+  /** Newest first. */
+  listRevisions(namespace: string, name: string): Promise<RevisionRecord[]>;
+  /** Marks the application as being deleted; submits are refused from then on. */
+  markDeleting(namespace: string, name: string, expectedVersion: number, now?: Date): Promise<ApplicationRecord>;
+  /** Removes the application and its revisions, once its objects are gone from every cluster. */
+  purge(namespace: string, name: string): Promise<void>;
+}
+
+/** Enough for many writers racing on one application; each lost round means someone else's revision landed. */
+const maxSubmitRounds = 25;
+
+class Applications extends RecordTable<ApplicationRecord> {
+  constructor(table: Table) {
+    super(table, {
+      entity: 'application',
+      schema: ApplicationRecord,
+      jsonFields: [],
+      key: (record) => applicationKey(record.namespace, record.name),
+      group: (record) => ({ gsi1pk: allApplicationsGroup, gsi1sk: `${record.namespace}#${record.name}` }),
+      label: (record) => `${record.namespace}/${record.name}`,
+    });
+  }
+
+  get(namespace: string, name: string) {
+    return this.read(applicationKey(namespace, name));
+  }
+
+  list(namespace: string) {
+    return this.readAll({ partition: namespacePartition(namespace), sortPrefix: 'APP#' });
+  }
+
+  listAll() {
+    return this.readAll({ partition: allApplicationsGroup, byGroup: true });
+  }
+}
+
+class Revisions extends RecordTable<RevisionRecord> {
+  constructor(table: Table) {
+    super(table, {
+      entity: 'revision',
+      schema: RevisionRecord,
+      jsonFields: ['document'],
+      key: (record) => revisionKey(record.namespace, record.application, record.revision),
+      label: (record) => `${record.namespace}/${record.revisionName}`,
+    });
+  }
+
+  get(namespace: string, name: string, revision: number) {
+    return this.read(revisionKey(namespace, name, revision));
+  }
+
+  list(namespace: string, name: string) {
+    return this.readAll({ partition: applicationPartition(namespace, name), sortPrefix: 'REVISION#', descending: true });
+  }
+}
+
+/**
+ * Applications (one header item each) and their immutable revisions. Without transactions, the revision item is the
+ * commit point: whoever creates revision N with a conditional put has submitted; the header is then advanced with a
+ * version-checked write, and any submitter that finds revision N already there advances the header on the winner's
+ * behalf before deciding again (so a crash between the two writes heals on the next submit).
+ */
+export class DynamoApplicationStore implements ApplicationStore {
+  readonly #table: Table;
+  readonly #applications: Applications;
+  readonly #revisions: Revisions;
+
+  constructor(table: Table) {
+    this.#table = table;
+    this.#applications = new Applications(table);
+    this.#revisions = new Revisions(table);
+  }
+
+  async submit(document: unknown, now: Date = new Date(), options: SubmitOptions = {}): Promise<SubmitResult> {
+    const identity = identifyApplication(document);
+    const { namespace, name } = identity;
+    for (let round = 0; round < maxSubmitRounds; round++) {
+      const application = await this.#applications.get(namespace, name);
+      if (application?.deleting) throw new ConflictError('application', `${namespace}/${name}`, 'deleting');
+      if (options.basedOn !== undefined && (application?.currentRevision ?? 0) !== options.basedOn) {
+        throw new ConflictError('application', `${namespace}/${name}`, 'changed');
+      }
+      if (application && application.specHash === identity.specHash && application.publishVersion === identity.publishVersion) {
+        const revision = await this.#revisions.get(namespace, name, application.currentRevision);
+        if (!revision) throw new Error(`application ${namespace}/${name} names revision ${application.currentRevision}, which is missing`);
+        return { outcome: 'unchanged', application, revision };
+      }
+      const number = (application?.currentRevision ?? 0) + 1;
+      const candidate: RevisionRecord = {
+        namespace,
+        application: name,
+        revision: number,
+        revisionName: `${name}-v${number}`,
+        specHash: identity.specHash,
+        publishVersion: identity.publishVersion,
+        document,
+        createdAt: now.toISOString(),
+        version: 1,
+      };
+      let revision: RevisionRecord;
+      try {
+        revision = await this.#revisions.create(candidate);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        // Someone committed revision N first: bring the header up to it, then decide again against it.
+        await this.#advance(application, await this.#revisions.get(namespace, name, number), now).catch((advanceError: unknown) => {
+          if (!(advanceError instanceof ConflictError)) throw advanceError;
+        });
+        await sleep(Math.random() * 10 * (round + 1));
+        continue;
+      }
+      return { outcome: 'created', application: await this.#advance(application, revision, now), revision };
+    }
+    throw new ConflictError('application', `${namespace}/${name}`, 'changed');
+  }
+
+  /** Points the header at `revision`, unless someone already did (or moved past it): then returns what is stored. */
+  async #advance(current: ApplicationRecord | undefined, revision: RevisionRecord | undefined, now: Date): Promise<ApplicationRecord> {
+    if (!revision) throw new Error('a conflicting revision vanished; revisions are never deleted while the application exists');
+    const next: ApplicationRecord = {
+      namespace: revision.namespace,
+      name: revision.application,
+      currentRevision: revision.revision,
+      specHash: revision.specHash,
+      publishVersion: revision.publishVersion,
+      deleting: false,
+      createdAt: current?.createdAt ?? now.toISOString(),
+      updatedAt: now.toISOString(),
+      version: 0,
+    };
+    try {
+      return current ? await this.#applications.replace(next, current.version) : await this.#applications.create(next);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      const stored = await this.#applications.get(revision.namespace, revision.application);
+      if (!stored || stored.currentRevision < revision.revision) throw err;
+      return stored;
+    }
+  }
+
+  get(namespace: string, name: string) {
+    return this.#applications.get(namespace, name);
+  }
+
+  list(namespace: string) {
+    return this.#applications.list(namespace);
+  }
+
+  listAll() {
+    return this.#applications.listAll();
+  }
+
+  getRevision(namespace: string, name: string, revision: number) {
+    return this.#revisions.get(namespace, name, revision);
+  }
+
+  listRevisions(namespace: string, name: string) {
+    return this.#revisions.list(namespace, name);
+  }
+
+  async markDeleting(namespace: string, name: string, expectedVersion: number, now: Date = new Date()) {
+    const application = await this.#applications.get(namespace, name);
+    if (!application) throw new ConflictError('application', `${namespace}/${name}`, 'changed');
+    return this.#applications.replace({ ...application, deleting: true, updatedAt: now.toISOString() }, expectedVersion);
+  }
+
+  async purge(namespace: string, name: string): Promise<void> {
+    // Revisions first: a header without revisions would be unreadable, revisions without a header are invisible.
+    for (const revision of await this.#revisions.list(namespace, name)) {
+      await this.#table.delete(revisionKey(namespace, name, revision.revision));
+    }
+    await this.#table.delete(applicationKey(namespace, name));
+  }
+}

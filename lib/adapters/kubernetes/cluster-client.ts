@@ -1,0 +1,134 @@
+import {
+  ApiException,
+  KubernetesObjectApi,
+  PatchStrategy,
+  ServerConfiguration,
+  VersionApi,
+  createConfiguration,
+  type KubeConfig,
+  type KubernetesObject as ClientObject,
+} from '@kubernetes/client-node';
+import { Agent, type Dispatcher } from 'undici';
+import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
+import { describeObject } from '../../core/object/kubernetes-object.ts';
+import { toClusterError } from './cluster-error.ts';
+import { fieldManager } from './field-manager.ts';
+
+/**
+ * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
+ * keep-alive pool per cluster, built from the same TLS material, replaces it after authentication has set the headers.
+ */
+function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
+  const cluster = kubeConfig.getCurrentCluster();
+  const user = kubeConfig.getCurrentUser();
+  const decode = (data: string | undefined) => (data ? Buffer.from(data, 'base64') : undefined);
+  const tls = {
+    ca: decode(cluster?.caData),
+    cert: decode(user?.certData),
+    key: decode(user?.keyData),
+    ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+  };
+  const options = kubeConfig.createDispatcherOptions(cluster, tls);
+  return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
+}
+
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+/** What the workflow engine needs from a member cluster. Implemented against the real API by `connectCluster`. */
+export interface ClusterClient {
+  /** Server-side apply, forcing ownership of the fields Flotilla sets. Returns the live object. */
+  apply(object: KubernetesObject): Promise<KubernetesObject>;
+  /** The live object, or undefined when it does not exist. */
+  read(ref: ObjectRef): Promise<KubernetesObject | undefined>;
+  /** Deletes in the background; `absent` when it was already gone. */
+  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
+  ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
+  serverVersion(): Promise<string>;
+}
+
+export interface ConnectOptions {
+  /** Per request; a dead cluster must fail fast rather than hold up its queue. */
+  timeoutMs?: number;
+}
+
+/**
+ * Wraps one KubeConfig. Keep one per cluster for the life of the process: the object API caches its discovery of
+ * kind -> resource per instance.
+ */
+export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}): ClusterClient {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) throw new Error('kubeconfig has no current cluster');
+  const connections = pooledDispatcher(kubeConfig);
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: kubeConfig },
+    promiseMiddleware: [
+      {
+        pre: async (context) => {
+          context.setSignal(AbortSignal.timeout(timeoutMs));
+          if (connections) context.setDispatcher(connections);
+          return context;
+        },
+        post: async (context) => context,
+      },
+    ],
+  });
+  const objects = new KubernetesObjectApi(configuration);
+  const versions = new VersionApi(configuration);
+
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toClusterError(err, what);
+    }
+  };
+  const isNotFound = (err: unknown) => err instanceof ApiException && err.code === 404;
+
+  return {
+    apply: (object) =>
+      call(`apply ${describeObject(object)}`, async () => {
+        const live = await objects.patch(object as ClientObject, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+        return live as KubernetesObject;
+      }),
+    read: (ref) =>
+      call(`read ${describeObject(ref as KubernetesObject)}`, async () => {
+        try {
+          return (await objects.read(ref as never, undefined, undefined, undefined)) as KubernetesObject;
+        } catch (err) {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        }
+      }),
+    delete: (ref) =>
+      call(`delete ${describeObject(ref as KubernetesObject)}`, async () => {
+        try {
+          await objects.delete(ref as ClientObject, undefined, undefined, undefined, undefined, 'Background', undefined);
+          return 'deleted' as const;
+        } catch (err) {
+          if (isNotFound(err)) return 'absent' as const;
+          throw err;
+        }
+      }),
+    ensureNamespace: async (name, labels) => {
+      await call(`create namespace ${name}`, () =>
+        objects.patch(
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } },
+          undefined,
+          undefined,
+          fieldManager,
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
+      );
+    },
+    serverVersion: () => call('read server version', async () => (await versions.getCode()).gitVersion),
+  };
+}

@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { StepPhase } from '../../adapters/dynamodb/run-store.ts';
+
+/**
+ * KubeVela's application phase words. `rendering` is an application with no workflow run yet; `workflowFailed` comes
+ * from later KubeVela (v1.3 left a failed workflow in `runningWorkflow`, kubevela#6942).
+ */
+export const AppPhase = z.enum([
+  'rendering',
+  'runningWorkflow',
+  'workflowSuspending',
+  'workflowTerminated',
+  'workflowFailed',
+  'running',
+  'unhealthy',
+  'deleting',
+]);
+export type AppPhase = z.infer<typeof AppPhase>;
+
+export const TraitStatus = z.object({
+  type: z.string().min(1),
+  healthy: z.boolean(),
+  message: z.string(),
+});
+export type TraitStatus = z.infer<typeof TraitStatus>;
+
+/** One component in one (cluster, namespace), as an entry of KubeVela's `status.services`. */
+export const ServiceStatus = z.object({
+  /** The component's name (KubeVela calls the field `name` too). */
+  name: z.string().min(1),
+  cluster: z.string().min(1),
+  namespace: z.string().min(1),
+  type: z.string().min(1),
+  healthy: z.boolean(),
+  message: z.string(),
+  traits: z.array(TraitStatus),
+  /** When health was last read from the cluster; absent when the target failed before it could be read. */
+  checkedAt: z.iso.datetime().optional(),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+export const WorkflowStepStatus = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  phase: StepPhase,
+  /** Empty when there is nothing to say, as `vela status` prints `message:` with nothing after it. */
+  message: z.string(),
+});
+export type WorkflowStepStatus = z.infer<typeof WorkflowStepStatus>;
+
+export const WorkflowStatus = z.object({
+  /** The revision the run executes (`<app>-v<N>`), KubeVela's `appRevision`. */
+  revision: z.string().min(1),
+  mode: z.string().min(1),
+  finished: z.boolean(),
+  suspend: z.boolean(),
+  terminated: z.boolean(),
+  message: z.string().optional(),
+  /** Only the steps that have started. */
+  steps: z.array(WorkflowStepStatus),
+});
+export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
+
+export const AboutStatus = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1),
+  createdAt: z.iso.datetime(),
+  status: AppPhase,
+});
+export type AboutStatus = z.infer<typeof AboutStatus>;
+
+/** The AWS requests a run caused; a Flotilla addition, KubeVela has nothing like it. */
+export const RequestCounts = z.object({
+  dynamodb: z.int().nonnegative(),
+  sqs: z.int().nonnegative(),
+});
+export type RequestCounts = z.infer<typeof RequestCounts>;
+
+/** Objects garbage collection or deletion could not remove yet, and why; a Flotilla addition. */
+export const CleanupProblem = z.object({
+  cluster: z.string().min(1),
+  revision: z.int().positive(),
+  message: z.string(),
+});
+export type CleanupProblem = z.infer<typeof CleanupProblem>;
+
+/** The `vela status` model: what the API serves as JSON and the CLI and chatops render. */
+export const ApplicationStatus = z.object({
+  about: AboutStatus,
+  /** Absent until the application has a workflow run. */
+  workflow: WorkflowStatus.optional(),
+  services: z.array(ServiceStatus),
+  requests: RequestCounts.optional(),
+  cleanup: z.array(CleanupProblem).optional(),
+});
+export type ApplicationStatus = z.infer<typeof ApplicationStatus>;

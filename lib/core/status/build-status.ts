@@ -1,0 +1,142 @@
+import * as z from 'zod';
+import type { ApplicationRecord } from '../../adapters/dynamodb/application-store.ts';
+import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
+import { targetName, type TargetRecord } from '../../adapters/dynamodb/target-store.ts';
+import { appPhase } from './app-phase.ts';
+import type { ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import { TargetHealthDetail, type ServiceHealthDetail } from '../run/health-detail.ts';
+
+export interface StatusInput {
+  application: ApplicationRecord;
+  /** The run to report (normally the newest); without one there is no workflow to show. */
+  run?: RunRecord | undefined;
+  /** The run's targets, in any order. */
+  targets: readonly TargetRecord[];
+  requests?: RequestCounts | undefined;
+  /** Removals that keep failing (from the inventories' `removalProblem`). */
+  cleanup?: CleanupProblem[] | undefined;
+}
+
+/**
+ * Aggregates an application, its run and the run's targets into the `vela status` model. Services come from the
+ * targets' health details, one per component x cluster x namespace, in step order then cluster order.
+ */
+export function buildStatus(input: StatusInput): ApplicationStatus {
+  const { application, run } = input;
+  const targets = inStepOrder(input.targets, run);
+  const services = collectServices(targets);
+  return {
+    about: {
+      name: application.name,
+      namespace: application.namespace,
+      createdAt: application.createdAt,
+      status: appPhase({ deleting: application.deleting, run: run?.phase, services }),
+    },
+    ...(run === undefined ? {} : { workflow: workflowStatus(run, targets) }),
+    services,
+    ...(input.requests === undefined ? {} : { requests: { dynamodb: input.requests.dynamodb, sqs: input.requests.sqs } }),
+    ...(input.cleanup?.length ? { cleanup: input.cleanup } : {}),
+  };
+}
+
+interface ReadTarget {
+  record: TargetRecord;
+  health: TargetHealthDetail | undefined;
+}
+
+function inStepOrder(targets: readonly TargetRecord[], run: RunRecord | undefined): ReadTarget[] {
+  const stepIndex = new Map((run?.steps ?? []).map((step, index) => [step.id, index]));
+  // Steps the run does not list (or every step, without a run) keep the order they first appear in.
+  for (const target of targets) if (!stepIndex.has(target.stepId)) stepIndex.set(target.stepId, stepIndex.size);
+  const rank = (target: TargetRecord) => stepIndex.get(target.stepId) ?? 0;
+  return [...targets]
+    .sort((a, b) => rank(a) - rank(b) || compare(a.cluster, b.cluster) || compare(a.namespace, b.namespace))
+    .map((record) => ({ record, health: readHealth(record) }));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function readHealth(target: TargetRecord): TargetHealthDetail | undefined {
+  if (target.detail === undefined || target.detail === null) return undefined;
+  const parsed = TargetHealthDetail.safeParse(target.detail);
+  if (parsed.success) return parsed.data;
+  throw new Error(`the health detail of target ${targetName(target)} in step ${target.stepId} is malformed: ${z.prettifyError(parsed.error)}`);
+}
+
+function collectServices(targets: readonly ReadTarget[]): ServiceStatus[] {
+  // A step sends the same components to each of its targets, so a target that failed before reporting health takes
+  // its component list from a sibling that did report.
+  const componentsOfStep = new Map<string, ServiceHealthDetail[]>();
+  for (const { record, health } of targets) {
+    if (health !== undefined && !componentsOfStep.has(record.stepId)) componentsOfStep.set(record.stepId, health.services);
+  }
+  // Keyed by component x cluster x namespace: when two steps deploy the same one, the later step's report stands in
+  // the first one's place.
+  const services = new Map<string, ServiceStatus>();
+  for (const { record, health } of targets) {
+    for (const service of servicesOf(record, health, componentsOfStep.get(record.stepId) ?? [])) {
+      services.set(`${service.name}\u0000${service.cluster}\u0000${service.namespace}`, service);
+    }
+  }
+  return [...services.values()];
+}
+
+function servicesOf(target: TargetRecord, health: TargetHealthDetail | undefined, stepComponents: ServiceHealthDetail[]): ServiceStatus[] {
+  const place = { cluster: target.cluster, namespace: target.namespace };
+  if (health !== undefined) {
+    return health.services.map((service) => ({
+      name: service.component,
+      ...place,
+      type: service.type,
+      healthy: service.healthy,
+      message: service.message,
+      traits: service.traits.map((trait) => ({ type: trait.type, healthy: trait.healthy, message: trait.message })),
+      checkedAt: health.checkedAt,
+    }));
+  }
+  // Nothing is known about a target that is still pending or applying; one that failed shows why on each service.
+  if (target.phase !== 'failed') return [];
+  return stepComponents.map((service) => ({
+    name: service.component,
+    ...place,
+    type: service.type,
+    healthy: false,
+    message: target.message ?? 'failed',
+    traits: service.traits.map((trait) => ({ type: trait.type, healthy: false, message: '' })),
+  }));
+}
+
+function workflowStatus(run: RunRecord, targets: readonly ReadTarget[]): WorkflowStatus {
+  return {
+    revision: run.revisionName,
+    mode: run.mode,
+    finished: run.phase === 'succeeded' || run.phase === 'failed' || run.phase === 'terminated',
+    suspend: run.phase === 'suspended',
+    terminated: run.phase === 'terminated',
+    ...(run.message === undefined ? {} : { message: run.message }),
+    steps: run.steps.filter((step) => step.phase !== 'pending').map((step) => stepStatus(step, targets)),
+  };
+}
+
+function stepStatus(step: StepState, targets: readonly ReadTarget[]): WorkflowStepStatus {
+  return { id: step.id, name: step.name, type: step.type, phase: step.phase, message: stepMessage(step, targets) };
+}
+
+/** A failed step says why: its own message, then each failed target's (`namespaces "multi-cluster" not found`). */
+function stepMessage(step: StepState, targets: readonly ReadTarget[]): string {
+  const own = step.message ?? '';
+  if (step.phase !== 'failed') return own;
+  const failures = targets
+    .filter(({ record }) => record.stepId === step.id && record.phase === 'failed')
+    .map(({ record }) => failureMessage(record))
+    .filter((message) => !own.includes(message));
+  return [own, ...failures].filter((part) => part !== '').join('; ');
+}
+
+function failureMessage(target: TargetRecord): string {
+  const message = target.message ?? 'failed';
+  // The applier's messages name the cluster; any other gets the target's name in front, so none is anonymous.
+  return message.includes(target.cluster) ? message : `${targetName(target)}: ${message}`;
+}

@@ -1,0 +1,188 @@
+import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
+import type { ApplierMessage } from '../messages/applier-message.ts';
+import { ClusterError } from '../../adapters/kubernetes/cluster-error.ts';
+import type { ClusterClient } from '../../adapters/kubernetes/cluster-client.ts';
+import { describeObject } from '../../core/object/kubernetes-object.ts';
+import { resourceOwner } from '../../core/render/oam-labels.ts';
+import type { Engine } from '../context.ts';
+import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
+import type { TargetOutcome, TargetRecord } from '../../adapters/dynamodb/target-store.ts';
+import { recordApplied } from '../keeper/inventory.ts';
+import { backoffSeconds, RetryLater } from '../retry-later.ts';
+import { readTargetHealth, type TargetHealth } from './target-health.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolvePayload, type InlinePayload } from './target-payload.ts';
+
+type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
+type Where = Pick<TargetOrder, 'cluster' | 'namespace'> & { createNamespace: boolean };
+
+export type DispatchOutcome =
+  /** The run was superseded, terminated or finished, or the target already finished: the order is void. */
+  | { result: 'dropped'; reason: string }
+  | { result: 'succeeded' | 'failed'; message: string }
+  | { result: 'waiting'; message: string; recheckInSeconds: number };
+
+interface Current {
+  run: RunRecord;
+  step: StepState;
+  target: TargetRecord;
+}
+
+/**
+ * Fencing: an order acts only while its run is active, its step is running and its target is open. A newer revision
+ * terminates the older run, so its remaining orders are dropped here instead of overwriting newer objects; a suspended
+ * workflow turns its running steps into `suspending`, which holds their orders back until resume sends them again.
+ */
+async function current(engine: Engine, order: TargetOrder): Promise<Current | { reason: string }> {
+  const run = await engine.store.runs.get(order.runId);
+  if (!run) return { reason: `run ${order.runId} not found` };
+  if (run.phase !== 'running' && run.phase !== 'suspended') return { reason: `run ${order.runId} is ${run.phase}` };
+  const step = run.steps.find((s) => s.id === order.stepId);
+  if (!step || step.phase !== 'running') return { reason: `step ${step?.name ?? order.stepId} is ${step?.phase ?? 'unknown'}` };
+  const target = await engine.store.targets.get(order.runId, order.stepId, order);
+  if (!target) return { reason: `target ${order.cluster}/${order.namespace} is not registered` };
+  if (target.phase === 'succeeded' || target.phase === 'failed') return { reason: `target already ${target.phase}` };
+  return { run, step, target };
+}
+
+/**
+ * Applies one target's objects (apply order) or looks at their health again (check order), then finishes the target
+ * when it is healthy or has failed, or schedules another health check.
+ */
+export async function dispatchTarget(engine: Engine, order: TargetOrder, receiveCount = 1): Promise<DispatchOutcome> {
+  const found = await current(engine, order);
+  if (!('run' in found)) return { result: 'dropped', reason: found.reason };
+  const { run, step } = found;
+  const now = engine.now();
+  const pastDeadline = now >= new Date(order.deadline);
+  const where = `cluster ${order.cluster}, namespace ${order.namespace}`;
+
+  try {
+    const payload = await resolvePayload(engine, order.payload);
+    const client = await engine.clusterClient(order.cluster);
+    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsActive(engine, run.runId));
+    const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
+    if (health.healthy) {
+      return finish(engine, order, { phase: 'succeeded', message: '', detail: health.detail });
+    }
+    if (pastDeadline) {
+      return finish(engine, order, {
+        phase: 'failed',
+        message: `step ${step.name} timed out waiting for ${where} to become healthy: ${health.waitingFor}`,
+        detail: health.detail,
+      });
+    }
+    const attempt = order.kind === 'check' ? order.attempt + 1 : 1;
+    const delay = backoffSeconds(attempt, engine.settings.maxRecheckDelaySeconds);
+    await noteProgress(engine, found.target, `wait healthy: ${health.waitingFor}`, health.detail);
+    await engine.queues.unordered({ ...order, kind: 'check', attempt }, delay);
+    return { result: 'waiting', message: health.waitingFor, recheckInSeconds: delay };
+  } catch (err) {
+    if (err instanceof Superseded) return { result: 'dropped', reason: err.message };
+    const failure = err instanceof ApplyFailure ? err : undefined;
+    const clusterError = failure?.cause instanceof ClusterError ? failure.cause : err instanceof ClusterError ? err : undefined;
+    if (clusterError?.retryable && !pastDeadline) {
+      throw new RetryLater(`${where}: ${clusterError.message}`, backoffSeconds(receiveCount, engine.settings.maxRecheckDelaySeconds), { cause: err });
+    }
+    if (failure || clusterError) {
+      const reason = failure?.message ?? `${where}: ${clusterError!.message}`;
+      return finish(engine, order, { phase: 'failed', message: pastDeadline && clusterError?.retryable ? `step ${step.name} timed out: ${reason}` : reason });
+    }
+    if (err instanceof UnknownClusterError) return finish(engine, order, { phase: 'failed', message: `${where}: ${(err as Error).message}` });
+    throw err;
+  }
+}
+
+/**
+ * Most rollouts finish within moments of the apply, so health is polled in place for a short while (as `kubectl
+ * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip.
+ */
+async function waitBriefly(read: () => Promise<TargetHealth>, budgetMs: number): Promise<TargetHealth> {
+  const until = Date.now() + budgetMs;
+  for (;;) {
+    const health = await read();
+    if (health.healthy || Date.now() + inlineHealthPollMs > until) return health;
+    await sleep(inlineHealthPollMs);
+  }
+}
+
+const inlineHealthPollMs = 250;
+
+/** A failed apply, worded the way the seed article shows it: which component, where, and the API server's reason. */
+export class ApplyFailure extends Error {
+  constructor(message: string, cause: ClusterError) {
+    super(message, { cause });
+    this.name = 'ApplyFailure';
+  }
+}
+
+/**
+ * Applies a target's objects. The inventory is written first, so garbage collection and deletion always know what may
+ * exist; then `stillWanted` is asked, because a delete or a newer revision may have stopped the run between the order's
+ * fencing check and now, and whoever stopped it listed inventories before ours appeared.
+ */
+export async function applyAll(
+  engine: Engine,
+  client: ClusterClient,
+  run: RunRecord,
+  order: Where,
+  payload: InlinePayload,
+  stillWanted: () => Promise<boolean>,
+): Promise<void> {
+  if (order.createNamespace) await client.ensureNamespace(order.namespace);
+  await recordApplied(engine, run, order.cluster, payload.resources);
+  if (!(await stillWanted())) {
+    await forgetIfOrphaned(engine, run, order.cluster);
+    throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
+  }
+  for (const object of payload.resources) {
+    try {
+      await client.apply(object);
+    } catch (err) {
+      if (!(err instanceof ClusterError)) throw err;
+      const component = resourceOwner(object)?.component ?? describeObject(object);
+      throw new ApplyFailure(
+        `failed to apply component ${component} to cluster ${order.cluster}, namespace ${order.namespace}: ${err.message}`,
+        err,
+      );
+    }
+  }
+}
+
+/** The run (or its application) was stopped mid-apply: nothing was applied. */
+export class Superseded extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Superseded';
+  }
+}
+
+async function runIsActive(engine: Engine, runId: string): Promise<boolean> {
+  const run = await engine.store.runs.get(runId);
+  return run?.phase === 'running' || run?.phase === 'suspended';
+}
+
+/** The application was deleted and purged meanwhile: nobody else will ever look at the inventory just written. */
+async function forgetIfOrphaned(engine: Engine, run: RunRecord, cluster: string): Promise<void> {
+  if (await engine.store.applications.get(run.namespace, run.application)) return;
+  const inventory = await engine.store.inventories.get(run.namespace, run.application, cluster, run.revision);
+  if (inventory) await engine.store.inventories.remove(inventory);
+}
+
+async function finish(engine: Engine, order: TargetOrder, outcome: TargetOutcome): Promise<DispatchOutcome> {
+  const completion = await engine.store.targets.complete(order.runId, order.stepId, order, outcome, engine.now());
+  // Exactly one completion per step reports completedStep, so the planner is asked once (a redelivery asks nobody).
+  if (completion.completedStep) await engine.queues.toPlanner([{ kind: 'advance', runId: order.runId }]);
+  return { result: outcome.phase, message: outcome.message ?? '' };
+}
+
+async function noteProgress(engine: Engine, target: TargetRecord, message: string, detail: unknown): Promise<void> {
+  try {
+    await engine.store.targets.replace(
+      { ...target, phase: 'applying', message, detail, attempts: target.attempts + 1, updatedAt: engine.now().toISOString() },
+      target.version,
+    );
+  } catch {
+    // Progress notes are best effort: a concurrent finish or note wins, and the next check writes again.
+  }
+}

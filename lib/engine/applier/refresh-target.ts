@@ -1,0 +1,66 @@
+import { ClusterError } from '../../adapters/kubernetes/cluster-error.ts';
+import type { ApplierMessage } from '../messages/applier-message.ts';
+import type { Engine } from '../context.ts';
+import { runApplication } from '../planner/run-revision.ts';
+import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
+import { planStep } from '../../core/workflow/plan-workflow.ts';
+import { applyAll, ApplyFailure, Superseded } from './dispatch-target.ts';
+import { readTargetHealth } from './target-health.ts';
+
+type RefreshOrder = Extract<ApplierMessage, { kind: 'refresh' }>;
+
+/**
+ * Keeps a finished deployment honest: health is read again on a schedule, so status never freezes at deploy time
+ * (KubeVela #6639), and with `reapply` the objects are applied again first, undoing drift. Only the newest run of an
+ * application that succeeded is refreshed. An unreachable cluster turns its services Unhealthy with the reason.
+ */
+export async function refreshTarget(engine: Engine, order: RefreshOrder): Promise<string> {
+  const { store } = engine;
+  const run = await store.runs.get(order.runId);
+  if (!run || run.phase !== 'succeeded') return `dropped: run ${order.runId} is ${run?.phase ?? 'gone'}`;
+  const [newest] = await store.runs.listForApplication(run.namespace, run.application);
+  if (newest?.runId !== run.runId) return 'dropped: a newer run exists';
+  const stillDeployed = async () => (await store.applications.get(run.namespace, run.application))?.deleting === false;
+  if (!(await stillDeployed())) return 'dropped: the application is being deleted';
+  const target = await store.targets.get(order.runId, order.stepId, order);
+  const step = run.steps.find((s) => s.id === order.stepId);
+  if (!target || target.phase !== 'succeeded' || !step) return 'dropped: target not succeeded';
+
+  const { app } = await runApplication(engine, run);
+  const clusters = (await store.clusters.list()).map((c) => ({ name: c.name, labels: c.labels }));
+  const placement = planStep(app, step.name, clusters, { revision: run.revisionName }).placements.find(
+    (p) => p.cluster === order.cluster && p.namespace === order.namespace,
+  );
+  if (!placement) return `dropped: ${order.cluster}/${order.namespace} is no longer placed by step ${step.name}`;
+  const payload = { where: 'inline' as const, resources: placement.resources, components: placement.components };
+
+  let detail: TargetHealthDetail;
+  let message = '';
+  try {
+    const client = await engine.clusterClient(order.cluster);
+    if (order.reapply) await applyAll(engine, client, run, { ...order, createNamespace: placement.createNamespace }, payload, stillDeployed);
+    const health = await readTargetHealth(client, payload, run.application, engine.now());
+    detail = health.detail;
+    message = health.healthy ? '' : `unhealthy: ${health.waitingFor}`;
+  } catch (err) {
+    if (err instanceof Superseded) return `dropped: ${err.message}`;
+    if (!(err instanceof ClusterError || err instanceof ApplyFailure)) throw err;
+    message = err.message;
+    detail = {
+      checkedAt: engine.now().toISOString(),
+      services: placement.components.map((c) => ({
+        component: c.name,
+        type: c.type,
+        healthy: false,
+        message: err.message,
+        traits: c.traits.map((type) => ({ type, healthy: false, message: '' })),
+      })),
+    };
+  }
+  try {
+    await store.targets.replace({ ...target, detail, message, updatedAt: engine.now().toISOString() }, target.version);
+  } catch {
+    // A concurrent refresh wrote first; its reading is as fresh as ours.
+  }
+  return `${order.cluster}/${order.namespace}: ${order.reapply ? 're-applied, ' : ''}${message || 'healthy'}`;
+}

@@ -1,0 +1,40 @@
+import { componentHealth } from '../../core/health/component-health.ts';
+import type { ClusterClient } from '../../adapters/kubernetes/cluster-client.ts';
+import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
+import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
+import type { InlinePayload } from './target-payload.ts';
+
+export interface TargetHealth {
+  healthy: boolean;
+  detail: TargetHealthDetail;
+  /** Why the target is not healthy yet, e.g. `hello-world-server: Ready:1/3`. */
+  waitingFor: string;
+}
+
+/** Reads every rendered object back from the cluster and applies each definition's health rule to it. */
+export async function readTargetHealth(client: ClusterClient, payload: InlinePayload, appName: string, now: Date): Promise<TargetHealth> {
+  const live: KubernetesObject[] = [];
+  for (const object of payload.resources) {
+    const found = await client.read(object);
+    if (found) live.push(found);
+  }
+  const services = payload.components.map((component) => {
+    const health = componentHealth({ appName, component, rendered: payload.resources, live });
+    return { component: component.name, type: component.type, ...health };
+  });
+  const waiting = services.filter((s) => !s.healthy).map((s) => {
+    const trait = s.traits.find((t) => !t.healthy);
+    // A ready workload is waiting on a trait: name the trait rather than repeat `Ready:3/3`.
+    return `${s.component}: ${trait && isReady(s.message) ? `${trait.type} ${trait.message}` : s.message}`;
+  });
+  return {
+    healthy: waiting.length === 0,
+    detail: { services, checkedAt: now.toISOString() },
+    waitingFor: waiting.join('; '),
+  };
+}
+
+function isReady(message: string): boolean {
+  const match = /^Ready:(\d+)\/(\d+)$/.exec(message);
+  return match !== null && match[1] === match[2];
+}

@@ -1,0 +1,33 @@
+import type { ClusterClient } from '../adapters/kubernetes/cluster-client.ts';
+import type { WorkQueues } from './ports/work-queues.ts';
+import type { Store } from '../adapters/dynamodb/store.ts';
+
+/** What the planner and the appliers work with; the functions build it once per container from validated config. */
+export interface Engine {
+  store: Store;
+  queues: WorkQueues;
+  /** A connected client for a registered member cluster; one per cluster and credential version, reused. */
+  clusterClient(cluster: string): Promise<ClusterClient>;
+  /** Checks a registered cluster with its stored credentials and records the outcome (ClusterRegistry.probe). */
+  probeCluster(cluster: string): Promise<void>;
+  now(): Date;
+  settings: EngineSettings;
+}
+
+export interface EngineSettings {
+  /** A deploy step with no `timeout` fails after this long, so nothing waits forever (KubeVela #7045). */
+  defaultStepTimeoutSeconds: number;
+  /** Health re-checks back off from 1 s up to this. */
+  maxRecheckDelaySeconds: number;
+  /** Target objects larger than this (JSON bytes) are stored and referenced instead of sent in the message. */
+  inlinePayloadBytes: number;
+  /** After applying, health is polled in place this long before a delayed re-check is queued. */
+  inlineHealthWaitMs: number;
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  defaultStepTimeoutSeconds: 600,
+  maxRecheckDelaySeconds: 30,
+  inlinePayloadBytes: 192 * 1024,
+  inlineHealthWaitMs: 5_000,
+};

@@ -1,0 +1,71 @@
+import * as z from 'zod';
+import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
+import { ResourceReference } from '../../adapters/dynamodb/inventory-store.ts';
+
+/** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
+export const TargetPayload = z.discriminatedUnion('where', [
+  z.object({
+    where: z.literal('inline'),
+    resources: z.array(KubernetesObject),
+    components: z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) })),
+  }),
+  z.object({ where: z.literal('stored'), key: z.string().min(1) }),
+]);
+export type TargetPayload = z.infer<typeof TargetPayload>;
+
+const TargetAddress = {
+  runId: z.string().min(1),
+  stepId: z.string().min(1),
+  cluster: z.string().min(1),
+  namespace: z.string().min(1),
+};
+
+/**
+ * Work for one member cluster. `apply` and `remove` go through the FIFO queue grouped by cluster, so each cluster sees
+ * its changes in order; `check` (health re-checks, which need no order) goes through the delay queue.
+ */
+export const ApplierMessage = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('apply'),
+    ...TargetAddress,
+    createNamespace: z.boolean(),
+    deadline: z.iso.datetime(),
+    payload: TargetPayload,
+  }),
+  z.object({
+    kind: z.literal('check'),
+    ...TargetAddress,
+    attempt: z.int().nonnegative(),
+    deadline: z.iso.datetime(),
+    payload: TargetPayload,
+  }),
+  z.object({
+    /** Scheduled: read a finished target's health again (status never freezes at deploy time) and, with `reapply`,
+     * apply its objects again first (drift correction). */
+    kind: z.literal('refresh'),
+    ...TargetAddress,
+    reapply: z.boolean(),
+    /** Makes each scheduled refresh its own message (FIFO deduplicates identical bodies for five minutes). */
+    requestedAt: z.iso.datetime(),
+  }),
+  z.object({
+    /** Check a registered cluster with its stored credentials; only the applier may open them. */
+    kind: z.literal('probe'),
+    cluster: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+  z.object({
+    kind: z.literal('remove'),
+    namespace: z.string().min(1),
+    application: z.string().min(1),
+    cluster: z.string().min(1),
+    /** The inventory (revision) the objects were recorded under; it is dropped once they are gone. */
+    revision: z.int().positive(),
+    /** Objects to delete: only what no newer revision holds. */
+    resources: z.array(ResourceReference),
+    force: z.boolean(),
+    /** Each removal pass is its own message: FIFO deduplication must not swallow a second pass over the same objects. */
+    requestedAt: z.iso.datetime(),
+  }),
+]);
+export type ApplierMessage = z.infer<typeof ApplierMessage>;

@@ -1,0 +1,117 @@
+import type { StepTally } from '../../adapters/dynamodb/target-store.ts';
+import { maxDelaySeconds } from '../ports/work-queues.ts';
+import type { RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
+import type { Engine } from '../context.ts';
+import { retryOnConflict } from '../retry.ts';
+import { applicationFromObject } from '../../core/admission/parse-application.ts';
+import { terminated } from './start-run.ts';
+import { decideRun, deadlineOf, type StepRules } from '../../core/run/run-state.ts';
+import { startStep } from './start-step.ts';
+
+/**
+ * Looks at a run again and moves it on: finished steps close, ready steps start, expired steps fail, and a run whose
+ * steps are all done closes (and asks for garbage collection when it succeeded). Safe to call any number of times: every
+ * transition is a versioned write, so duplicate or concurrent calls change nothing twice.
+ */
+export async function advanceRun(engine: Engine, runId: string): Promise<RunRecord | undefined> {
+  for (let pass = 0; pass < 10; pass++) {
+    const outcome = await retryOnConflict(() => advanceOnce(engine, runId));
+    if (!outcome.again) return outcome.run;
+  }
+  return engine.store.runs.get(runId);
+}
+
+async function advanceOnce(engine: Engine, runId: string): Promise<{ run?: RunRecord; again: boolean }> {
+  const { store } = engine;
+  const run = await store.runs.get(runId);
+  if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
+  const revision = await store.applications.getRevision(run.namespace, run.application, run.revision);
+  if (!revision) {
+    // The application was deleted and purged under a run that was still going: nothing is left to run.
+    return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
+  }
+  const app = applicationFromObject(revision.document);
+  const outline = outlineWorkflow(app, { revision: run.revisionName });
+  const rules = new Map<string, StepRules>(
+    outline.steps.map((step) => [
+      step.name,
+      {
+        dependsOn: step.dependsOn,
+        timeoutSeconds: step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds,
+        ...(step.type === 'suspend' && step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
+      },
+    ]),
+  );
+  const tallies = new Map<string, StepTally>();
+  const failures = new Map<string, string[]>();
+  for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
+    const tally = await store.targets.tally(runId, step.id);
+    if (!tally) continue;
+    tallies.set(step.id, tally);
+    if (tally.failed.size > 0 && tally.finished.size >= tally.expected) {
+      const targets = await store.targets.listForStep(runId, step.id);
+      failures.set(step.id, targets.filter((t) => t.phase === 'failed').map((t) => t.message ?? `${t.cluster}/${t.namespace} failed`));
+    }
+  }
+  const now = engine.now();
+  const decision = decideRun({ run, mode: outline.mode, rules, tallies, failures, now });
+
+  // Expired targets fail first; the next pass then sees complete tallies and fails the step with their messages.
+  for (const step of decision.expired) {
+    const timeout = rules.get(step.name)?.timeoutSeconds;
+    for (const target of await store.targets.listForStep(runId, step.id)) {
+      if (target.phase === 'succeeded' || target.phase === 'failed') continue;
+      const waiting = target.message ? `: ${target.message}` : '';
+      await store.targets.complete(runId, step.id, target, {
+        phase: 'failed',
+        message: `step ${step.name} timed out after ${timeout}s waiting for cluster ${target.cluster}, namespace ${target.namespace}${waiting}`,
+      });
+    }
+  }
+  if (decision.expired.length > 0) return { run, again: true };
+
+  const written = decision.changed ? await store.runs.replace(decision.run, run.version) : run;
+  let again = false;
+  for (const step of [...decision.start, ...decision.replan]) {
+    const deadline = deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds);
+    const started = await startStep(engine, written, step, app, deadline);
+    if (started.outcome === 'dispatched') {
+      if (started.targets === 0) again = true;
+      continue;
+    }
+    await noteStepProblem(engine, runId, step.id, started.message, started.outcome === 'invalid');
+    again = again || started.outcome === 'invalid';
+    if (started.outcome === 'waiting') {
+      // Try the placement again soon; a cluster may be joined or labelled meanwhile. The deadline still applies.
+      await engine.queues.toPlanner([{ kind: 'advance', runId }], retryDelaySeconds(step.startedAt, now));
+    }
+  }
+  const wake = decision.wakeAt.map((d) => d.getTime()).filter((t) => t > now.getTime());
+  if (wake.length > 0) {
+    const at = new Date(Math.min(...wake));
+    await engine.queues.toPlanner([{ kind: 'advance', runId, at: at.toISOString() }], (at.getTime() - now.getTime()) / 1000 + 1);
+  }
+  if (written.phase === 'succeeded') {
+    await engine.queues.toPlanner([{ kind: 'collect', namespace: written.namespace, name: written.application, runId }]);
+  }
+  return { run: written, again };
+}
+
+/** Placement retries back off with the step's age: every second at first, at most every minute. */
+function retryDelaySeconds(startedAt: string | undefined, now: Date): number {
+  const age = (now.getTime() - Date.parse(startedAt ?? now.toISOString())) / 1000;
+  return Math.min(60, Math.max(1, Math.ceil(age / 2)), maxDelaySeconds);
+}
+
+/** Records why a running step cannot go on; an invalid step fails outright. */
+async function noteStepProblem(engine: Engine, runId: string, stepId: string, message: string, fail: boolean): Promise<void> {
+  await retryOnConflict(async () => {
+    const run = await engine.store.runs.get(runId);
+    const step = run?.steps.find((s) => s.id === stepId);
+    if (!run || !step || step.phase !== 'running' || (step.message === message && !fail)) return;
+    const at = engine.now().toISOString();
+    const steps = run.steps.map((s) => (s.id === stepId ? { ...s, message, ...(fail ? { phase: 'failed' as const, finishedAt: at } : {}) } : s));
+    await engine.store.runs.replace({ ...run, steps, updatedAt: at }, run.version);
+  });
+}

@@ -1,0 +1,29 @@
+import { collectGarbage, deleteApplication } from '../keeper/collect-garbage.ts';
+import type { PlannerMessage } from '../messages/planner-message.ts';
+import { advanceRun } from './advance-run.ts';
+import type { Engine } from '../context.ts';
+import { startRun } from './start-run.ts';
+
+/** The planner function's work for one message. Every branch is idempotent, so SQS's at-least-once delivery is fine. */
+export async function plan(engine: Engine, message: PlannerMessage): Promise<string> {
+  switch (message.kind) {
+    case 'run': {
+      const run = await startRun(engine, message);
+      return run ? `run ${run.runId} of ${message.namespace}/${message.name} revision ${message.revision}` : 'nothing to run';
+    }
+    case 'advance': {
+      const due = message.at === undefined ? 0 : Date.parse(message.at) - engine.now().getTime();
+      if (due > 0) {
+        // SQS delays stop at 15 minutes: a later deadline is reached in hops.
+        await engine.queues.toPlanner([message], due / 1000);
+        return `advance of ${message.runId} re-queued for ${message.at}`;
+      }
+      const run = await advanceRun(engine, message.runId);
+      return `run ${message.runId} is ${run?.phase ?? 'gone'}`;
+    }
+    case 'collect':
+      return `garbage collection removes ${await collectGarbage(engine, message)} objects`;
+    case 'delete':
+      return `delete of ${message.namespace}/${message.name}: ${await deleteApplication(engine, message)}`;
+  }
+}

@@ -1,0 +1,79 @@
+// The engine's door to a member cluster, against a real API server.
+import { KubeConfig } from '@kubernetes/client-node';
+import { describe, expect, inject, it } from 'vitest';
+import { freeLoopbackPort } from '../../../devenv/process.ts';
+import { connectCluster } from '../../../lib/adapters/kubernetes/cluster-client.ts';
+import { ClusterError } from '../../../lib/adapters/kubernetes/cluster-error.ts';
+import type { KubernetesObject } from '../../../lib/core/object/kubernetes-object.ts';
+
+function client(cluster = 'beijing-2', timeoutMs?: number) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(inject('clusterKubeconfigs')[cluster]!);
+  return connectCluster(kc, { timeoutMs });
+}
+
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}`;
+
+function configMap(name: string, namespace: string, data: Record<string, string>): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data } as KubernetesObject;
+}
+
+describe('cluster client on a real API server', () => {
+  it('applies, reads back, re-applies idempotently and deletes an object', async () => {
+    const c = client();
+    const name = unique('cc');
+    const applied = await c.apply(configMap(name, 'default', { a: '1' }));
+    expect((applied as { data?: Record<string, string> }).data).toEqual({ a: '1' });
+    const managers = (applied.metadata as { managedFields?: { manager: string }[] }).managedFields?.map((f) => f.manager);
+    expect(managers).toEqual(['flotilla']);
+
+    const again = await c.apply(configMap(name, 'default', { a: '2' }));
+    expect((again as { data?: Record<string, string> }).data).toEqual({ a: '2' });
+    const live = await c.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+    expect((live as { data?: Record<string, string> } | undefined)?.data).toEqual({ a: '2' });
+
+    expect(await c.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } })).toBe('deleted');
+    expect(await c.read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } })).toBeUndefined();
+    expect(await c.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } })).toBe('absent');
+  });
+
+  it('fails permanently with the API server words when the namespace is missing, until it is created', async () => {
+    const c = client();
+    const ns = unique('ns');
+    const error = await c.apply(configMap('x', ns, {})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClusterError);
+    expect((error as ClusterError).retryable).toBe(false);
+    expect((error as ClusterError).status).toBe(404);
+    expect((error as ClusterError).message).toBe(`apply ConfigMap ${ns}/x: namespaces "${ns}" not found`);
+
+    await c.ensureNamespace(ns);
+    await c.ensureNamespace(ns); // idempotent
+    await expect(c.apply(configMap('x', ns, {}))).resolves.toBeDefined();
+    await c.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  });
+
+  it('rejects an invalid object permanently', async () => {
+    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad_Name', namespace: 'default' }, spec: {} };
+    const error = (await client().apply(bad as KubernetesObject).catch((e: unknown) => e)) as ClusterError;
+    expect(error).toBeInstanceOf(ClusterError);
+    expect(error.retryable).toBe(false);
+    expect([400, 422]).toContain(error.status);
+    expect(error.message).toMatch(/^apply Deployment default\/Bad_Name: .*Bad_Name/);
+  });
+
+  it('reports the server version', async () => {
+    expect(await client('us-west-1').serverVersion()).toBe('v1.34.4');
+  });
+
+  it('treats an unreachable cluster as retryable and fails fast', async () => {
+    const kc = new KubeConfig();
+    const port = await freeLoopbackPort(); // free a moment ago, so nothing listens there
+    kc.loadFromClusterAndUser({ name: 'dead', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'dead-user', token: 't' });
+    const started = Date.now();
+    const error = (await connectCluster(kc, { timeoutMs: 2_000 }).serverVersion().catch((e: unknown) => e)) as ClusterError;
+    expect(error).toBeInstanceOf(ClusterError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -1,0 +1,84 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { sqsWorker } from '../../../../lib/adapters/sqs/sqs-worker.ts';
+import { backoffSeconds } from '../../../../lib/engine/retry-later.ts';
+
+function record(id: string, body: unknown, group?: string): SQSRecord {
+  return {
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: '0',
+      ...(group ? { MessageGroupId: group } : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q.fifo',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const Message = z.object({ step: z.string(), fail: z.boolean().optional(), delayMs: z.number().optional() });
+
+function worker(log: string[]) {
+  return sqsWorker({
+    name: 'test',
+    schema: Message,
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    queueUrls: [],
+    work: async (message) => {
+      log.push(`start ${message.step}`);
+      if (message.delayMs) await sleep(message.delayMs);
+      if (message.fail) throw new Error(`${message.step} failed`);
+      log.push(`end ${message.step}`);
+      return message.step;
+    },
+  });
+}
+
+describe('sqsWorker', () => {
+  it('keeps order inside a FIFO group and fails the rest of a group after its first failure', async () => {
+    const log: string[] = [];
+    const event: SQSEvent = {
+      Records: [
+        record('1', { step: 'a1' }, 'a'),
+        record('2', { step: 'a2', fail: true }, 'a'),
+        record('3', { step: 'a3' }, 'a'),
+        record('4', { step: 'b1' }, 'b'),
+      ],
+    };
+    const response = await worker(log)(event);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['2', '3']);
+    expect(log).not.toContain('start a3');
+    expect(log.indexOf('end a1')).toBeLessThan(log.indexOf('start a2'));
+    expect(log).toContain('end b1');
+  });
+
+  it('runs different groups side by side: a slow cluster does not hold up another', async () => {
+    const log: string[] = [];
+    const event: SQSEvent = { Records: [record('1', { step: 'slow', delayMs: 200 }, 'a'), record('2', { step: 'fast' }, 'b')] };
+    await worker(log)(event);
+    expect(log.indexOf('end fast')).toBeLessThan(log.indexOf('end slow'));
+  });
+
+  it('reports a malformed message as failed (it reaches the DLQ after its retries) and processes the others', async () => {
+    const log: string[] = [];
+    const response = await worker(log)({ Records: [record('1', { nope: true }), record('2', { step: 'ok' })] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+    expect(log).toEqual(['start ok', 'end ok']);
+  });
+});
+
+describe('backoffSeconds', () => {
+  it('doubles from one second and stops at the cap', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffSeconds(n, 30))).toEqual([1, 2, 4, 8, 16, 30, 30]);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { decideRun, type RunFacts, type StepRules } from '../../../../lib/core/run/run-state.ts';
+import type { RunRecord, StepState } from '../../../../lib/adapters/dynamodb/run-store.ts';
+import type { StepTally } from '../../../../lib/adapters/dynamodb/target-store.ts';
+
+const t0 = new Date('2026-11-29T10:00:00.000Z');
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+function step(name: string, phase: StepState['phase'], extra: Partial<StepState> = {}): StepState {
+  return { id: `id-${name}`, name, type: 'deploy', phase, ...extra };
+}
+
+function run(steps: StepState[], phase: RunRecord['phase'] = 'running'): RunRecord {
+  return {
+    runId: 'r1',
+    namespace: 'default',
+    application: 'app',
+    revision: 1,
+    revisionName: 'app-v1',
+    mode: 'StepByStep',
+    phase,
+    steps,
+    createdAt: t0.toISOString(),
+    updatedAt: t0.toISOString(),
+    version: 1,
+  };
+}
+
+function tally(stepId: string, expected: number, finished: string[], failed: string[] = []): StepTally {
+  return { runId: 'r1', stepId, expected, finished: new Set(finished), failed: new Set(failed) };
+}
+
+function facts(partial: Partial<RunFacts> & { run: RunRecord }): RunFacts {
+  const rules = new Map<string, StepRules>(partial.run.steps.map((s) => [s.name, { dependsOn: [], timeoutSeconds: 60 }]));
+  return { mode: 'StepByStep', rules, tallies: new Map(), failures: new Map(), now: t0, ...partial };
+}
+
+const phases = (decided: RunRecord) => decided.steps.map((s) => `${s.name}:${s.phase}`);
+
+describe('decideRun', () => {
+  it('StepByStep starts only the first pending step, and the next once it succeeded', () => {
+    const first = decideRun(facts({ run: run([step('a', 'pending'), step('b', 'pending')]) }));
+    expect(phases(first.run)).toEqual(['a:running', 'b:pending']);
+    expect(first.start.map((s) => s.name)).toEqual(['a']);
+
+    const done = run([step('a', 'running', { startedAt: t0.toISOString() }), step('b', 'pending')]);
+    const second = decideRun(facts({ run: done, tallies: new Map([['id-a', tally('id-a', 2, ['x', 'y'])]]), now: at(5) }));
+    expect(phases(second.run)).toEqual(['a:succeeded', 'b:running']);
+    expect(second.start.map((s) => s.name)).toEqual(['b']);
+    expect(second.run.phase).toBe('running');
+  });
+
+  it('DAG starts every step whose dependsOn steps succeeded, together', () => {
+    const steps = [step('a', 'pending'), step('b', 'pending'), step('c', 'pending')];
+    const rules = new Map<string, StepRules>([
+      ['a', { dependsOn: [], timeoutSeconds: 60 }],
+      ['b', { dependsOn: [], timeoutSeconds: 60 }],
+      ['c', { dependsOn: ['a'], timeoutSeconds: 60 }],
+    ]);
+    const decided = decideRun(facts({ run: run(steps), mode: 'DAG', rules }));
+    expect(decided.start.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(phases(decided.run)).toEqual(['a:running', 'b:running', 'c:pending']);
+  });
+
+  it('a failed target fails its step with the target messages; the run fails and unstarted steps are skipped', () => {
+    const failing = run([step('a', 'running', { startedAt: t0.toISOString() }), step('b', 'pending')]);
+    const decided = decideRun(
+      facts({
+        run: failing,
+        tallies: new Map([['id-a', tally('id-a', 2, ['x', 'y'], ['y'])]]),
+        failures: new Map([['id-a', ['namespaces "multi-cluster" not found']]]),
+      }),
+    );
+    expect(phases(decided.run)).toEqual(['a:failed', 'b:skipped']);
+    expect(decided.run.steps[0]?.message).toBe('namespaces "multi-cluster" not found');
+    expect(decided.run.phase).toBe('failed');
+    expect(decided.start).toEqual([]);
+  });
+
+  it('a step with open targets past its deadline expires them; before the deadline it waits and asks to be woken', () => {
+    const open = run([step('a', 'running', { startedAt: t0.toISOString() })]);
+    const tallies = new Map([['id-a', tally('id-a', 2, ['x'])]]);
+    const waiting = decideRun(facts({ run: open, tallies, now: at(30) }));
+    expect(waiting.expired).toEqual([]);
+    expect(waiting.wakeAt).toEqual([at(60)]);
+    expect(waiting.changed).toBe(false);
+
+    const late = decideRun(facts({ run: open, tallies, now: at(61) }));
+    expect(late.expired.map((s) => s.name)).toEqual(['a']);
+  });
+
+  it('a running step whose targets were never registered is planned again (placement retry or crash)', () => {
+    const decided = decideRun(facts({ run: run([step('a', 'running', { startedAt: t0.toISOString() })]), now: at(1) }));
+    expect(decided.replan.map((s) => s.name)).toEqual(['a']);
+  });
+
+  it('a step that cannot be placed before its deadline fails with the placement message', () => {
+    const unplaced = run([step('a', 'running', { startedAt: t0.toISOString(), message: 'failed to find any cluster matches given labels' })]);
+    const decided = decideRun(facts({ run: unplaced, now: at(61) }));
+    expect(decided.run.steps[0]).toMatchObject({ phase: 'failed', message: 'timed out after 60s: failed to find any cluster matches given labels' });
+    expect(decided.run.phase).toBe('failed');
+  });
+
+  it('a suspend step suspends the run; with a duration it resumes by itself', () => {
+    const suspend: StepState = { id: 'id-s', name: 's', type: 'suspend', phase: 'pending' };
+    const rules = new Map<string, StepRules>([
+      ['s', { dependsOn: [], timeoutSeconds: 60, durationSeconds: 10 }],
+      ['b', { dependsOn: [], timeoutSeconds: 60 }],
+    ]);
+    const first = decideRun(facts({ run: run([suspend, step('b', 'pending')]), rules }));
+    expect(phases(first.run)).toEqual(['s:suspending', 'b:pending']);
+    expect(first.run.phase).toBe('suspended');
+    expect(first.wakeAt).toEqual([at(10)]);
+
+    const resumed = decideRun(facts({ run: first.run, rules, now: at(10) }));
+    expect(phases(resumed.run)).toEqual(['s:succeeded', 'b:running']);
+    expect(resumed.run.phase).toBe('running');
+  });
+
+  it('closes the run when every step succeeded, and changes nothing for a finished run', () => {
+    const last = run([step('a', 'succeeded'), step('b', 'running', { startedAt: t0.toISOString() })]);
+    const decided = decideRun(facts({ run: last, tallies: new Map([['id-b', tally('id-b', 0, [])]]) }));
+    expect(decided.run.phase).toBe('succeeded');
+    expect(decideRun(facts({ run: decided.run })).changed).toBe(false);
+  });
+
+  it('is a no-op for terminated runs', () => {
+    const stopped = run([step('a', 'failed')], 'terminated');
+    expect(decideRun(facts({ run: stopped })).changed).toBe(false);
+  });
+});
