@@ -3,7 +3,7 @@ import type { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts
 import type { WorkQueues } from '../lib/engine/ports/work-queues.ts';
 import type { Engine } from '../lib/engine/context.ts';
 import type { CredentialCipher } from '../lib/engine/ports/credential-cipher.ts';
-import type { Store } from '../lib/adapters/dynamodb/store.ts';
+import type { Store } from '../lib/engine/ports/store.ts';
 
 /** A structured log line; callers never pass secrets (tokens, kubeconfigs, request bodies). */
 export type ApiLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;

@@ -1,4 +1,5 @@
-import type { ApplicationRecord, ApplicationStore } from '../lib/adapters/dynamodb/application-store.ts';
+import type { ApplicationRecord } from '../lib/core/application/application-record.ts';
+import type { ApplicationStore } from '../lib/engine/ports/store.ts';
 import { ApiError } from './api-error.ts';
 
 export function applicationNotFound(namespace: string, name: string): ApiError {

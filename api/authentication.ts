@@ -1,4 +1,4 @@
-import type { TokenStore } from '../lib/adapters/dynamodb/token-store.ts';
+import type { TokenStore } from '../lib/engine/ports/store.ts';
 import { authorize, type Action, type Principal } from '../lib/core/token/authorization.ts';
 import { authenticate } from '../lib/engine/tokens/tokens.ts';
 import { headerOf, type ApiRequest } from './api-request.ts';

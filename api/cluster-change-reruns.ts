@@ -3,7 +3,7 @@ import { applicationFromObject } from '../lib/core/admission/parse-application.t
 import { overrideOf, topologyOf } from '../lib/core/policy/check-policies.ts';
 import { matchesSelector, type ClusterLabelSelector } from '../lib/core/policy/cluster-selector.ts';
 import type { PlannerMessage } from '../lib/engine/messages/planner-message.ts';
-import { newRunId } from '../lib/adapters/dynamodb/run-store.ts';
+import { newRunId } from '../lib/core/run/run.ts';
 import type { ApiDependencies } from './api-dependencies.ts';
 
 /** A cluster's labels before and after a join or label change; `before` is undefined for a cluster new to the registry. */

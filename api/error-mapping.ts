@@ -1,11 +1,12 @@
 import { ClusterInUseError, UnknownClusterError } from '../lib/core/cluster/cluster-errors.ts';
 import { ValidationError } from '../lib/core/errors/validation-error.ts';
 import { WorkflowOperationError } from '../lib/engine/planner/workflow-operations.ts';
-import { ConflictError, type ConflictReason } from '../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError, type ConflictReason } from '../lib/engine/ports/conflict-error.ts';
 import { UnknownTokenError } from '../lib/engine/tokens/tokens.ts';
 import { TriggerTargetError } from '../integrations/triggers/deploy-image.ts';
 import { UnknownTriggerError } from '../integrations/triggers/triggers.ts';
-import { ApiError, type ErrorCode } from './api-error.ts';
+import { ApiError } from './api-error.ts';
+import { type ErrorCode } from '../contract/error-schemas.ts';
 
 const conflictCodes: Record<ConflictReason, ErrorCode> = {
   'already-exists': 'already_exists',

@@ -13,9 +13,10 @@ import { clustersDown, clustersUp } from '../devenv/clusters/kwok.ts';
 import { ensureMoto } from '../devenv/moto.ts';
 import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
 import { loadStatus } from '../lib/engine/status/load-status.ts';
-import { newRunId } from '../lib/adapters/dynamodb/run-store.ts';
+import { newRunId } from '../lib/core/run/run.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 6);
@@ -47,7 +48,7 @@ const runtime = await startLocalRuntime({
 });
 const { store, cipher, queues } = await import('../functions/runtime.ts');
 const { ClusterRegistry } = await import('../lib/engine/clusters/cluster-registry.ts');
-const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
+const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
 for (const name of names) await registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8'), labels: { bench: 'yes' } });
 
 const seed = parse(await readFile(new URL('../test/fixtures/seed/basic.yaml', import.meta.url), 'utf8'));

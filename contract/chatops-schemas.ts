@@ -1,6 +1,50 @@
 import * as z from 'zod';
-import { ChatSummary } from '../integrations/chatops/chat-summary.ts';
-import { SlackSettings } from '../integrations/chatops/slack-integration.ts';
+import { AppPhase } from '../lib/core/status/application-status.ts';
+import { StepPhase } from '../lib/core/run/run.ts';
+import { isDnsLabel } from '../lib/core/application/dns-name.ts';
+
+/**
+ * An application's status cut to what a chat message shows: health per cluster and the workflow's steps. Slack's
+ * Block Kit reply and the plain-text/JSON answer for other bots are both made from it.
+ */
+export const ChatSummary = z.object({
+  application: z.string(),
+  namespace: z.string(),
+  phase: AppPhase,
+  revision: z.string().optional().meta({ description: 'The revision the latest workflow run executes.' }),
+  clusters: z.array(
+    z.object({
+      cluster: z.string(),
+      healthy: z.boolean().meta({ description: 'Every component in the cluster is healthy.' }),
+      components: z.array(z.object({ name: z.string(), namespace: z.string(), healthy: z.boolean(), message: z.string() })),
+    }),
+  ),
+  workflow: z
+    .object({
+      mode: z.string(),
+      finished: z.boolean(),
+      suspended: z.boolean(),
+      terminated: z.boolean(),
+      message: z.string().optional(),
+      steps: z.array(z.object({ name: z.string(), type: z.string(), phase: StepPhase, message: z.string() })),
+    })
+    .optional(),
+});
+
+export type ChatSummary = z.infer<typeof ChatSummary>;
+
+export const SlackSettings = z.strictObject({
+  signingSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9]{16,128}$/, { error: "must be the Slack app's signing secret (Basic Information, App Credentials): letters and digits" })
+    .meta({ description: "The Slack app's signing secret; stored sealed, never shown again." }),
+  namespaces: z
+    .array(z.string().refine(isDnsLabel, { error: 'must be a namespace name (DNS-1123 label)' }))
+    .default([])
+    .meta({ description: 'What Slack users may read, as a viewer token limited to these namespaces; empty or absent: all.' }),
+});
+
+export type SlackSettings = z.output<typeof SlackSettings>;
 
 export const SlackSettingsRequest = SlackSettings;
 

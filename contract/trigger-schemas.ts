@@ -1,8 +1,41 @@
 import * as z from 'zod';
 import { dnsLabel } from '../lib/core/application/dns-name.ts';
-import { triggerIdPattern } from '../lib/adapters/dynamodb/trigger-store.ts';
+import { triggerIdPattern } from '../lib/core/trigger/trigger-record.ts';
 import { EventRule, TriggerSource } from '../lib/core/trigger/trigger-rule.ts';
-import { NewTrigger } from '../integrations/triggers/triggers.ts';
+import { ImageTemplate } from '../lib/core/trigger/trigger-rule.ts';
+import { deliveryIdPattern } from '../lib/core/trigger/delivery-record.ts';
+
+/** A trigger as its creator describes it; the application it belongs to comes from the URL. */
+export const NewTrigger = z.strictObject({
+  source: TriggerSource.meta({ description: 'github, gitlab or generic (a webhook), or eventbridge (ECR, CodePipeline, CodeBuild events).' }),
+  component: dnsLabel('component name').meta({ description: 'The component whose image property a matching event sets.' }),
+  image: ImageTemplate.optional(),
+  events: z.array(EventRule).min(1).max(20).meta({ description: 'The events that deploy; the first rule of an event\'s kind whose filters pass decides.' }),
+  secret: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters long: generate one with openssl rand -hex 32' })
+    .max(256)
+    .optional()
+    .meta({ description: "The webhook's secret (GitHub's secret, GitLab's secret token, the generic HMAC key); required for webhooks. Stored sealed, never shown again." }),
+  description: z.string().max(200).default(''),
+});
+
+export type NewTrigger = z.output<typeof NewTrigger>;
+
+/** Every EventBridge event: the envelope, with `detail` read per type below. */
+export const EventBridgeEvent = z.looseObject({
+  version: z.string(),
+  id: z.string().regex(deliveryIdPattern),
+  'detail-type': z.string().min(1),
+  source: z.string().min(1),
+  account: z.string().min(1),
+  time: z.string(),
+  region: z.string().min(1),
+  resources: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export type EventBridgeEvent = z.infer<typeof EventBridgeEvent>;
 
 export const CreateTriggerRequest = NewTrigger;
 
@@ -77,5 +110,3 @@ export const EventBridgeResult = z.object({
     }),
   ),
 });
-
-export { EventBridgeEvent } from '../integrations/triggers/eventbridge-event.ts';

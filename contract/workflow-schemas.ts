@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RunPhase, StepPhase } from '../lib/adapters/dynamodb/run-store.ts';
+import { RunPhase, StepPhase } from '../lib/core/run/run.ts';
 
 /** The workflow run an operation changed. */
 export const WorkflowRunView = z.object({

@@ -7,6 +7,7 @@ import { config } from './config.ts';
 import { cipher, clients, engineWith, noClusterAccess, queues, store } from './runtime.ts';
 import { requestFromEvent, resultFromResponse } from './shared/http-event.ts';
 import { log } from '../lib/adapters/telemetry/log.ts';
+import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 
 const engine = engineWith(noClusterAccess);
 
@@ -16,7 +17,7 @@ const apiLog = (level: 'info' | 'warn' | 'error', message: string, fields: Recor
 const api = createApi({
   store,
   queues,
-  registry: new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher }),
+  registry: new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster }),
   engine,
   cipher,
   chatops: {

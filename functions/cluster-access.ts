@@ -3,9 +3,10 @@
 import { ClusterConnections } from '../lib/adapters/kubernetes/cluster-connections.ts';
 import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { cipher, store, type ClusterAccess } from './runtime.ts';
+import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 
 const connections = new ClusterConnections(store.clusters, cipher);
-const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
+const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
 
 export const clusterAccess: ClusterAccess = {
   clusterClient: async (cluster) => (await connections.loadClusterConnection(cluster)).client,

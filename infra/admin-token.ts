@@ -9,7 +9,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { awsSettingsFromEnv, createAwsClients } from '../lib/adapters/aws/clients.ts';
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
-import type { TokenStore } from '../lib/adapters/dynamodb/token-store.ts';
+import type { TokenStore } from '../lib/engine/ports/store.ts';
 import { createToken, listTokens, type CreatedToken } from '../lib/engine/tokens/tokens.ts';
 
 /** Refused while a live admin token exists, unless forced: the first token is a bootstrap, not a way to mint more. */

@@ -3,7 +3,7 @@ import { postToResponseUrl, type FollowUpLog } from './chatops/follow-ups.ts';
 import { replyTo } from './chatops/receive-slash-command.ts';
 import { SlashCommand } from './chatops/slash-command.ts';
 import type { DeployDependencies } from './triggers/deploy-image.ts';
-import { EventBridgeEvent } from './triggers/eventbridge-event.ts';
+import { EventBridgeEvent } from '../contract/trigger-schemas.ts';
 import { routeEventBridgeEvent } from './triggers/route-event.ts';
 
 /**

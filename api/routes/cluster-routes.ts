@@ -2,7 +2,7 @@ import type { ClusterSummary } from '../../lib/engine/clusters/cluster-registry.
 import { requestProbe } from '../../lib/engine/clusters/probe-request.ts';
 import { ValidationError, type ValidationIssue } from '../../lib/core/errors/validation-error.ts';
 import { parseKubeconfig } from '../../lib/core/cluster/kubeconfig.ts';
-import { ConflictError } from '../../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
 import type { ApiDependencies } from '../api-dependencies.ts';
 import { ApiError } from '../api-error.ts';
 import { schemaResponse } from '../api-response.ts';

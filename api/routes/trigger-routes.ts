@@ -1,4 +1,4 @@
-import type { TriggerRecord } from '../../lib/adapters/dynamodb/trigger-store.ts';
+import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import { isWebhookSource } from '../../lib/core/trigger/trigger-rule.ts';
 import { createTrigger, listTriggers, removeTrigger } from '../../integrations/triggers/triggers.ts';
 import type { ApiRequest } from '../api-request.ts';

@@ -8,7 +8,7 @@ import {
   type AppRef,
 } from '../../lib/engine/planner/workflow-operations.ts';
 import type { Engine } from '../../lib/engine/context.ts';
-import type { RunRecord } from '../../lib/adapters/dynamodb/run-store.ts';
+import type { RunRecord } from '../../lib/core/run/run.ts';
 import type { ApiRequest } from '../api-request.ts';
 import { schemaResponse } from '../api-response.ts';
 import { requireApplication } from '../application-lookup.ts';

@@ -1,5 +1,5 @@
 import { loadStatus } from '../../lib/engine/status/load-status.ts';
-import type { Store } from '../../lib/adapters/dynamodb/store.ts';
+import type { Store } from '../../lib/engine/ports/store.ts';
 import { authorize, type Principal } from '../../lib/core/token/authorization.ts';
 import { summarizeStatus } from './chat-summary.ts';
 import { helpMessage, listMessage, noticeMessage, statusMessage, type SlackMessage } from './slack-blocks.ts';

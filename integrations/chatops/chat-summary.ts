@@ -1,35 +1,7 @@
 import * as z from 'zod';
 import { AppPhase, type ApplicationStatus } from '../../lib/core/status/application-status.ts';
-import { StepPhase } from '../../lib/adapters/dynamodb/run-store.ts';
-
-/**
- * An application's status cut to what a chat message shows: health per cluster and the workflow's steps. Slack's
- * Block Kit reply and the plain-text/JSON answer for other bots are both made from it.
- */
-export const ChatSummary = z.object({
-  application: z.string(),
-  namespace: z.string(),
-  phase: AppPhase,
-  revision: z.string().optional().meta({ description: 'The revision the latest workflow run executes.' }),
-  clusters: z.array(
-    z.object({
-      cluster: z.string(),
-      healthy: z.boolean().meta({ description: 'Every component in the cluster is healthy.' }),
-      components: z.array(z.object({ name: z.string(), namespace: z.string(), healthy: z.boolean(), message: z.string() })),
-    }),
-  ),
-  workflow: z
-    .object({
-      mode: z.string(),
-      finished: z.boolean(),
-      suspended: z.boolean(),
-      terminated: z.boolean(),
-      message: z.string().optional(),
-      steps: z.array(z.object({ name: z.string(), type: z.string(), phase: StepPhase, message: z.string() })),
-    })
-    .optional(),
-});
-export type ChatSummary = z.infer<typeof ChatSummary>;
+import { StepPhase } from '../../lib/core/run/run.ts';
+import { ChatSummary } from '../../contract/chatops-schemas.ts';
 
 export function summarizeStatus(status: ApplicationStatus): ChatSummary {
   const clusters = new Map<string, ChatSummary['clusters'][number]>();

@@ -1,6 +1,6 @@
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
-import type { ChatIntegrationRecord } from '../../lib/adapters/dynamodb/chatops-store.ts';
-import type { Store } from '../../lib/adapters/dynamodb/store.ts';
+import type { ChatIntegrationRecord } from '../../lib/core/chatops/chat-integration-record.ts';
+import type { Store } from '../../lib/engine/ports/store.ts';
 import { timestampedSignatureOf, verifyTimestamped } from '../webhooks/signature.ts';
 import type { WebhookRequest } from '../webhooks/webhook-request.ts';
 import { answerChatRequest } from './chat-replies.ts';

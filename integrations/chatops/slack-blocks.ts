@@ -1,5 +1,6 @@
-import type { StepPhase } from '../../lib/adapters/dynamodb/run-store.ts';
-import { renderSummaryText, type ChatSummary } from './chat-summary.ts';
+import type { StepPhase } from '../../lib/core/run/run.ts';
+import { renderSummaryText } from './chat-summary.ts';
+import { type ChatSummary } from '../../contract/chatops-schemas.ts';
 
 // Slack Block Kit (api.slack.com/reference/block-kit/blocks), the few block types a status needs, within Slack's
 // limits: 50 blocks a message, header text 150 characters, section text 3000, 10 fields of 2000 each.

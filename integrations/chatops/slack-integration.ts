@@ -1,25 +1,15 @@
 import * as z from 'zod';
 import { isDnsLabel } from '../../lib/core/application/dns-name.ts';
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
-import type { ChatIntegrationRecord, ChatIntegrationStore } from '../../lib/adapters/dynamodb/chatops-store.ts';
-import { ConflictError } from '../../lib/adapters/dynamodb/conflict-error.ts';
+import type { ChatIntegrationRecord } from '../../lib/core/chatops/chat-integration-record.ts';
+import type { ChatIntegrationStore } from '../../lib/engine/ports/store.ts';
+import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
 import type { Principal } from '../../lib/core/token/authorization.ts';
+import { SlackSettings } from '../../contract/chatops-schemas.ts';
 
 /** Bound as the encryption context of the sealed signing secret (and, on AWS, the KMS grant's condition). */
 export const chatSecretPurpose = 'flotilla/chat-signing-secret';
 const context = { purpose: chatSecretPurpose, system: 'slack' };
-
-export const SlackSettings = z.strictObject({
-  signingSecret: z
-    .string()
-    .regex(/^[A-Za-z0-9]{16,128}$/, { error: "must be the Slack app's signing secret (Basic Information, App Credentials): letters and digits" })
-    .meta({ description: "The Slack app's signing secret; stored sealed, never shown again." }),
-  namespaces: z
-    .array(z.string().refine(isDnsLabel, { error: 'must be a namespace name (DNS-1123 label)' }))
-    .default([])
-    .meta({ description: 'What Slack users may read, as a viewer token limited to these namespaces; empty or absent: all.' }),
-});
-export type SlackSettings = z.output<typeof SlackSettings>;
 
 /** Stores (or replaces) the Slack integration; the signing secret is sealed first. */
 export async function configureSlack(store: ChatIntegrationStore, cipher: CredentialCipher, settings: SlackSettings, now: Date): Promise<ChatIntegrationRecord> {

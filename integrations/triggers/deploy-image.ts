@@ -1,9 +1,9 @@
 import { applicationFromObject } from '../../lib/core/admission/parse-application.ts';
 import { ValidationError, describeIssue } from '../../lib/core/errors/validation-error.ts';
 import type { WorkQueues } from '../../lib/engine/ports/work-queues.ts';
-import { ConflictError } from '../../lib/adapters/dynamodb/conflict-error.ts';
-import { newRunId } from '../../lib/adapters/dynamodb/run-store.ts';
-import type { Store } from '../../lib/adapters/dynamodb/store.ts';
+import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
+import { newRunId } from '../../lib/core/run/run.ts';
+import type { Store } from '../../lib/engine/ports/store.ts';
 
 export interface DeployDependencies {
   store: Store;

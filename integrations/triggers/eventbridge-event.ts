@@ -1,26 +1,13 @@
 import * as z from 'zod';
 import { parseWith } from '../../lib/core/errors/zod-issues.ts';
-import { deliveryIdPattern } from '../../lib/adapters/dynamodb/delivery-store.ts';
+import { deliveryIdPattern } from '../../lib/core/trigger/delivery-record.ts';
 import { commitVariables, type ReadDelivery } from '../../lib/core/trigger/ci-event.ts';
+import { EventBridgeEvent } from '../../contract/trigger-schemas.ts';
 
 // The AWS events the CDK stack's rules route to Flotilla (infra/flotilla-stack.ts, ciEventPatterns), in the shapes
 // the AWS documentation gives: "Amazon ECR events and EventBridge" (detail-type ECR Image Action), "Monitoring
 // CodePipeline events" (CodePipeline Pipeline Execution State Change) and "CodeBuild build notifications input format
 // reference" (CodeBuild Build State Change). The event id is the delivery id.
-
-/** Every EventBridge event: the envelope, with `detail` read per type below. */
-export const EventBridgeEvent = z.looseObject({
-  version: z.string(),
-  id: z.string().regex(deliveryIdPattern),
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
-  account: z.string().min(1),
-  time: z.string(),
-  region: z.string().min(1),
-  resources: z.array(z.string()),
-  detail: z.record(z.string(), z.unknown()),
-});
-export type EventBridgeEvent = z.infer<typeof EventBridgeEvent>;
 
 const EcrImageAction = z.looseObject({
   result: z.string(),

@@ -1,4 +1,4 @@
-import type { TriggerRecord } from '../../lib/adapters/dynamodb/trigger-store.ts';
+import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import type { CiEvent } from '../../lib/core/trigger/ci-event.ts';
 import { deployImage, type DeployDependencies } from './deploy-image.ts';
 import { matchEvent } from '../../lib/core/trigger/match-event.ts';

@@ -1,4 +1,4 @@
-import type { TriggerRecord } from '../../lib/adapters/dynamodb/trigger-store.ts';
+import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import { TriggerTargetError, type DeployDependencies } from './deploy-image.ts';
 import { readEventBridgeEvent } from './eventbridge-event.ts';
 import { handleDelivery, type DeliveryOutcome } from './handle-delivery.ts';

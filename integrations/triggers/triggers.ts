@@ -3,27 +3,12 @@ import * as z from 'zod';
 import { dnsLabel } from '../../lib/core/application/dns-name.ts';
 import { ValidationError, type ValidationIssue } from '../../lib/core/errors/validation-error.ts';
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
-import type { Store } from '../../lib/adapters/dynamodb/store.ts';
-import type { TriggerRecord } from '../../lib/adapters/dynamodb/trigger-store.ts';
+import type { Store } from '../../lib/engine/ports/store.ts';
+import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import { checkTemplate, defaultTemplates } from '../../lib/core/trigger/image-template.ts';
 import { sealTriggerSecret } from './trigger-secret.ts';
 import { EventRule, eventBridgeRequiredFilters, ImageTemplate, isWebhookSource, kindsBySource, TriggerSource } from '../../lib/core/trigger/trigger-rule.ts';
-
-/** A trigger as its creator describes it; the application it belongs to comes from the URL. */
-export const NewTrigger = z.strictObject({
-  source: TriggerSource.meta({ description: 'github, gitlab or generic (a webhook), or eventbridge (ECR, CodePipeline, CodeBuild events).' }),
-  component: dnsLabel('component name').meta({ description: 'The component whose image property a matching event sets.' }),
-  image: ImageTemplate.optional(),
-  events: z.array(EventRule).min(1).max(20).meta({ description: 'The events that deploy; the first rule of an event\'s kind whose filters pass decides.' }),
-  secret: z
-    .string()
-    .min(16, { error: 'must be at least 16 characters long: generate one with openssl rand -hex 32' })
-    .max(256)
-    .optional()
-    .meta({ description: "The webhook's secret (GitHub's secret, GitLab's secret token, the generic HMAC key); required for webhooks. Stored sealed, never shown again." }),
-  description: z.string().max(200).default(''),
-});
-export type NewTrigger = z.output<typeof NewTrigger>;
+import { NewTrigger } from '../../contract/trigger-schemas.ts';
 
 /** No trigger with that id (in that application). */
 export class UnknownTriggerError extends Error {

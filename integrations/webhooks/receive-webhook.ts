@@ -1,5 +1,5 @@
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
-import type { TriggerRecord } from '../../lib/adapters/dynamodb/trigger-store.ts';
+import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import type { ReadDelivery } from '../../lib/core/trigger/ci-event.ts';
 import type { DeployDependencies } from '../triggers/deploy-image.ts';
 import { handleDelivery, type DeliveryOutcome } from '../triggers/handle-delivery.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseDocument } from '../../lib/core/application/parse-document.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
-import { deliveryIdPattern } from '../../lib/adapters/dynamodb/delivery-store.ts';
+import { deliveryIdPattern } from '../../lib/core/trigger/delivery-record.ts';
 
 /** What a webhook reader needs of an HTTP request: header names in lower case, and the raw body the signature covers. */
 export interface WebhookRequest {

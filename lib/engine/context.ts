@@ -1,6 +1,6 @@
-import type { ClusterClient } from '../adapters/kubernetes/cluster-client.ts';
+import type { ClusterClient } from './ports/cluster-client.ts';
 import type { WorkQueues } from './ports/work-queues.ts';
-import type { Store } from '../adapters/dynamodb/store.ts';
+import type { Store } from './ports/store.ts';
 
 /** What the planner and the appliers work with; the functions build it once per container from validated config. */
 export interface Engine {

@@ -1,4 +1,4 @@
-import { ConflictError, type ConflictReason } from '../adapters/dynamodb/conflict-error.ts';
+import { ConflictError, type ConflictReason } from './ports/conflict-error.ts';
 
 /**
  * Read-modify-write against versioned records: `attempt` reads, decides and writes; a ConflictError means someone

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import { connectCluster, type ClusterClient } from '../../lib/adapters/kubernetes/cluster-client.ts';
+import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
+import { type ClusterClient } from '../../lib/engine/ports/cluster-client.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFirstAdminToken } from '../../infra/admin-token.ts';
 import { repoRoot } from '../../infra/bundling.ts';
 import { startEmbeddedAws, type EmbeddedAws } from '../../local/embedded.ts';
-import { createStore, type Store } from '../../lib/adapters/dynamodb/store.ts';
+import { createStore } from '../../lib/adapters/dynamodb/store.ts';
+import { type Store } from '../../lib/engine/ports/store.ts';
 import { createTable } from '../../lib/adapters/dynamodb/table.ts';
 import { authenticate, revokeToken } from '../../lib/engine/tokens/tokens.ts';
 

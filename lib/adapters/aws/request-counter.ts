@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RequestCounts } from '../dynamodb/request-count-store.ts';
+import type { RequestCounts } from '../../core/run/request-counts.ts';
 
 type CountingClient = DynamoDBClient | SQSClient;
 type Next = (args: unknown) => Promise<unknown>;

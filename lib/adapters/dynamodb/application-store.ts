@@ -1,73 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { identifyApplication } from '../../core/application/application-identity.ts';
-import { ConflictError } from './conflict-error.ts';
+import { ConflictError } from '../../engine/ports/conflict-error.ts';
 import { allApplicationsGroup, applicationKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';
 import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';
-
-export const ApplicationRecord = z.object({
-  namespace: z.string().min(1),
-  name: z.string().min(1),
-  /** N of the newest revision `<name>-v<N>`. */
-  currentRevision: z.int().positive(),
-  specHash: z.string(),
-  publishVersion: z.string().optional(),
-  /** Set by a delete request; the workflow engine removes the objects, then the records. */
-  deleting: z.boolean(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  version: z.int().positive(),
-});
-export type ApplicationRecord = z.infer<typeof ApplicationRecord>;
-
-export const RevisionRecord = z.object({
-  namespace: z.string().min(1),
-  /** The application's name; the revision's own name is `revisionName`. */
-  application: z.string().min(1),
-  revision: z.int().positive(),
-  revisionName: z.string().min(1),
-  specHash: z.string(),
-  publishVersion: z.string().optional(),
-  /** The submitted Application document, as JSON. */
-  document: z.unknown(),
-  createdAt: z.iso.datetime(),
-  /** Revisions are never rewritten; the field keeps them in the same versioned-record mould as everything else. */
-  version: z.int().positive(),
-});
-export type RevisionRecord = z.infer<typeof RevisionRecord>;
-
-export interface SubmitResult {
-  /** `unchanged`: same spec hash and publishVersion as the current revision, nothing was written. */
-  outcome: 'created' | 'unchanged';
-  application: ApplicationRecord;
-  revision: RevisionRecord;
-}
-
-export interface SubmitOptions {
-  basedOn?: number;
-}
-
-export interface ApplicationStore {
-  /**
-   * Stores a new revision when the spec hash or publishVersion differs from the current revision; otherwise reports
-   * `unchanged` with the current one. Concurrent submits of the same document create exactly one revision.
-   * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
-   * once another revision became current, so that a derived document never overwrites a change it did not see.
-   */
-  submit(document: unknown, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
-  get(namespace: string, name: string): Promise<ApplicationRecord | undefined>;
-  list(namespace: string): Promise<ApplicationRecord[]>;
-  /** Every namespace; read from the group index, so it may lag a write by a moment on AWS. */
-  listAll(): Promise<ApplicationRecord[]>;
-  getRevision(namespace: string, name: string, revision: number): Promise<RevisionRecord | undefined>;
-  /** Newest first. */
-  listRevisions(namespace: string, name: string): Promise<RevisionRecord[]>;
-  /** Marks the application as being deleted; submits are refused from then on. */
-  markDeleting(namespace: string, name: string, expectedVersion: number, now?: Date): Promise<ApplicationRecord>;
-  /** Removes the application and its revisions, once its objects are gone from every cluster. */
-  purge(namespace: string, name: string): Promise<void>;
-}
+import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
+import { type ApplicationStore, type SubmitOptions, type SubmitResult } from '../../engine/ports/store.ts';
 
 /** Enough for many writers racing on one application; each lost round means someone else's revision landed. */
 const maxSubmitRounds = 25;

@@ -1,22 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { payloadKey } from './keys.ts';
 import type { Table } from './table.ts';
+import { type PayloadAddress, type PayloadStore } from '../../engine/ports/store.ts';
 
 /** DynamoDB's item limit is 400 KB; base64 of the gzip must fit with the keys beside it. */
 const maxStoredBytes = 380 * 1024;
-
-export interface PayloadAddress {
-  runId: string;
-  stepId: string;
-  cluster: string;
-  namespace: string;
-}
-
-/** Large target payloads, stored gzip-compressed so what would overflow an SQS message is referenced, not truncated. */
-export interface PayloadStore {
-  put(address: PayloadAddress, value: unknown): Promise<string>;
-  get(reference: string): Promise<unknown>;
-}
 
 export class DynamoPayloadStore implements PayloadStore {
   readonly #table: Table;

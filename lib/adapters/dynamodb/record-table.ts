@@ -1,20 +1,9 @@
 import type * as z from 'zod';
 import type { StoredMap, StoredValue } from './attribute-value.ts';
-import { ConflictError, conflictOnConditionFailure } from './conflict-error.ts';
+import { ConflictError } from '../../engine/ports/conflict-error.ts';
+import { conflictOnConditionFailure } from './conflict-error.ts';
 import { itemAbsent, versionIs, type Key, type QueryOptions, type Table } from './table.ts';
-
-/** Every stored record carries the optimistic-concurrency counter; 1 on create, +1 per accepted write. */
-export interface Versioned {
-  version: number;
-}
-
-/** The write contract every versioned aggregate offers; stores extend it with reads in their own words. */
-export interface VersionedWrites<T extends Versioned> {
-  /** Stores the record as version 1; ConflictError('already-exists') when the key is taken. */
-  create(record: T): Promise<T>;
-  /** ConflictError('changed') unless the stored record is still at `expectedVersion`; the result has the new version. */
-  replace(record: T, expectedVersion: number): Promise<T>;
-}
+import { type Versioned, type VersionedWrites } from '../../engine/ports/store.ts';
 
 /** How one kind of record sits in the table. */
 export interface RecordLayout<T extends Versioned> {

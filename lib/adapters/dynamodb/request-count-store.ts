@@ -1,16 +1,7 @@
+import type { RequestCounts } from '../../core/run/request-counts.ts';
 import { requestCountKey } from './keys.ts';
 import type { Table } from './table.ts';
-
-export interface RequestCounts {
-  dynamodb: number;
-  sqs: number;
-}
-
-/** The AWS requests each run caused, kept beside the run and only ever incremented. */
-export interface RequestCountStore {
-  add(runId: string, counts: RequestCounts): Promise<void>;
-  get(runId: string): Promise<RequestCounts>;
-}
+import { type RequestCountStore } from '../../engine/ports/store.ts';
 
 export class DynamoRequestCountStore implements RequestCountStore {
   readonly #table: Table;

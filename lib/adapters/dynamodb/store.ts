@@ -1,31 +1,28 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoApplicationStore, type ApplicationStore } from './application-store.ts';
-import { DynamoChatIntegrationStore, type ChatIntegrationStore } from './chatops-store.ts';
-import { DynamoClusterStore, type ClusterStore } from './cluster-store.ts';
-import { DynamoDeliveryStore, type DeliveryStore } from './delivery-store.ts';
-import { DynamoInventoryStore, type InventoryStore } from './inventory-store.ts';
-import { DynamoPayloadStore, type PayloadStore } from './payload-store.ts';
-import { DynamoRequestCountStore, type RequestCountStore } from './request-count-store.ts';
-import { DynamoRunStore, type RunStore } from './run-store.ts';
+import { DynamoApplicationStore } from './application-store.ts';
+import { type ApplicationStore } from '../../engine/ports/store.ts';
+import { DynamoChatIntegrationStore } from './chatops-store.ts';
+import { type ChatIntegrationStore } from '../../engine/ports/store.ts';
+import { DynamoClusterStore } from './cluster-store.ts';
+import { type ClusterStore } from '../../engine/ports/store.ts';
+import { DynamoDeliveryStore } from './delivery-store.ts';
+import { type DeliveryStore } from '../../engine/ports/store.ts';
+import { DynamoInventoryStore } from './inventory-store.ts';
+import { type InventoryStore } from '../../engine/ports/store.ts';
+import { DynamoPayloadStore } from './payload-store.ts';
+import { type PayloadStore } from '../../engine/ports/store.ts';
+import { DynamoRequestCountStore } from './request-count-store.ts';
+import { type RequestCountStore } from '../../engine/ports/store.ts';
+import { DynamoRunStore } from './run-store.ts';
+import { type RunStore } from '../../engine/ports/store.ts';
 import { Table } from './table.ts';
-import { DynamoTargetStore, type TargetStore } from './target-store.ts';
-import { DynamoTokenStore, type TokenStore } from './token-store.ts';
-import { DynamoTriggerStore, type TriggerStore } from './trigger-store.ts';
-
-/** Every aggregate of Flotilla's single table, each behind its own small interface. */
-export interface Store {
-  clusters: ClusterStore;
-  applications: ApplicationStore;
-  inventories: InventoryStore;
-  runs: RunStore;
-  targets: TargetStore;
-  tokens: TokenStore;
-  payloads: PayloadStore;
-  requestCounts: RequestCountStore;
-  triggers: TriggerStore;
-  deliveries: DeliveryStore;
-  chatIntegrations: ChatIntegrationStore;
-}
+import { DynamoTargetStore } from './target-store.ts';
+import { type TargetStore } from '../../engine/ports/store.ts';
+import { DynamoTokenStore } from './token-store.ts';
+import { type TokenStore } from '../../engine/ports/store.ts';
+import { DynamoTriggerStore } from './trigger-store.ts';
+import { type TriggerStore } from '../../engine/ports/store.ts';
+import { type Store } from '../../engine/ports/store.ts';
 
 export function createStore(client: DynamoDBClient, tableName: string): Store {
   const table = new Table(client, tableName);

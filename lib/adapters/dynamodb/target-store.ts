@@ -1,77 +1,10 @@
 import * as z from 'zod';
-import { ConflictError } from './conflict-error.ts';
+import { ConflictError } from '../../engine/ports/conflict-error.ts';
 import { runPartition, stepTallyKey, targetKey, targetSortPrefix } from './keys.ts';
 import { RecordTable } from './record-table.ts';
 import { allOf, isConditionFailure, itemAbsent, itemPresent, type Table } from './table.ts';
-
-export const TargetPhase = z.enum(['pending', 'applying', 'succeeded', 'failed']);
-export type TargetPhase = z.infer<typeof TargetPhase>;
-
-/** What one deploy step does in one (cluster, namespace). */
-export const TargetRecord = z.object({
-  runId: z.string().min(1),
-  stepId: z.string().min(1),
-  cluster: z.string().min(1),
-  namespace: z.string().min(1),
-  phase: TargetPhase,
-  message: z.string().optional(),
-  /** Whatever the applier reports (health per object, trait messages), as JSON. */
-  detail: z.unknown().optional(),
-  attempts: z.int().nonnegative(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime().optional(),
-  version: z.int().positive(),
-});
-export type TargetRecord = z.infer<typeof TargetRecord>;
-
-export interface TargetPlacement {
-  cluster: string;
-  namespace: string;
-}
-
-/** The fan-in record of a step: how many targets it waits for and which have finished. */
-export interface StepTally {
-  runId: string;
-  stepId: string;
-  expected: number;
-  finished: ReadonlySet<string>;
-  failed: ReadonlySet<string>;
-}
-
-export interface TargetOutcome {
-  phase: 'succeeded' | 'failed';
-  message?: string;
-  detail?: unknown;
-}
-
-export interface Completion {
-  /** False for a duplicate: this target's completion had been recorded already, nothing changed. */
-  recorded: boolean;
-  tally: StepTally;
-  /** True for exactly one call per step: the one that recorded its last target. */
-  completedStep: boolean;
-}
-
-export interface TargetStore {
-  /**
-   * Records a step's targets and its tally. Safe to repeat with the same placements (targets already there are kept);
-   * repeating with different placements is refused, since the tally would no longer match.
-   */
-  register(runId: string, stepId: string, placements: TargetPlacement[], now?: Date): Promise<TargetRecord[]>;
-  get(runId: string, stepId: string, placement: TargetPlacement): Promise<TargetRecord | undefined>;
-  listForRun(runId: string): Promise<TargetRecord[]>;
-  listForStep(runId: string, stepId: string): Promise<TargetRecord[]>;
-  /** Progress short of completion (applying, attempts, interim health); version-checked. */
-  replace(target: TargetRecord, expectedVersion: number): Promise<TargetRecord>;
-  /** Finishes a target once: its first outcome sticks, and the step tally gains it exactly once. */
-  complete(runId: string, stepId: string, placement: TargetPlacement, outcome: TargetOutcome, now?: Date): Promise<Completion>;
-  tally(runId: string, stepId: string): Promise<StepTally | undefined>;
-}
-
-export function targetName(placement: TargetPlacement): string {
-  return `${placement.cluster}/${placement.namespace}`;
-}
+import { TargetRecord, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
+import { type TargetStore } from '../../engine/ports/store.ts';
 
 const StoredTally = z.object({
   runId: z.string(),

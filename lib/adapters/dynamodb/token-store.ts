@@ -1,27 +1,10 @@
 import * as z from 'zod';
 import { tokenKey, tokenPartition } from './keys.ts';
-import { RecordTable, type VersionedWrites } from './record-table.ts';
+import { RecordTable } from './record-table.ts';
+import { type VersionedWrites } from '../../engine/ports/store.ts';
 import type { Table } from './table.ts';
-
-export const TokenRecord = z.object({
-  /** Public handle for list and revoke: a prefix of the hash, never part of the token itself. */
-  id: z.string().regex(/^[0-9a-f]{16}$/),
-  /** SHA-256 of the whole bearer token, hex. The token itself is never stored. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  description: z.string(),
-  role: z.enum(['admin', 'deployer', 'viewer']),
-  /** Namespaces the token may act in; empty means all. */
-  namespaces: z.array(z.string()),
-  createdAt: z.iso.datetime(),
-  revokedAt: z.iso.datetime().optional(),
-  version: z.int().positive(),
-});
-export type TokenRecord = z.infer<typeof TokenRecord>;
-
-export interface TokenStore extends VersionedWrites<TokenRecord> {
-  get(id: string): Promise<TokenRecord | undefined>;
-  list(): Promise<TokenRecord[]>;
-}
+import { TokenRecord } from '../../core/token/token-record.ts';
+import { type TokenStore } from '../../engine/ports/store.ts';
 
 export class DynamoTokenStore extends RecordTable<TokenRecord> implements TokenStore {
   constructor(table: Table) {

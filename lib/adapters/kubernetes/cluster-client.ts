@@ -13,6 +13,7 @@ import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { describeObject } from '../../core/object/kubernetes-object.ts';
 import { toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
+import { type ClusterClient } from '../../engine/ports/cluster-client.ts';
 
 /**
  * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
@@ -31,25 +32,6 @@ function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
   };
   const options = kubeConfig.createDispatcherOptions(cluster, tls);
   return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
-}
-
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-/** What the workflow engine needs from a member cluster. Implemented against the real API by `connectCluster`. */
-export interface ClusterClient {
-  /** Server-side apply, forcing ownership of the fields Flotilla sets. Returns the live object. */
-  apply(object: KubernetesObject): Promise<KubernetesObject>;
-  /** The live object, or undefined when it does not exist. */
-  read(ref: ObjectRef): Promise<KubernetesObject | undefined>;
-  /** Deletes in the background; `absent` when it was already gone. */
-  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
-  ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
-  serverVersion(): Promise<string>;
 }
 
 export interface ConnectOptions {

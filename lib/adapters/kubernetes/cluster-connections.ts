@@ -1,8 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { connectCluster, type ClusterClient } from './cluster-client.ts';
+import { connectCluster } from './cluster-client.ts';
+import { type ClusterClient } from '../../engine/ports/cluster-client.ts';
 import { toKubeConfig } from './kube-config.ts';
 import type { CredentialCipher } from '../../engine/ports/credential-cipher.ts';
-import type { ClusterRecord, ClusterStore } from '../dynamodb/cluster-store.ts';
+import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
+import type { ClusterStore } from '../../engine/ports/store.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { openConnection } from '../../engine/clusters/cluster-credentials.ts';
 

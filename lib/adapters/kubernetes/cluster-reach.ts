@@ -2,13 +2,7 @@ import { Agent, request } from 'node:https';
 import type { ClusterConnection } from '../../core/cluster/cluster-connection.ts';
 import { httpClusterError, toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
-
-/** The two calls the cluster registry makes: is the cluster there and who is it, and create a namespace. */
-export interface ClusterReach {
-  serverVersion(): Promise<string>;
-  ensureNamespace(name: string): Promise<void>;
-  close(): Promise<void>;
-}
+import { type ClusterReach } from '../../engine/ports/cluster-reach.ts';
 
 /**
  * The registry's way into a member cluster: two plain HTTPS calls with the connection's own TLS material and

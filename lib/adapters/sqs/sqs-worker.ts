@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { countRequests } from '../aws/request-counter.ts';
 import { RetryLater } from '../../engine/retry-later.ts';
-import type { RequestCountStore } from '../dynamodb/request-count-store.ts';
+import type { RequestCountStore } from '../../engine/ports/store.ts';
 import { errorText, log } from '../telemetry/log.ts';
 
 export interface SqsWorkerOptions<M> {

@@ -1,4 +1,4 @@
-import type { InventoryRecord } from '../../adapters/dynamodb/inventory-store.ts';
+import type { InventoryRecord } from '../run/inventory.ts';
 
 /** No cluster of that name is registered (HTTP 404). */
 export class UnknownClusterError extends Error {

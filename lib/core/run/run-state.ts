@@ -1,5 +1,5 @@
-import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
-import type { StepTally } from '../../adapters/dynamodb/target-store.ts';
+import type { RunRecord, StepState } from './run.ts';
+import type { StepTally } from './target.ts';
 import type { WorkflowMode } from '../workflow/workflow-plan.ts';
 
 /** What the workflow says about a step, beyond its recorded state. */
@@ -113,4 +113,18 @@ function readySteps(steps: StepState[], mode: WorkflowMode, rules: ReadonlyMap<s
     return before.every((s) => s.phase === 'succeeded') && depsMet ? [first] : [];
   }
   return pending.filter((step) => (rules.get(step.name)?.dependsOn ?? []).every((d) => succeeded.has(d)));
+}
+
+/** Running and suspending steps fail with reason Terminate, as `vela workflow terminate` does. */
+export function terminated(run: RunRecord, message: string, now: Date): RunRecord {
+  const at = now.toISOString();
+  return {
+    ...run,
+    phase: 'terminated',
+    message,
+    steps: run.steps.map((step) =>
+      step.phase === 'running' || step.phase === 'suspending' ? { ...step, phase: 'failed', message, finishedAt: at } : step,
+    ),
+    updatedAt: at,
+  };
 }

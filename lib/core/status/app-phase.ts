@@ -1,4 +1,4 @@
-import type { RunPhase } from '../../adapters/dynamodb/run-store.ts';
+import type { RunPhase } from '../run/run.ts';
 import type { AppPhase } from './application-status.ts';
 
 export interface AppPhaseInput {

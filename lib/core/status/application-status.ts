@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { StepPhase } from '../../adapters/dynamodb/run-store.ts';
+import { StepPhase } from '../run/run.ts';
 
 /**
  * KubeVela's application phase words. `rendering` is an application with no workflow run yet; `workflowFailed` comes

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import type { ApplicationRecord } from '../../adapters/dynamodb/application-store.ts';
-import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
-import { targetName, type TargetRecord } from '../../adapters/dynamodb/target-store.ts';
+import type { ApplicationRecord } from '../application/application-record.ts';
+import type { RunRecord, StepState } from '../run/run.ts';
+import { targetName, type TargetRecord } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
 import type { ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
 import { TargetHealthDetail, type ServiceHealthDetail } from '../run/health-detail.ts';

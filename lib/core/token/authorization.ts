@@ -1,4 +1,4 @@
-import type { TokenRecord } from '../../adapters/dynamodb/token-store.ts';
+import type { TokenRecord } from './token-record.ts';
 
 export type Role = TokenRecord['role'];
 

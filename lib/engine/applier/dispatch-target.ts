@@ -1,12 +1,12 @@
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
-import { ClusterError } from '../../adapters/kubernetes/cluster-error.ts';
-import type { ClusterClient } from '../../adapters/kubernetes/cluster-client.ts';
+import { ClusterError } from '../ports/cluster-error.ts';
+import type { ClusterClient } from '../ports/cluster-client.ts';
 import { describeObject } from '../../core/object/kubernetes-object.ts';
 import { resourceOwner } from '../../core/render/oam-labels.ts';
 import type { Engine } from '../context.ts';
-import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
-import type { TargetOutcome, TargetRecord } from '../../adapters/dynamodb/target-store.ts';
+import type { RunRecord, StepState } from '../../core/run/run.ts';
+import type { TargetOutcome, TargetRecord } from '../../core/run/target.ts';
 import { recordApplied } from '../keeper/inventory.ts';
 import { backoffSeconds, RetryLater } from '../retry-later.ts';
 import { readTargetHealth, type TargetHealth } from './target-health.ts';

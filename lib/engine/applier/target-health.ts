@@ -1,5 +1,5 @@
 import { componentHealth } from '../../core/health/component-health.ts';
-import type { ClusterClient } from '../../adapters/kubernetes/cluster-client.ts';
+import type { ClusterClient } from '../ports/cluster-client.ts';
 import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
 import type { InlinePayload } from './target-payload.ts';

@@ -1,10 +1,8 @@
 import type { ClusterConnection } from '../../core/cluster/cluster-connection.ts';
-import { ClusterError } from '../../adapters/kubernetes/cluster-error.ts';
-import type { ClusterReach } from '../../adapters/kubernetes/cluster-reach.ts';
+import { ClusterError } from '../ports/cluster-error.ts';
+import type { ClusterReach } from '../ports/cluster-reach.ts';
 
 export type ProbeResult = { reachable: true; kubernetesVersion: string } | { reachable: false; reason: string };
-
-export type ReachCluster = (connection: ClusterConnection) => ClusterReach;
 
 /**
  * GET /version with the cluster's own credentials. /version is public to any authenticated identity, so a 401 means the

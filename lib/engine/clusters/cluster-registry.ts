@@ -2,19 +2,21 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { parseWith } from '../../core/errors/zod-issues.ts';
 import { underPath, ValidationError } from '../../core/errors/validation-error.ts';
-import { reachCluster } from '../../adapters/kubernetes/cluster-reach.ts';
 import { isDnsLabel } from '../../core/application/dns-name.ts';
 import type { CredentialType } from '../../core/cluster/cluster-connection.ts';
 import { parseKubeconfig, type KubeconfigSelection } from '../../core/cluster/kubeconfig.ts';
 import type { CredentialCipher } from '../ports/credential-cipher.ts';
-import type { ClusterRecord, ClusterStore } from '../../adapters/dynamodb/cluster-store.ts';
-import { ConflictError } from '../../adapters/dynamodb/conflict-error.ts';
-import type { InventoryRecord, InventoryStore } from '../../adapters/dynamodb/inventory-store.ts';
+import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
+import type { ClusterStore } from '../ports/store.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
+import type { InventoryRecord } from '../../core/run/inventory.ts';
+import type { InventoryStore } from '../ports/store.ts';
 import { ClusterInUseError, UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { checkLabels, withLabels, withoutLabels } from '../../core/cluster/cluster-labels.ts';
 import { checkClusterName } from '../../core/cluster/cluster-name.ts';
 import { openConnection, sealConnection } from './cluster-credentials.ts';
-import { probeCluster, type ProbeResult, type ReachCluster } from './cluster-probe.ts';
+import { probeCluster, type ProbeResult } from './cluster-probe.ts';
+import { type ReachCluster } from '../ports/cluster-reach.ts';
 
 export const JoinRequest = z.strictObject({
   /** Defaults to the kubeconfig's name for the cluster of the chosen context. */
@@ -61,8 +63,8 @@ export interface ClusterRegistryOptions {
   clusters: ClusterStore;
   inventories: InventoryStore;
   cipher: CredentialCipher;
-  /** How to talk to a member cluster; by default plain HTTPS with a 10 s timeout per request. */
-  reach?: ReachCluster;
+  /** How to talk to a member cluster (adapters/kubernetes/cluster-reach.ts: plain HTTPS). */
+  reach: ReachCluster;
   now?: () => Date;
 }
 
@@ -81,7 +83,7 @@ export class ClusterRegistry {
     this.#clusters = options.clusters;
     this.#inventories = options.inventories;
     this.#cipher = options.cipher;
-    this.#reach = options.reach ?? ((connection) => reachCluster(connection, { timeoutMs: 10_000 }));
+    this.#reach = options.reach;
     this.#now = options.now ?? (() => new Date());
   }
 

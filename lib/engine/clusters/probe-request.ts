@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkQueues } from '../ports/work-queues.ts';
-import type { ClusterStore } from '../../adapters/dynamodb/cluster-store.ts';
+import type { ClusterStore } from '../ports/store.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { summarize, type ClusterSummary } from './cluster-registry.ts';
 

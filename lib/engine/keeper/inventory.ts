@@ -1,7 +1,7 @@
 import { objectKey, type KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { resourceOwner } from '../../core/render/oam-labels.ts';
-import type { ResourceReference } from '../../adapters/dynamodb/inventory-store.ts';
-import type { RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import type { ResourceReference } from '../../core/run/inventory.ts';
+import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 

@@ -1,5 +1,5 @@
-import { ConflictError } from '../../adapters/dynamodb/conflict-error.ts';
-import type { Store } from '../../adapters/dynamodb/store.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
+import type { Store } from '../ports/store.ts';
 
 /**
  * An application whose objects are gone from every cluster leaves no records behind: its header and revisions, and the

@@ -1,4 +1,4 @@
-import { ClusterError } from '../../adapters/kubernetes/cluster-error.ts';
+import { ClusterError } from '../ports/cluster-error.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
 import { purgeApplication } from './purge-application.ts';

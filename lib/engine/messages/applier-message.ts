@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
-import { ResourceReference } from '../../adapters/dynamodb/inventory-store.ts';
+import { ResourceReference } from '../../core/run/inventory.ts';
 
 /** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
 export const TargetPayload = z.discriminatedUnion('where', [

@@ -1,11 +1,11 @@
-import type { StepTally } from '../../adapters/dynamodb/target-store.ts';
+import type { StepTally } from '../../core/run/target.ts';
 import { maxDelaySeconds } from '../ports/work-queues.ts';
-import type { RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import type { RunRecord } from '../../core/run/run.ts';
 import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import { applicationFromObject } from '../../core/admission/parse-application.ts';
-import { terminated } from './start-run.ts';
+import { terminated } from '../../core/run/run-state.ts';
 import { decideRun, deadlineOf, type StepRules } from '../../core/run/run-state.ts';
 import { startStep } from './start-step.ts';
 

@@ -1,8 +1,9 @@
-import { collectGarbage, deleteApplication } from '../keeper/collect-garbage.ts';
+import { collectGarbage } from '../keeper/collect-garbage.ts';
+import { deleteApplication } from '../keeper/delete-application.ts';
 import type { PlannerMessage } from '../messages/planner-message.ts';
 import { advanceRun } from './advance-run.ts';
 import type { Engine } from '../context.ts';
-import { startRun } from './start-run.ts';
+import { startRun, supersedeActiveRuns } from './start-run.ts';
 
 /** The planner function's work for one message. Every branch is idempotent, so SQS's at-least-once delivery is fine. */
 export async function plan(engine: Engine, message: PlannerMessage): Promise<string> {
@@ -23,7 +24,11 @@ export async function plan(engine: Engine, message: PlannerMessage): Promise<str
     }
     case 'collect':
       return `garbage collection removes ${await collectGarbage(engine, message)} objects`;
-    case 'delete':
+    case 'delete': {
+      // Only the planner writes runs: it stops them, then the keeper removes what they applied.
+      if (!(await engine.store.applications.get(message.namespace, message.name))) return `delete of ${message.namespace}/${message.name}: absent`;
+      await supersedeActiveRuns(engine, message.namespace, message.name, 'application deleted');
       return `delete of ${message.namespace}/${message.name}: ${await deleteApplication(engine, message)}`;
+    }
   }
 }

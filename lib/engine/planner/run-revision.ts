@@ -1,7 +1,7 @@
 import { applicationFromObject } from '../../core/admission/parse-application.ts';
 import type { Application } from '../../core/application/application.ts';
-import type { RevisionRecord } from '../../adapters/dynamodb/application-store.ts';
-import type { RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import type { RevisionRecord } from '../../core/application/application-record.ts';
+import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
 
 /** The Application a run executes: the revision it was started for, read back and validated again. */

@@ -1,11 +1,12 @@
 import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { PlannerMessage } from '../messages/planner-message.ts';
-import { ConflictError } from '../../adapters/dynamodb/conflict-error.ts';
-import type { RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
+import type { RunRecord } from '../../core/run/run.ts';
 import { advanceRun } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import { applicationFromObject } from '../../core/admission/parse-application.ts';
+import { terminated } from '../../core/run/run-state.ts';
 
 type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
 
@@ -68,18 +69,4 @@ export async function supersedeActiveRuns(engine: Engine, namespace: string, nam
       await engine.store.runs.replace(terminated(run, message, engine.now()), run.version);
     });
   }
-}
-
-/** Running and suspending steps fail with reason Terminate, as `vela workflow terminate` does. */
-export function terminated(run: RunRecord, message: string, now: Date): RunRecord {
-  const at = now.toISOString();
-  return {
-    ...run,
-    phase: 'terminated',
-    message,
-    steps: run.steps.map((step) =>
-      step.phase === 'running' || step.phase === 'suspending' ? { ...step, phase: 'failed', message, finishedAt: at } : step,
-    ),
-    updatedAt: at,
-  };
 }

@@ -3,7 +3,7 @@ import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
 import type { TargetPayload } from '../messages/applier-message.ts';
 import type { ApplyOrRemove } from '../ports/work-queues.ts';
-import type { RunRecord, StepState } from '../../adapters/dynamodb/run-store.ts';
+import type { RunRecord, StepState } from '../../core/run/run.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
 import type { Engine } from '../context.ts';

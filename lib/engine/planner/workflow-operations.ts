@@ -3,9 +3,9 @@ import { retryOnConflict } from '../retry.ts';
 import { runApplication } from './run-revision.ts';
 import { deadlineOf } from '../../core/run/run-state.ts';
 import { redispatchStep } from './start-step.ts';
-import { terminated } from './start-run.ts';
+import { terminated } from '../../core/run/run-state.ts';
 import { advanceRun } from './advance-run.ts';
-import { newRunId, type RunRecord } from '../../adapters/dynamodb/run-store.ts';
+import { newRunId, type RunRecord } from '../../core/run/run.ts';
 import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 
 /** A workflow operation that does not apply to the workflow as it is (HTTP 409, CLI exit 1). */

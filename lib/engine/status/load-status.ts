@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/dynamodb/store.ts';
+import type { Store } from '../ports/store.ts';
 import type { ApplicationStatus } from '../../core/status/application-status.ts';
 import { buildStatus } from '../../core/status/build-status.ts';
 

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { isDnsLabel } from '../../core/application/dns-name.ts';
 import { parseWith } from '../../core/errors/zod-issues.ts';
-import { ConflictError } from '../../adapters/dynamodb/conflict-error.ts';
-import type { TokenRecord, TokenStore } from '../../adapters/dynamodb/token-store.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
+import type { TokenRecord } from '../../core/token/token-record.ts';
+import type { TokenStore } from '../ports/store.ts';
 import type { Principal } from '../../core/token/authorization.ts';
 import { hashToken, looksLikeToken, mintToken, sameHash, tokenIdOf } from '../../core/token/bearer-token.ts';
 

@@ -3,7 +3,7 @@
 import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { ErrorCode } from '../../../api/api-error.ts';
+import type { ErrorCode } from '../../../contract/error-schemas.ts';
 import { ErrorBody } from '../../../contract/error-schemas.ts';
 import { CreatedToken } from '../../../contract/token-schemas.ts';
 import { call, drainQueue, purgeQueue, startApiServer, tableSnapshot, type ApiServer } from './api-server.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { marshallItem } from '../../../lib/adapters/dynamodb/attribute-value.ts';
 import type { Key } from '../../../lib/adapters/dynamodb/table.ts';
-import type { Store } from '../../../lib/adapters/dynamodb/store.ts';
+import type { Store } from '../../../lib/engine/ports/store.ts';
 import { startLocalRuntime } from '../../../local/runtime.ts';
 import { uniqueName } from '../aws/backends.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';

@@ -15,9 +15,10 @@ import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
 import type { CredentialCipher } from '../../../lib/engine/ports/credential-cipher.ts';
 import { KeyFileCredentialCipher } from '../../../lib/adapters/secrets/key-file-cipher.ts';
 import { KmsCredentialCipher } from '../../../lib/adapters/secrets/kms-cipher.ts';
-import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
 import { clusterKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { dynamoBackends, motoKms, useStoreOn } from '../store/backends.ts';
+import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
 
 interface Kubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -114,7 +115,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   beforeAll(async () => {
     const { cipher, close } = await ciphers[backendName]!();
     closeCipher = close;
-    registry = new ClusterRegistry({ clusters: fixture.store.clusters, inventories: fixture.store.inventories, cipher });
+    registry = new ClusterRegistry({ clusters: fixture.store.clusters, inventories: fixture.store.inventories, cipher, reach: reachCluster });
     connections = new ClusterConnections(fixture.store.clusters, cipher);
   });
   afterAll(async () => {

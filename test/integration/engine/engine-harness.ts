@@ -9,12 +9,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { parse } from 'yaml';
 import { ClusterRegistry } from '../../../lib/engine/clusters/cluster-registry.ts';
-import { connectCluster, type ClusterClient } from '../../../lib/adapters/kubernetes/cluster-client.ts';
+import { connectCluster } from '../../../lib/adapters/kubernetes/cluster-client.ts';
+import { type ClusterClient } from '../../../lib/engine/ports/cluster-client.ts';
 import type { ApplicationStatus } from '../../../lib/core/status/application-status.ts';
 import { loadStatus } from '../../../lib/engine/status/load-status.ts';
-import { newRunId } from '../../../lib/adapters/dynamodb/run-store.ts';
+import { newRunId } from '../../../lib/core/run/run.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';
+import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
 
 export interface EngineHarness {
   runtime: LocalRuntime;
@@ -47,7 +49,7 @@ export async function startEngineHarness(functionEnv: Record<string, string> = {
     log: () => {},
   });
   const { store, cipher, queues } = await import('../../../functions/runtime.ts');
-  const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher });
+  const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
   const kubeconfigs = inject('clusterKubeconfigs');
   const clients = new Map<string, ClusterClient>();
 

@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { connectCluster } from '../../../lib/adapters/kubernetes/cluster-client.ts';
-import { ClusterError } from '../../../lib/adapters/kubernetes/cluster-error.ts';
+import { ClusterError } from '../../../lib/engine/ports/cluster-error.ts';
 import type { KubernetesObject } from '../../../lib/core/object/kubernetes-object.ts';
 
 function client(cluster = 'beijing-2', timeoutMs?: number) {

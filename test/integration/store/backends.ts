@@ -3,7 +3,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startEmbeddedAws } from '../../../local/embedded.ts';
-import { createStore, type Store } from '../../../lib/adapters/dynamodb/store.ts';
+import { createStore } from '../../../lib/adapters/dynamodb/store.ts';
+import { type Store } from '../../../lib/engine/ports/store.ts';
 import { createTable } from '../../../lib/adapters/dynamodb/table.ts';
 
 /** Emulators accept any credentials; fixed ones keep the SDK from searching the machine for real ones. */

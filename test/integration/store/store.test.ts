@@ -1,10 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
-import type { ClusterRecord } from '../../../lib/adapters/dynamodb/cluster-store.ts';
+import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
+import type { ClusterRecord } from '../../../lib/core/cluster/cluster-record.ts';
 import { revisionKey } from '../../../lib/adapters/dynamodb/keys.ts';
-import { newRunId, type RunRecord } from '../../../lib/adapters/dynamodb/run-store.ts';
+import { newRunId, type RunRecord } from '../../../lib/core/run/run.ts';
 import { Table, createTable } from '../../../lib/adapters/dynamodb/table.ts';
 import { dynamoBackends, useStoreOn } from './backends.ts';
 

@@ -2,7 +2,7 @@
 // delivery claims are won once, expire through their `ttl` without DynamoDB's help, and can be given up; a signature
 // is remembered once within its window; a submit `basedOn` a revision that is no longer current is refused.
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
 import { dynamoBackends, useStoreOn } from '../store/backends.ts';
 import { twoComponentApp } from './trigger-harness.ts';
 

@@ -9,9 +9,10 @@ import { createApi } from '../../../api/create-api.ts';
 import { jsonBody } from '../../../api/request-body.ts';
 import { defineRoute } from '../../../api/route.ts';
 import { ApplicationPath } from '../../../contract/parameters.ts';
-import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
-import type { Store } from '../../../lib/adapters/dynamodb/store.ts';
-import type { TokenRecord, TokenStore } from '../../../lib/adapters/dynamodb/token-store.ts';
+import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
+import type { Store } from '../../../lib/engine/ports/store.ts';
+import type { TokenRecord } from '../../../lib/core/token/token-record.ts';
+import type { TokenStore } from '../../../lib/engine/ports/store.ts';
 import { createToken } from '../../../lib/engine/tokens/tokens.ts';
 
 /** The token store's contract in memory: versioned create and replace. */

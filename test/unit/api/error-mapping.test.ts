@@ -4,7 +4,7 @@ import { toApiError } from '../../../api/error-mapping.ts';
 import { ClusterInUseError, UnknownClusterError } from '../../../lib/core/cluster/cluster-errors.ts';
 import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
 import { WorkflowOperationError } from '../../../lib/engine/planner/workflow-operations.ts';
-import { ConflictError } from '../../../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
 import { UnknownTokenError } from '../../../lib/engine/tokens/tokens.ts';
 
 const inventory = {

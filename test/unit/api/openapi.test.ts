@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorStatuses } from '../../../api/api-error.ts';
+import { errorStatuses } from '../../../contract/error-schemas.ts';
 import { openApiDocument, routeTable } from '../../../api/route-table.ts';
 import { ClusterView } from '../../../contract/cluster-schemas.ts';
 import { CreateTokenRequest } from '../../../contract/token-schemas.ts';

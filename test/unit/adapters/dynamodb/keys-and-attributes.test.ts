@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../lib/core/errors/validation-error.ts';
 import { canonicalJson, identifyApplication } from '../../../../lib/core/application/application-identity.ts';
 import { marshallItem, marshallValue, unmarshallItem, unmarshallValue } from '../../../../lib/adapters/dynamodb/attribute-value.ts';
-import { ConflictError } from '../../../../lib/adapters/dynamodb/conflict-error.ts';
+import { ConflictError } from '../../../../lib/engine/ports/conflict-error.ts';
 import { padded } from '../../../../lib/adapters/dynamodb/keys.ts';
-import { newRunId } from '../../../../lib/adapters/dynamodb/run-store.ts';
+import { newRunId } from '../../../../lib/core/run/run.ts';
 import { allOf, buildUpdate, versionIs, versionWas } from '../../../../lib/adapters/dynamodb/table.ts';
 
 describe('attribute values', () => {

@@ -5,7 +5,7 @@ import { checkLabels, withLabels, withoutLabels } from '../../../../lib/core/clu
 import { checkClusterName } from '../../../../lib/core/cluster/cluster-name.ts';
 import { summarize } from '../../../../lib/engine/clusters/cluster-registry.ts';
 import { ValidationError } from '../../../../lib/core/errors/validation-error.ts';
-import type { ClusterRecord } from '../../../../lib/adapters/dynamodb/cluster-store.ts';
+import type { ClusterRecord } from '../../../../lib/core/cluster/cluster-record.ts';
 
 function detailsOf(run: () => unknown) {
   try {

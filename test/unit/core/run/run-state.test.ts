@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRun, type RunFacts, type StepRules } from '../../../../lib/core/run/run-state.ts';
-import type { RunRecord, StepState } from '../../../../lib/adapters/dynamodb/run-store.ts';
-import type { StepTally } from '../../../../lib/adapters/dynamodb/target-store.ts';
+import type { RunRecord, StepState } from '../../../../lib/core/run/run.ts';
+import type { StepTally } from '../../../../lib/core/run/target.ts';
 
 const t0 = new Date('2026-11-29T10:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);

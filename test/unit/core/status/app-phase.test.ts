@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appPhase } from '../../../../lib/core/status/app-phase.ts';
 import type { AppPhase } from '../../../../lib/core/status/application-status.ts';
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
-import type { RunPhase, StepPhase } from '../../../../lib/adapters/dynamodb/run-store.ts';
+import type { RunPhase, StepPhase } from '../../../../lib/core/run/run.ts';
 import { application, health, helloWorld, run, step, target } from './status-records.ts';
 
 const healthy = [{ healthy: true }];

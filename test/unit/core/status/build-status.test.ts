@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { TargetHealthDetail } from '../../../../lib/core/run/health-detail.ts';
-import type { RunPhase } from '../../../../lib/adapters/dynamodb/run-store.ts';
+import type { RunPhase } from '../../../../lib/core/run/run.ts';
 import { seedScreens } from './seed-screens.ts';
 import { application, checkedAt, health, helloWorld, run, step, target } from './status-records.ts';
 

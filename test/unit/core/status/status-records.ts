@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { ApplicationRecord } from '../../../../lib/adapters/dynamodb/application-store.ts';
-import type { RunRecord, StepState } from '../../../../lib/adapters/dynamodb/run-store.ts';
-import type { TargetRecord } from '../../../../lib/adapters/dynamodb/target-store.ts';
+import type { ApplicationRecord } from '../../../../lib/core/application/application-record.ts';
+import type { RunRecord, StepState } from '../../../../lib/core/run/run.ts';
+import type { TargetRecord } from '../../../../lib/core/run/target.ts';
 import type { ServiceHealthDetail, TargetHealthDetail } from '../../../../lib/core/run/health-detail.ts';
 
 /** The seed article's screens were taken at 2022-03-25 17:42:33 +0800. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkNewTrigger, NewTrigger } from '../../../../integrations/triggers/triggers.ts';
+import { checkNewTrigger } from '../../../../integrations/triggers/triggers.ts';
+import { NewTrigger } from '../../../../contract/trigger-schemas.ts';
 
 const trigger = (input: Record<string, unknown>) => NewTrigger.parse({ component: 'api', ...input });
 

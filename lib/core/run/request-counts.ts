@@ -1,0 +1,4 @@
+export interface RequestCounts {
+  dynamodb: number;
+  sqs: number;
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+
+export const StepPhase = z.enum(['pending', 'running', 'suspending', 'succeeded', 'failed', 'skipped']);
+
+export type StepPhase = z.infer<typeof StepPhase>;
+
+export const RunPhase = z.enum(['running', 'suspended', 'succeeded', 'failed', 'terminated']);
+
+export type RunPhase = z.infer<typeof RunPhase>;
+
+
+export const StepState = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  phase: StepPhase,
+  message: z.string().optional(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+});
+
+export type StepState = z.infer<typeof StepState>;
+
+
+/** One execution of an application revision's workflow. Targets and step tallies live beside it (TargetStore). */
+export const RunRecord = z.object({
+  runId: z.string().min(1),
+  namespace: z.string().min(1),
+  application: z.string().min(1),
+  revision: z.int().positive(),
+  revisionName: z.string().min(1),
+  mode: z.string().min(1),
+  phase: RunPhase,
+  message: z.string().optional(),
+  steps: z.array(StepState),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.int().positive(),
+});
+
+export type RunRecord = z.infer<typeof RunRecord>;
+
+
+/** Run ids sort by creation time (millisecond clock in base 36, then randomness), so listings come out in order. */
+export function newRunId(now: Date = new Date()): string {
+  return `${now.getTime().toString(36).padStart(10, '0')}${randomBytes(5).toString('hex')}`;
+}

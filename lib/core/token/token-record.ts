@@ -1,0 +1,17 @@
+import * as z from 'zod';
+
+export const TokenRecord = z.object({
+  /** Public handle for list and revoke: a prefix of the hash, never part of the token itself. */
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  /** SHA-256 of the whole bearer token, hex. The token itself is never stored. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  description: z.string(),
+  role: z.enum(['admin', 'deployer', 'viewer']),
+  /** Namespaces the token may act in; empty means all. */
+  namespaces: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().optional(),
+  version: z.int().positive(),
+});
+
+export type TokenRecord = z.infer<typeof TokenRecord>;

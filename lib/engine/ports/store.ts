@@ -1,0 +1,171 @@
+import type { RequestCounts } from '../../core/run/request-counts.ts';
+import { RunRecord } from '../../core/run/run.ts';
+import { TargetRecord, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
+import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
+import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
+import { ClusterRecord } from '../../core/cluster/cluster-record.ts';
+import { TokenRecord } from '../../core/token/token-record.ts';
+import { TriggerRecord } from '../../core/trigger/trigger-record.ts';
+import { DeliveryRecord, type Claim } from '../../core/trigger/delivery-record.ts';
+import { ChatIntegrationRecord } from '../../core/chatops/chat-integration-record.ts';
+
+/** Every stored record carries the optimistic-concurrency counter; 1 on create, +1 per accepted write. */
+export interface Versioned {
+  version: number;
+}
+
+
+/** The write contract every versioned aggregate offers; stores extend it with reads in their own words. */
+export interface VersionedWrites<T extends Versioned> {
+  /** Stores the record as version 1; ConflictError('already-exists') when the key is taken. */
+  create(record: T): Promise<T>;
+  /** ConflictError('changed') unless the stored record is still at `expectedVersion`; the result has the new version. */
+  replace(record: T, expectedVersion: number): Promise<T>;
+}
+
+/** `replace` records step and run phase changes. */
+export interface RunStore extends VersionedWrites<RunRecord> {
+  get(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first; read from the group index. */
+  listForApplication(namespace: string, name: string): Promise<RunRecord[]>;
+}
+
+export interface TargetStore {
+  /**
+   * Records a step's targets and its tally. Safe to repeat with the same placements (targets already there are kept);
+   * repeating with different placements is refused, since the tally would no longer match.
+   */
+  register(runId: string, stepId: string, placements: TargetPlacement[], now?: Date): Promise<TargetRecord[]>;
+  get(runId: string, stepId: string, placement: TargetPlacement): Promise<TargetRecord | undefined>;
+  listForRun(runId: string): Promise<TargetRecord[]>;
+  listForStep(runId: string, stepId: string): Promise<TargetRecord[]>;
+  /** Progress short of completion (applying, attempts, interim health); version-checked. */
+  replace(target: TargetRecord, expectedVersion: number): Promise<TargetRecord>;
+  /** Finishes a target once: its first outcome sticks, and the step tally gains it exactly once. */
+  complete(runId: string, stepId: string, placement: TargetPlacement, outcome: TargetOutcome, now?: Date): Promise<Completion>;
+  tally(runId: string, stepId: string): Promise<StepTally | undefined>;
+}
+
+export interface InventoryStore {
+  /** Creates the inventory, or replaces it when `expectedVersion` (the version read) is given. */
+  record(inventory: InventoryRecord, expectedVersion?: number): Promise<InventoryRecord>;
+  get(namespace: string, application: string, cluster: string, revision: number): Promise<InventoryRecord | undefined>;
+  listForApplication(namespace: string, application: string): Promise<InventoryRecord[]>;
+  /** Every application's inventories in one cluster; read from the group index. */
+  listForCluster(cluster: string): Promise<InventoryRecord[]>;
+  remove(inventory: InventoryRecord): Promise<void>;
+  recordOrphans(orphans: OrphanRecord): Promise<OrphanRecord>;
+  listOrphans(): Promise<OrphanRecord[]>;
+}
+
+export interface SubmitResult {
+  /** `unchanged`: same spec hash and publishVersion as the current revision, nothing was written. */
+  outcome: 'created' | 'unchanged';
+  application: ApplicationRecord;
+  revision: RevisionRecord;
+}
+
+
+export interface SubmitOptions {
+  basedOn?: number;
+}
+
+
+export interface ApplicationStore {
+  /**
+   * Stores a new revision when the spec hash or publishVersion differs from the current revision; otherwise reports
+   * `unchanged` with the current one. Concurrent submits of the same document create exactly one revision.
+   * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
+   * once another revision became current, so that a derived document never overwrites a change it did not see.
+   */
+  submit(document: unknown, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
+  get(namespace: string, name: string): Promise<ApplicationRecord | undefined>;
+  list(namespace: string): Promise<ApplicationRecord[]>;
+  /** Every namespace; read from the group index, so it may lag a write by a moment on AWS. */
+  listAll(): Promise<ApplicationRecord[]>;
+  getRevision(namespace: string, name: string, revision: number): Promise<RevisionRecord | undefined>;
+  /** Newest first. */
+  listRevisions(namespace: string, name: string): Promise<RevisionRecord[]>;
+  /** Marks the application as being deleted; submits are refused from then on. */
+  markDeleting(namespace: string, name: string, expectedVersion: number, now?: Date): Promise<ApplicationRecord>;
+  /** Removes the application and its revisions, once its objects are gone from every cluster. */
+  purge(namespace: string, name: string): Promise<void>;
+}
+
+/** Member clusters, all in one partition so that a listing is strongly consistent right after a join. */
+export interface ClusterStore extends VersionedWrites<ClusterRecord> {
+  get(name: string): Promise<ClusterRecord | undefined>;
+  list(): Promise<ClusterRecord[]>;
+  remove(record: ClusterRecord, expectedVersion: number): Promise<void>;
+}
+
+export interface TokenStore extends VersionedWrites<TokenRecord> {
+  get(id: string): Promise<TokenRecord | undefined>;
+  list(): Promise<TokenRecord[]>;
+}
+
+export interface TriggerStore extends VersionedWrites<TriggerRecord> {
+  get(id: string): Promise<TriggerRecord | undefined>;
+  /** Every trigger of every application: a single-partition, strongly consistent Query. */
+  list(): Promise<TriggerRecord[]>;
+  remove(record: TriggerRecord, expectedVersion: number): Promise<void>;
+}
+
+/**
+ * Deliveries a trigger accepted, so that each delivery id is processed once, and the signatures of timestamped
+ * requests seen inside their replay window, so that a captured request cannot be played again. Both are claimed with
+ * one conditional put (no transactions) and expire through the table's TTL attribute; as DynamoDB deletes expired
+ * items only eventually (and emulators never), an item past its `ttl` counts as absent and may be claimed again.
+ */
+export interface DeliveryStore {
+  /** Claims the delivery for processing, held for `holdSeconds`; or the record of whoever claimed it first. */
+  claim(triggerId: string, deliveryId: string, now: Date, holdSeconds: number): Promise<Claim>;
+  /** Records how a claimed delivery went, kept for `keepSeconds` so redeliveries find it. */
+  complete(record: Omit<DeliveryRecord, 'state' | 'ttl'> & { outcome: 'deployed' | 'unchanged' }, now: Date, keepSeconds: number): Promise<void>;
+  /** Gives a claim up after a failure, so the sender's retry is processed. */
+  release(triggerId: string, deliveryId: string): Promise<void>;
+  get(triggerId: string, deliveryId: string, now: Date): Promise<DeliveryRecord | undefined>;
+  /** Records a request signature until `expiresAt`; false when it was already recorded (a replay). */
+  rememberSignature(scheme: string, signature: string, now: Date, expiresAt: Date): Promise<boolean>;
+}
+
+/** The chat integrations, one record per chat system (Slack for now). */
+export interface ChatIntegrationStore extends VersionedWrites<ChatIntegrationRecord> {
+  get(system: 'slack'): Promise<ChatIntegrationRecord | undefined>;
+  remove(record: ChatIntegrationRecord, expectedVersion: number): Promise<void>;
+}
+
+export interface PayloadAddress {
+  runId: string;
+  stepId: string;
+  cluster: string;
+  namespace: string;
+}
+
+
+/** Large target payloads, stored gzip-compressed so what would overflow an SQS message is referenced, not truncated. */
+export interface PayloadStore {
+  put(address: PayloadAddress, value: unknown): Promise<string>;
+  get(reference: string): Promise<unknown>;
+}
+
+/** The AWS requests each run caused, kept beside the run and only ever incremented. */
+export interface RequestCountStore {
+  add(runId: string, counts: RequestCounts): Promise<void>;
+  get(runId: string): Promise<RequestCounts>;
+}
+
+/** Every aggregate of Flotilla's single table, each behind its own small interface. */
+export interface Store {
+  clusters: ClusterStore;
+  applications: ApplicationStore;
+  inventories: InventoryStore;
+  runs: RunStore;
+  targets: TargetStore;
+  tokens: TokenStore;
+  payloads: PayloadStore;
+  requestCounts: RequestCountStore;
+  triggers: TriggerStore;
+  deliveries: DeliveryStore;
+  chatIntegrations: ChatIntegrationStore;
+}
