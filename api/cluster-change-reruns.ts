@@ -2,8 +2,7 @@ import type { Application } from '../lib/core/application/application.ts';
 import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
 import { overrideOf, topologyOf } from '../lib/core/policy/check-policies.ts';
 import { matchesSelector, type ClusterLabelSelector } from '../lib/core/policy/cluster-selector.ts';
-import type { PlannerMessage } from '../lib/engine/messages/planner-message.ts';
-import { newRunId } from '../lib/core/run/run.ts';
+import { runRequest } from '../lib/engine/messages/planner-message.ts';
 import type { ApiDependencies } from './api-dependencies.ts';
 
 /** A cluster's labels before and after a join or label change; `before` is undefined for a cluster new to the registry. */
@@ -40,18 +39,12 @@ export async function rerunLabelSelectingApplications(deps: ApiDependencies, cha
       return reached ? { namespace: application.namespace, name: application.name, revision: revision.revisionName, number: revision.revision } : undefined;
     }),
   );
-  const reruns = affected.filter((entry) => entry !== undefined).map((entry) => ({ ...entry, runId: newRunId(deps.now()) }));
+  const reruns = affected
+    .filter((entry) => entry !== undefined)
+    .map((entry) => ({ entry, request: runRequest({ namespace: entry.namespace, name: entry.name, revision: entry.number, reason: 'cluster-change' }, deps.now()) }));
   if (reruns.length === 0) return [];
-  const messages: PlannerMessage[] = reruns.map((rerun) => ({
-    kind: 'run',
-    runId: rerun.runId,
-    namespace: rerun.namespace,
-    name: rerun.name,
-    revision: rerun.number,
-    reason: 'cluster-change',
-  }));
-  await deps.queues.toPlanner(messages);
-  return reruns.map(({ number: _number, ...rerun }) => rerun);
+  await deps.queues.toPlanner(reruns.map(({ request }) => request));
+  return reruns.map(({ entry, request }) => ({ namespace: entry.namespace, name: entry.name, revision: entry.revision, runId: request.runId }));
 }
 
 /** Stored revisions were checked when submitted; one that no longer reads (rules tightened since) selects nothing. */

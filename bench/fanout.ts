@@ -17,6 +17,7 @@ import { newRunId } from '../lib/core/run/run.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
+import { runRequest } from '../lib/engine/messages/planner-message.ts';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 6);
@@ -62,7 +63,7 @@ const document = {
 // Flotilla: submit, then wait for the workflow to finish (every cluster applied and healthy).
 const started = performance.now();
 const submitted = await store.applications.submit(document);
-await queues.toPlanner([{ kind: 'run', runId: newRunId(), namespace: document.metadata.namespace, name: document.metadata.name, revision: submitted.revision.revision, reason: 'submit' }]);
+await queues.toPlanner([runRequest({ namespace: document.metadata.namespace, name: document.metadata.name, revision: submitted.revision.revision, reason: 'submit' }, new Date())]);
 let status;
 for (;;) {
   status = await loadStatus(store, document.metadata.namespace, document.metadata.name);

@@ -23,6 +23,7 @@ import {
   SubmitApplicationResult,
 } from '../../contract/application-schemas.ts';
 import { ApplicationPath } from '../../contract/parameters.ts';
+import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -42,7 +43,7 @@ const submitApplication = defineRoute({
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
       try {
-        await deps.queues.toPlanner([{ kind: 'run', runId: newRunId(deps.now()), namespace, name, revision, reason: 'submit' }]);
+        await deps.queues.toPlanner([runRequest({ namespace, name, revision, reason: 'submit' }, deps.now())]);
       } catch (err) {
         // The revision is stored and a resubmit would find it unchanged; say how to run it rather than a bare 500.
         deps.log('error', 'could not queue the run of a new revision', { namespace, name, revision, error: err instanceof Error ? err.message : String(err) });

@@ -9,7 +9,7 @@ import {
   type JoinClusterRequest,
 } from '../../contract/cluster-schemas.ts';
 import { HealthStatus } from '../../contract/system-schemas.ts';
-import { WorkflowRunQueued, WorkflowRunView } from '../../contract/workflow-schemas.ts';
+import { WorkflowOperationAccepted } from '../../contract/workflow-schemas.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { formatDuration } from '../durations.ts';
 
@@ -150,9 +150,7 @@ export function apiClient(options: ApiClientOptions) {
     status: (namespace: string, name: string, svc?: string) =>
       call('GET', `${application(namespace, name)}/status`, { schema: ApplicationStatus, query: { svc } }),
     workflow: (namespace: string, name: string, operation: WorkflowOperation) =>
-      operation === 'restart' || operation === 'rollback'
-        ? call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowRunQueued }).then((queued) => ({ kind: 'queued' as const, ...queued }))
-        : call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowRunView }).then((run) => ({ kind: 'run' as const, ...run })),
+      call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowOperationAccepted }),
   };
 }
 

@@ -30,7 +30,8 @@ export function workflowCommand(context: CliContext) {
           const namespace = options.namespace ?? settings.namespace;
           const result = await client.workflow(namespace, name, operation);
           context.terminal.stdout(workflowMessage(operation, name, result.revision));
-          if (result.kind === 'queued') {
+          // Restart and rollback start a new run, worth following; the other operations change the run in place.
+          if (operation === 'restart' || operation === 'rollback') {
             context.terminal.stderr(`Follow it with: flotilla status ${name}${namespaceFlag(namespace, settings.namespace)}\n`);
           }
         }),

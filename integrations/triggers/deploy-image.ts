@@ -4,6 +4,7 @@ import type { WorkQueues } from '../../lib/engine/ports/work-queues.ts';
 import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
+import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 
 export interface DeployDependencies {
   store: Store;
@@ -72,7 +73,7 @@ export async function deployImage(deps: DeployDependencies, target: ImageTarget,
       const submitted = await deps.store.applications.submit(checked, deps.now(), { basedOn: current.revision });
       const revision = submitted.revision;
       if (submitted.outcome === 'created') {
-        await deps.queues.toPlanner([{ kind: 'run', runId: newRunId(deps.now()), namespace, name, revision: revision.revision, reason: 'submit' }]);
+        await deps.queues.toPlanner([runRequest({ namespace, name, revision: revision.revision, reason: 'submit' }, deps.now())]);
       }
       return { outcome: submitted.outcome === 'created' ? 'deployed' : 'unchanged', revision: revision.revisionName, revisionNumber: revision.revision, image };
     } catch (err) {

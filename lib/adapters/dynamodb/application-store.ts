@@ -7,6 +7,7 @@ import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';
 import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
 import { type ApplicationStore, type SubmitOptions, type SubmitResult } from '../../engine/ports/store.ts';
+import { Application } from '../../core/application/application.ts';
 
 /** Enough for many writers racing on one application; each lost round means someone else's revision landed. */
 const maxSubmitRounds = 25;
@@ -73,7 +74,7 @@ export class DynamoApplicationStore implements ApplicationStore {
     this.#revisions = new Revisions(table);
   }
 
-  async submit(document: unknown, now: Date = new Date(), options: SubmitOptions = {}): Promise<SubmitResult> {
+  async submit(document: Application, now: Date = new Date(), options: SubmitOptions = {}): Promise<SubmitResult> {
     const identity = identifyApplication(document);
     const { namespace, name } = identity;
     for (let round = 0; round < maxSubmitRounds; round++) {

@@ -5,6 +5,7 @@ import { RecordTable } from './record-table.ts';
 import { allOf, isConditionFailure, itemAbsent, itemPresent, type Table } from './table.ts';
 import { TargetRecord, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { type TargetStore } from '../../engine/ports/store.ts';
+import { type PlannedTarget } from '../../core/run/target.ts';
 
 const StoredTally = z.object({
   runId: z.string(),
@@ -26,14 +27,14 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
     super(table, {
       entity: 'target',
       schema: TargetRecord,
-      jsonFields: ['detail'],
+      jsonFields: ['detail', 'payload'],
       key: (record) => targetKey(record.runId, record.stepId, record.cluster, record.namespace),
       label: (record) => `${record.runId}/${record.stepId}/${targetName(record)}`,
     });
     this.#table = table;
   }
 
-  async register(runId: string, stepId: string, placements: TargetPlacement[], now: Date = new Date()): Promise<TargetRecord[]> {
+  async register(runId: string, stepId: string, placements: PlannedTarget[], now: Date = new Date()): Promise<TargetRecord[]> {
     const names = new Set(placements.map(targetName));
     if (names.size !== placements.length) throw new TypeError(`step ${stepId} lists a (cluster, namespace) twice`);
     const records: TargetRecord[] = [];
@@ -41,7 +42,10 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
       const fresh: TargetRecord = {
         runId,
         stepId,
-        ...placement,
+        cluster: placement.cluster,
+        namespace: placement.namespace,
+        payload: placement.payload,
+        createNamespace: placement.createNamespace,
         phase: 'pending',
         attempts: 0,
         createdAt: now.toISOString(),

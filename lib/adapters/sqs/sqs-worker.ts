@@ -2,7 +2,7 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { countRequests } from '../aws/request-counter.ts';
-import { RetryLater } from '../../engine/retry-later.ts';
+import { RetryLater } from '../../engine/retry.ts';
 import type { RequestCountStore } from '../../engine/ports/store.ts';
 import { errorText, log } from '../telemetry/log.ts';
 

@@ -1,24 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
-import { isDnsLabel } from './dns-name.ts';
-import { parseWith } from '../errors/zod-issues.ts';
+import type { Application } from './application.ts';
 
 export const publishVersionAnnotation = 'app.oam.dev/publishVersion';
-
-/**
- * The little the store must know of an Application: where it lives and what decides a new revision. Full validation is
- * the application model's job (lib/application); the store keeps the document as JSON.
- */
-const ApplicationIdentity = z.looseObject({
-  metadata: z.looseObject({
-    // Both end up in keys (`APP#<namespace>#<name>`), so they must never hold the separator.
-    name: z.string().refine(isDnsLabel, { error: 'must be a DNS-1123 label' }),
-    namespace: z.string().refine(isDnsLabel, { error: 'must be a DNS-1123 label' }).optional(),
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
-  }),
-  spec: z.unknown().optional(),
-});
 
 export interface ApplicationIdentity {
   name: string;
@@ -29,13 +12,17 @@ export interface ApplicationIdentity {
   specHash: string;
 }
 
-export function identifyApplication(document: unknown): ApplicationIdentity {
-  const { metadata, spec } = parseWith(ApplicationIdentity, document, '');
+/**
+ * What decides whether a submitted Application is a new revision. It reads the Application the admission checks
+ * produced (lib/core/admission), so nothing is validated twice; the store keeps that Application as the revision.
+ */
+export function identifyApplication(application: Application): ApplicationIdentity {
+  const { metadata, spec } = application;
   const { [publishVersionAnnotation]: publishVersion, ...annotations } = metadata.annotations ?? {};
   const hashed = { labels: metadata.labels ?? {}, annotations, spec: spec ?? null };
   return {
     name: metadata.name,
-    namespace: metadata.namespace ?? 'default',
+    namespace: metadata.namespace,
     publishVersion,
     specHash: createHash('sha256').update(canonicalJson(hashed)).digest('hex'),
   };

@@ -1,9 +1,19 @@
 import * as z from 'zod';
+import { KubernetesObject } from '../object/kubernetes-object.ts';
+
+/** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
+export const TargetPayload = z.discriminatedUnion('where', [
+  z.object({
+    where: z.literal('inline'),
+    resources: z.array(KubernetesObject),
+    components: z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) })),
+  }),
+  z.object({ where: z.literal('stored'), key: z.string().min(1) }),
+]);
+export type TargetPayload = z.infer<typeof TargetPayload>;
 
 export const TargetPhase = z.enum(['pending', 'applying', 'succeeded', 'failed']);
-
 export type TargetPhase = z.infer<typeof TargetPhase>;
-
 
 /** What one deploy step does in one (cluster, namespace). */
 export const TargetRecord = z.object({
@@ -15,21 +25,31 @@ export const TargetRecord = z.object({
   message: z.string().optional(),
   /** Whatever the applier reports (health per object, trait messages), as JSON. */
   detail: z.unknown().optional(),
+  /**
+   * What the planner rendered for this target when its step started: the applier applies, checks and refreshes exactly
+   * this, so nothing after the planner renders the Application again. Absent on targets recorded before it was kept.
+   */
+  payload: TargetPayload.optional(),
+  /** The step creates the namespace (topology `namespace` with createNamespace). */
+  createNamespace: z.boolean().optional(),
   attempts: z.int().nonnegative(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().optional(),
   version: z.int().positive(),
 });
-
 export type TargetRecord = z.infer<typeof TargetRecord>;
-
 
 export interface TargetPlacement {
   cluster: string;
   namespace: string;
 }
 
+/** A placement as the planner registers it: where, and what it rendered for there. */
+export interface PlannedTarget extends TargetPlacement {
+  payload: TargetPayload;
+  createNamespace: boolean;
+}
 
 /** The fan-in record of a step: how many targets it waits for and which have finished. */
 export interface StepTally {
@@ -40,13 +60,11 @@ export interface StepTally {
   failed: ReadonlySet<string>;
 }
 
-
 export interface TargetOutcome {
   phase: 'succeeded' | 'failed';
   message?: string;
   detail?: unknown;
 }
-
 
 export interface Completion {
   /** False for a duplicate: this target's completion had been recorded already, nothing changed. */
@@ -55,7 +73,6 @@ export interface Completion {
   /** True for exactly one call per step: the one that recorded its last target. */
   completedStep: boolean;
 }
-
 
 export function targetName(placement: TargetPlacement): string {
   return `${placement.cluster}/${placement.namespace}`;

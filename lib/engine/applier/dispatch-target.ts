@@ -8,7 +8,7 @@ import type { Engine } from '../context.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import type { TargetOutcome, TargetRecord } from '../../core/run/target.ts';
 import { recordApplied } from '../keeper/inventory.ts';
-import { backoffSeconds, RetryLater } from '../retry-later.ts';
+import { backoffSeconds, RetryLater } from '../retry.ts';
 import { readTargetHealth, type TargetHealth } from './target-health.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';

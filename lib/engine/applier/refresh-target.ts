@@ -1,9 +1,8 @@
 import { ClusterError } from '../ports/cluster-error.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
-import { runApplication } from '../planner/run-revision.ts';
 import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
-import { planStep } from '../../core/workflow/plan-workflow.ts';
+import { resolvePayload } from './target-payload.ts';
 import { applyAll, ApplyFailure, Superseded } from './dispatch-target.ts';
 import { readTargetHealth } from './target-health.ts';
 
@@ -26,19 +25,15 @@ export async function refreshTarget(engine: Engine, order: RefreshOrder): Promis
   const step = run.steps.find((s) => s.id === order.stepId);
   if (!target || target.phase !== 'succeeded' || !step) return 'dropped: target not succeeded';
 
-  const { app } = await runApplication(engine, run);
-  const clusters = (await store.clusters.list()).map((c) => ({ name: c.name, labels: c.labels }));
-  const placement = planStep(app, step.name, clusters, { revision: run.revisionName }).placements.find(
-    (p) => p.cluster === order.cluster && p.namespace === order.namespace,
-  );
-  if (!placement) return `dropped: ${order.cluster}/${order.namespace} is no longer placed by step ${step.name}`;
-  const payload = { where: 'inline' as const, resources: placement.resources, components: placement.components };
+  // What the planner rendered when the step started: a refresh re-reads (and drift correction re-applies) exactly that.
+  if (!target.payload) return `dropped: ${order.cluster}/${order.namespace} has no recorded objects (deployed before they were kept); run the workflow again`;
+  const payload = await resolvePayload(engine, target.payload);
 
   let detail: TargetHealthDetail;
   let message = '';
   try {
     const client = await engine.clusterClient(order.cluster);
-    if (order.reapply) await applyAll(engine, client, run, { ...order, createNamespace: placement.createNamespace }, payload, stillDeployed);
+    if (order.reapply) await applyAll(engine, client, run, { ...order, createNamespace: target.createNamespace ?? false }, payload, stillDeployed);
     const health = await readTargetHealth(client, payload, run.application, engine.now());
     detail = health.detail;
     message = health.healthy ? '' : `unhealthy: ${health.waitingFor}`;
@@ -48,7 +43,7 @@ export async function refreshTarget(engine: Engine, order: RefreshOrder): Promis
     message = err.message;
     detail = {
       checkedAt: engine.now().toISOString(),
-      services: placement.components.map((c) => ({
+      services: payload.components.map((c) => ({
         component: c.name,
         type: c.type,
         healthy: false,

@@ -1,4 +1,4 @@
-import { TargetPayload } from '../messages/applier-message.ts';
+import { TargetPayload } from '../../core/run/target.ts';
 import type { Engine } from '../context.ts';
 
 export type InlinePayload = Extract<TargetPayload, { where: 'inline' }>;

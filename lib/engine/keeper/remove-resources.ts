@@ -2,7 +2,7 @@ import { ClusterError } from '../ports/cluster-error.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
 import { purgeApplication } from './purge-application.ts';
-import { backoffSeconds, RetryLater } from '../retry-later.ts';
+import { backoffSeconds, RetryLater } from '../retry.ts';
 
 type RemoveOrder = Extract<ApplierMessage, { kind: 'remove' }>;
 

@@ -1,17 +1,7 @@
 import * as z from 'zod';
 import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { ResourceReference } from '../../core/run/inventory.ts';
-
-/** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
-export const TargetPayload = z.discriminatedUnion('where', [
-  z.object({
-    where: z.literal('inline'),
-    resources: z.array(KubernetesObject),
-    components: z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) })),
-  }),
-  z.object({ where: z.literal('stored'), key: z.string().min(1) }),
-]);
-export type TargetPayload = z.infer<typeof TargetPayload>;
+import { TargetPayload } from '../../core/run/target.ts';
 
 const TargetAddress = {
   runId: z.string().min(1),

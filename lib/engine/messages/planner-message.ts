@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { newRunId } from '../../core/run/run.ts';
 
 /**
- * What the planner queue carries. The planner owns a run's life: it starts runs, starts steps as their turn comes and
- * closes runs; appliers and the API only ask it to look again (`advance`).
+ * What the planner queue carries. The planner owns a run's life, and it alone writes runs: it starts runs, starts steps
+ * as their turn comes, applies workflow operations and closes runs; appliers and the API only ask (`advance`, `operate`).
  */
 export const PlannerMessage = z.discriminatedUnion('kind', [
   z.object({
@@ -27,6 +28,19 @@ export const PlannerMessage = z.discriminatedUnion('kind', [
     /** Orphan what cannot be removed (an unreachable cluster) instead of retrying forever. */
     force: z.boolean(),
   }),
+  z.object({
+    /** `vela workflow suspend|resume|terminate`, checked by the API against the run it names. */
+    kind: z.literal('operate'),
+    operation: z.enum(['suspend', 'resume', 'terminate']),
+    runId: z.string().min(1),
+  }),
   z.object({ kind: z.literal('collect'), namespace: z.string().min(1), name: z.string().min(1), runId: z.string().min(1) }),
 ]);
 export type PlannerMessage = z.infer<typeof PlannerMessage>;
+
+export type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
+
+/** The one way a run is asked for: a fresh run id, sortable by time, chosen by the sender so redeliveries find it. */
+export function runRequest(request: Omit<RunRequest, 'kind' | 'runId'>, now: Date): RunRequest {
+  return { kind: 'run', runId: newRunId(now), ...request };
+}

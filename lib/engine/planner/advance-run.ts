@@ -4,9 +4,10 @@ import type { RunRecord } from '../../core/run/run.ts';
 import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
-import { applicationFromObject } from '../../core/admission/parse-application.ts';
-import { terminated } from '../../core/run/run-state.ts';
-import { decideRun, deadlineOf, type StepRules } from '../../core/run/run-state.ts';
+import type { Application } from '../../core/application/application.ts';
+import { decideRun, deadlineOf, terminated, type StepRules } from '../../core/run/run-state.ts';
+import type { WorkflowMode } from '../../core/workflow/workflow-plan.ts';
+import { loadRunApplication } from './run-revision.ts';
 import { startStep } from './start-step.ts';
 
 /**
@@ -14,24 +15,31 @@ import { startStep } from './start-step.ts';
  * steps are all done closes (and asks for garbage collection when it succeeded). Safe to call any number of times: every
  * transition is a versioned write, so duplicate or concurrent calls change nothing twice.
  */
-export async function advanceRun(engine: Engine, runId: string): Promise<RunRecord | undefined> {
+export async function advanceRun(engine: Engine, runId: string, known?: Application): Promise<RunRecord | undefined> {
+  // The revision is read and checked once per planner message, however many passes the run takes.
+  let derived: Derived | undefined;
+  const derive = async (run: RunRecord): Promise<Derived | undefined> => {
+    if (derived) return derived;
+    const app = known ?? (await loadRunApplication(engine, run));
+    if (!app) return undefined;
+    derived = deriveRules(engine, app, run);
+    return derived;
+  };
   for (let pass = 0; pass < 10; pass++) {
-    const outcome = await retryOnConflict(() => advanceOnce(engine, runId));
+    const outcome = await retryOnConflict(() => advanceOnce(engine, runId, derive));
     if (!outcome.again) return outcome.run;
   }
   return engine.store.runs.get(runId);
 }
 
-async function advanceOnce(engine: Engine, runId: string): Promise<{ run?: RunRecord; again: boolean }> {
-  const { store } = engine;
-  const run = await store.runs.get(runId);
-  if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
-  const revision = await store.applications.getRevision(run.namespace, run.application, run.revision);
-  if (!revision) {
-    // The application was deleted and purged under a run that was still going: nothing is left to run.
-    return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
-  }
-  const app = applicationFromObject(revision.document);
+/** What the planner derives from a run's revision: the Application, its workflow's mode and each step's rules. */
+interface Derived {
+  app: Application;
+  mode: WorkflowMode;
+  rules: ReadonlyMap<string, StepRules>;
+}
+
+function deriveRules(engine: Engine, app: Application, run: RunRecord): Derived {
   const outline = outlineWorkflow(app, { revision: run.revisionName });
   const rules = new Map<string, StepRules>(
     outline.steps.map((step) => [
@@ -43,6 +51,19 @@ async function advanceOnce(engine: Engine, runId: string): Promise<{ run?: RunRe
       },
     ]),
   );
+  return { app, mode: outline.mode, rules };
+}
+
+async function advanceOnce(engine: Engine, runId: string, derive: (run: RunRecord) => Promise<Derived | undefined>): Promise<{ run?: RunRecord; again: boolean }> {
+  const { store } = engine;
+  const run = await store.runs.get(runId);
+  if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
+  const derived = await derive(run);
+  if (!derived) {
+    // The application was deleted and purged under a run that was still going: nothing is left to run.
+    return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
+  }
+  const { app, mode, rules } = derived;
   const tallies = new Map<string, StepTally>();
   const failures = new Map<string, string[]>();
   for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
@@ -55,7 +76,7 @@ async function advanceOnce(engine: Engine, runId: string): Promise<{ run?: RunRe
     }
   }
   const now = engine.now();
-  const decision = decideRun({ run, mode: outline.mode, rules, tallies, failures, now });
+  const decision = decideRun({ run, mode, rules, tallies, failures, now });
 
   // Expired targets fail first; the next pass then sees complete tallies and fails the step with their messages.
   for (const step of decision.expired) {

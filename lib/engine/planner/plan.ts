@@ -4,6 +4,7 @@ import type { PlannerMessage } from '../messages/planner-message.ts';
 import { advanceRun } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { startRun, supersedeActiveRuns } from './start-run.ts';
+import { operateRun } from './workflow-operations.ts';
 
 /** The planner function's work for one message. Every branch is idempotent, so SQS's at-least-once delivery is fine. */
 export async function plan(engine: Engine, message: PlannerMessage): Promise<string> {
@@ -22,6 +23,8 @@ export async function plan(engine: Engine, message: PlannerMessage): Promise<str
       const run = await advanceRun(engine, message.runId);
       return `run ${message.runId} is ${run?.phase ?? 'gone'}`;
     }
+    case 'operate':
+      return operateRun(engine, message);
     case 'collect':
       return `garbage collection removes ${await collectGarbage(engine, message)} objects`;
     case 'delete': {

@@ -4,9 +4,16 @@ import type { RevisionRecord } from '../../core/application/application-record.t
 import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
 
-/** The Application a run executes: the revision it was started for, read back and validated again. */
-export async function runApplication(engine: Engine, run: RunRecord): Promise<{ app: Application; revision: RevisionRecord }> {
+/**
+ * The one way the planner turns a stored revision into an Application: checked against today's definitions, once per
+ * planner message (advanceRun carries the result through its passes, start-step renders from it).
+ */
+export function applicationOf(revision: RevisionRecord): Application {
+  return applicationFromObject(revision.document);
+}
+
+/** The Application a run executes, or undefined once its revision was purged (the application was deleted). */
+export async function loadRunApplication(engine: Engine, run: RunRecord): Promise<Application | undefined> {
   const revision = await engine.store.applications.getRevision(run.namespace, run.application, run.revision);
-  if (!revision) throw new Error(`revision ${run.revisionName} of ${run.namespace}/${run.application} is gone`);
-  return { app: applicationFromObject(revision.document), revision };
+  return revision ? applicationOf(revision) : undefined;
 }

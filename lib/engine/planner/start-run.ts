@@ -5,7 +5,7 @@ import type { RunRecord } from '../../core/run/run.ts';
 import { advanceRun } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
-import { applicationFromObject } from '../../core/admission/parse-application.ts';
+import { applicationOf } from './run-revision.ts';
 import { terminated } from '../../core/run/run-state.ts';
 
 type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
@@ -29,7 +29,8 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
 
   const now = engine.now();
   await supersedeActiveRuns(engine, request.namespace, request.name, `superseded by ${revision.revisionName}`);
-  const outline = outlineWorkflow(applicationFromObject(revision.document), { revision: revision.revisionName });
+  const app = applicationOf(revision);
+  const outline = outlineWorkflow(app, { revision: revision.revisionName });
   const run: RunRecord = {
     runId: request.runId,
     namespace: request.namespace,
@@ -54,7 +55,7 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     await supersedeActiveRuns(engine, request.namespace, request.name, 'application deleted');
     return undefined;
   }
-  await advanceRun(engine, run.runId);
+  await advanceRun(engine, run.runId, app);
   return run;
 }
 

@@ -1,8 +1,8 @@
 import type { Application } from '../../core/application/application.ts';
 import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
-import type { TargetPayload } from '../messages/applier-message.ts';
-import type { ApplyOrRemove } from '../ports/work-queues.ts';
+import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
+import { placementClusters } from '../clusters/placement-clusters.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
@@ -20,52 +20,49 @@ export type StepStart =
  * per target, grouped by cluster.
  */
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, app: Application, deadline: Date): Promise<StepStart> {
-  const clusters = (await engine.store.clusters.list()).filter((c) => c.accepted).map((c) => ({ name: c.name, labels: c.labels }));
   let placements: PlannedPlacement[];
   try {
-    placements = planStep(app, step.name, clusters, { revision: run.revisionName }).placements;
+    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), { revision: run.revisionName }).placements;
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };
     if (err instanceof ValidationError) return { outcome: 'invalid', message: err.message };
     throw err;
   }
-  await engine.store.targets.register(run.runId, step.id, placements.map(({ cluster, namespace }) => ({ cluster, namespace })));
-  await sendApplyOrders(engine, run, step, placements, deadline);
-  return { outcome: 'dispatched', targets: placements.length };
+  const targets: PlannedTarget[] = [];
+  for (const placement of placements) {
+    const { cluster, namespace, createNamespace } = placement;
+    targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement) });
+  }
+  await engine.store.targets.register(run.runId, step.id, targets);
+  await sendApplyOrders(engine, run, step, targets, deadline);
+  return { outcome: 'dispatched', targets: targets.length };
 }
 
 /**
  * Sends the apply orders of a running step again for its targets that have not finished (after a resume, whose
- * suspend dropped them). Placements are planned again, which is pure for an unchanged registry.
+ * suspend dropped them), with the objects the planner rendered when the step started.
  */
-export async function redispatchStep(engine: Engine, run: RunRecord, step: StepState, app: Application, deadline: Date): Promise<number> {
-  const open = new Set(
-    (await engine.store.targets.listForStep(run.runId, step.id))
-      .filter((t) => t.phase !== 'succeeded' && t.phase !== 'failed')
-      .map((t) => `${t.cluster}/${t.namespace}`),
-  );
-  if (open.size === 0) return 0;
-  const clusters = (await engine.store.clusters.list()).map((c) => ({ name: c.name, labels: c.labels }));
-  const placements = planStep(app, step.name, clusters, { revision: run.revisionName }).placements.filter((p) => open.has(`${p.cluster}/${p.namespace}`));
-  await sendApplyOrders(engine, run, step, placements, deadline);
-  return placements.length;
+export async function redispatchStep(engine: Engine, run: RunRecord, step: StepState, deadline: Date): Promise<number> {
+  const open = (await engine.store.targets.listForStep(run.runId, step.id)).filter((t) => t.phase !== 'succeeded' && t.phase !== 'failed');
+  const targets = open.flatMap((t) => (t.payload ? [{ cluster: t.cluster, namespace: t.namespace, createNamespace: t.createNamespace ?? false, payload: t.payload }] : []));
+  await sendApplyOrders(engine, run, step, targets, deadline);
+  return targets.length;
 }
 
-async function sendApplyOrders(engine: Engine, run: RunRecord, step: StepState, placements: PlannedPlacement[], deadline: Date): Promise<void> {
-  const orders: ApplyOrRemove[] = [];
-  for (const placement of placements) {
-    orders.push({
+async function sendApplyOrders(engine: Engine, run: RunRecord, step: StepState, targets: PlannedTarget[], deadline: Date): Promise<void> {
+  if (targets.length === 0) return;
+  await engine.queues.toApplier(
+    targets.map((target) => ({
       kind: 'apply',
       runId: run.runId,
       stepId: step.id,
-      cluster: placement.cluster,
-      namespace: placement.namespace,
-      createNamespace: placement.createNamespace,
+      cluster: target.cluster,
+      namespace: target.namespace,
+      createNamespace: target.createNamespace,
       deadline: deadline.toISOString(),
-      payload: await payloadFor(engine, run, step, placement),
-    });
-  }
-  await engine.queues.toApplier(orders);
+      payload: target.payload,
+    })),
+  );
 }
 
 /** Inline when it fits comfortably in an SQS message; otherwise stored and referenced, never truncated. */

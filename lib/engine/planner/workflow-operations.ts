@@ -1,12 +1,12 @@
-import type { Engine } from '../context.ts';
-import { retryOnConflict } from '../retry.ts';
-import { runApplication } from './run-revision.ts';
-import { deadlineOf } from '../../core/run/run-state.ts';
-import { redispatchStep } from './start-step.ts';
-import { terminated } from '../../core/run/run-state.ts';
-import { advanceRun } from './advance-run.ts';
-import { newRunId, type RunRecord } from '../../core/run/run.ts';
+import { deadlineOf, terminated } from '../../core/run/run-state.ts';
+import type { RunRecord } from '../../core/run/run.ts';
 import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
+import type { Engine } from '../context.ts';
+import { runRequest, type PlannerMessage } from '../messages/planner-message.ts';
+import { retryOnConflict } from '../retry.ts';
+import { advanceRun } from './advance-run.ts';
+import { loadRunApplication } from './run-revision.ts';
+import { redispatchStep } from './start-step.ts';
 
 /** A workflow operation that does not apply to the workflow as it is (HTTP 409, CLI exit 1). */
 export class WorkflowOperationError extends Error {
@@ -16,82 +16,115 @@ export class WorkflowOperationError extends Error {
   }
 }
 
+export type WorkflowOperation = 'suspend' | 'resume' | 'terminate' | 'restart' | 'rollback';
+
 export interface AppRef {
   namespace: string;
   name: string;
 }
 
-async function latestRun(engine: Engine, app: AppRef): Promise<RunRecord> {
-  const [run] = await engine.store.runs.listForApplication(app.namespace, app.name);
-  if (!run) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no workflow run`);
-  return run;
+/** The run an accepted operation acts on (suspend, resume, terminate) or starts (restart, rollback). */
+export interface AcceptedOperation {
+  runId: string;
+  revisionName: string;
 }
 
-/** `vela workflow suspend`: running steps become suspending, and their pending orders are held back. */
-export async function suspendWorkflow(engine: Engine, app: AppRef): Promise<RunRecord> {
-  return retryOnConflict(async () => {
-    const run = await latestRun(engine, app);
-    if (run.phase === 'terminated') throw new WorkflowOperationError(`workflow ${app.name} is terminated, it cannot be suspended`);
-    if (run.phase === 'succeeded' || run.phase === 'failed') throw new WorkflowOperationError(`workflow ${app.name} has finished (${run.phase}), it cannot be suspended`);
-    if (run.phase === 'suspended') return run;
-    const steps = run.steps.map((s) => (s.phase === 'running' ? { ...s, phase: 'suspending' as const } : s));
-    return engine.store.runs.replace({ ...run, phase: 'suspended', steps, updatedAt: engine.now().toISOString() }, run.version);
-  });
-}
+type OperateMessage = Extract<PlannerMessage, { kind: 'operate' }>;
 
-/** `vela workflow resume`: suspend steps succeed, held deploy steps run again, and the workflow moves on. */
-export async function resumeWorkflow(engine: Engine, app: AppRef): Promise<RunRecord> {
-  const resumed = await retryOnConflict(async () => {
-    const run = await latestRun(engine, app);
-    if (run.phase !== 'suspended') throw new WorkflowOperationError(`workflow ${app.name} is not suspended.`);
-    const at = engine.now().toISOString();
-    const steps = run.steps.map((s) => {
-      if (s.phase !== 'suspending') return s;
-      return s.type === 'suspend' ? { ...s, phase: 'succeeded' as const, finishedAt: at } : { ...s, phase: 'running' as const };
-    });
-    return engine.store.runs.replace({ ...run, phase: 'running', steps, updatedAt: at }, run.version);
-  });
-  const { app: application } = await runApplication(engine, resumed);
-  const outline = outlineWorkflow(application, { revision: resumed.revisionName });
-  for (const step of resumed.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
-    const timeoutSeconds = outline.steps.find((o) => o.name === step.name)?.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
-    await redispatchStep(engine, resumed, step, application, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
+const isActive = (run: RunRecord) => run.phase === 'running' || run.phase === 'suspended';
+
+/**
+ * The API's half of `vela workflow ...`: checks that the operation applies to the workflow as it is now and queues it
+ * for the planner, which alone writes runs. Refusals name the reason, as KubeVela's CLI does.
+ */
+export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' | 'now'>, app: AppRef, operation: WorkflowOperation): Promise<AcceptedOperation> {
+  const runs = await engine.store.runs.listForApplication(app.namespace, app.name);
+  const latest = runs[0];
+  if (operation === 'restart') {
+    const application = await engine.store.applications.get(app.namespace, app.name);
+    if (!application) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} not found`);
+    return queueRun(engine, app, application.currentRevision, 'restart');
   }
-  return (await advanceRun(engine, resumed.runId)) ?? resumed;
+  if (!latest) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no workflow run`);
+  if (operation === 'rollback') {
+    // Refused while a workflow is running, as in KubeVela.
+    if (isActive(latest)) throw new WorkflowOperationError(`workflow ${app.name} is still running; suspend or terminate it before rolling back`);
+    const target = runs.find((r) => r.phase === 'succeeded' && r.revision !== latest.revision);
+    if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
+    return queueRun(engine, app, target.revision, 'rollback');
+  }
+  refuseUnlessApplies(latest, app.name, operation);
+  await engine.queues.toPlanner([{ kind: 'operate', operation, runId: latest.runId }]);
+  return { runId: latest.runId, revisionName: latest.revisionName };
 }
 
-/** `vela workflow terminate`: running and suspending steps fail with the reason; orders still queued are dropped. */
-export async function terminateWorkflow(engine: Engine, app: AppRef): Promise<RunRecord> {
-  return retryOnConflict(async () => {
-    const run = await latestRun(engine, app);
-    if (run.phase !== 'running' && run.phase !== 'suspended') throw new WorkflowOperationError(`workflow ${app.name} is not running (${run.phase})`);
-    return engine.store.runs.replace(terminated(run, 'terminated by user', engine.now()), run.version);
-  });
+async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback'): Promise<AcceptedOperation> {
+  const request = runRequest({ ...app, revision, reason }, engine.now());
+  await engine.queues.toPlanner([request]);
+  return { runId: request.runId, revisionName: `${app.name}-v${revision}` };
 }
 
-/** `vela workflow restart`: a fresh run of the current revision (the old one, if active, is superseded). */
-export async function restartWorkflow(engine: Engine, app: AppRef): Promise<{ runId: string; revision: number }> {
-  const application = await engine.store.applications.get(app.namespace, app.name);
-  if (!application) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} not found`);
-  const runId = newRunId(engine.now());
-  await engine.queues.toPlanner([{ kind: 'run', runId, namespace: app.namespace, name: app.name, revision: application.currentRevision, reason: 'restart' }]);
-  return { runId, revision: application.currentRevision };
+function refuseUnlessApplies(run: RunRecord, name: string, operation: OperateMessage['operation']): void {
+  if (operation === 'resume') {
+    if (run.phase !== 'suspended') throw new WorkflowOperationError(`workflow ${name} is not suspended.`);
+    return;
+  }
+  if (operation === 'suspend' && run.phase === 'terminated') throw new WorkflowOperationError(`workflow ${name} is terminated, it cannot be suspended`);
+  if (operation === 'suspend' && !isActive(run)) throw new WorkflowOperationError(`workflow ${name} has finished (${run.phase}), it cannot be suspended`);
+  if (operation === 'terminate' && !isActive(run)) throw new WorkflowOperationError(`workflow ${name} is not running (${run.phase})`);
 }
 
 /**
- * `vela workflow rollback`: runs the newest revision whose workflow succeeded, other than the revision of the latest run.
- * Refused while a workflow is running, as in KubeVela.
+ * The planner's half: the operation is applied to the run it was requested for. The run may have moved on since the
+ * API looked (finished, superseded, suspended twice); then the operation no longer applies and changes nothing.
  */
-export async function rollbackWorkflow(engine: Engine, app: AppRef): Promise<{ runId: string; revision: number }> {
-  const runs = await engine.store.runs.listForApplication(app.namespace, app.name);
-  const latest = runs[0];
-  if (!latest) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no workflow run`);
-  if (latest.phase === 'running' || latest.phase === 'suspended') {
-    throw new WorkflowOperationError(`workflow ${app.name} is still running; suspend or terminate it before rolling back`);
+export async function operateRun(engine: Engine, message: OperateMessage): Promise<string> {
+  const changed = await retryOnConflict(async () => {
+    const run = await engine.store.runs.get(message.runId);
+    if (!run) return undefined;
+    const next = operated(run, message.operation, engine.now());
+    return next ? engine.store.runs.replace(next, run.version) : undefined;
+  });
+  if (!changed) return `${message.operation} of run ${message.runId}: no longer applies`;
+  if (message.operation === 'resume') await redispatchResumed(engine, changed);
+  const run = (await advanceRun(engine, changed.runId)) ?? changed;
+  return `${message.operation} of run ${run.runId}: ${run.phase}`;
+}
+
+/** `vela workflow suspend|resume|terminate` as a run transition, or undefined where it does not apply. */
+function operated(run: RunRecord, operation: OperateMessage['operation'], now: Date): RunRecord | undefined {
+  const at = now.toISOString();
+  switch (operation) {
+    case 'suspend': {
+      // Running steps become suspending: their pending orders are held back until resume sends them again.
+      if (run.phase !== 'running') return undefined;
+      const steps = run.steps.map((s) => (s.phase === 'running' ? { ...s, phase: 'suspending' as const } : s));
+      return { ...run, phase: 'suspended', steps, updatedAt: at };
+    }
+    case 'resume': {
+      // Suspend steps succeed, held deploy steps run again, and the workflow moves on.
+      if (run.phase !== 'suspended') return undefined;
+      const steps = run.steps.map((s) => {
+        if (s.phase !== 'suspending') return s;
+        return s.type === 'suspend' ? { ...s, phase: 'succeeded' as const, finishedAt: at } : { ...s, phase: 'running' as const };
+      });
+      return { ...run, phase: 'running', steps, updatedAt: at };
+    }
+    case 'terminate':
+      // Running and suspending steps fail with the reason; orders still queued are dropped by the appliers.
+      return isActive(run) ? terminated(run, 'terminated by user', now) : undefined;
   }
-  const target = runs.find((r) => r.phase === 'succeeded' && r.revision !== latest.revision);
-  if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
-  const runId = newRunId(engine.now());
-  await engine.queues.toPlanner([{ kind: 'run', runId, namespace: app.namespace, name: app.name, revision: target.revision, reason: 'rollback' }]);
-  return { runId, revision: target.revision };
+}
+
+/** A resumed deploy step's open targets get their apply orders again, with the objects rendered when it started. */
+async function redispatchResumed(engine: Engine, run: RunRecord): Promise<void> {
+  const resumedDeploys = run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running');
+  if (resumedDeploys.length === 0) return;
+  const app = await loadRunApplication(engine, run);
+  if (!app) return;
+  const outline = outlineWorkflow(app, { revision: run.revisionName });
+  for (const step of resumedDeploys) {
+    const timeoutSeconds = outline.steps.find((o) => o.name === step.name)?.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
+    await redispatchStep(engine, run, step, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
+  }
 }

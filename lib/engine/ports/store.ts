@@ -8,12 +8,13 @@ import { TokenRecord } from '../../core/token/token-record.ts';
 import { TriggerRecord } from '../../core/trigger/trigger-record.ts';
 import { DeliveryRecord, type Claim } from '../../core/trigger/delivery-record.ts';
 import { ChatIntegrationRecord } from '../../core/chatops/chat-integration-record.ts';
+import { Application } from '../../core/application/application.ts';
+import { type PlannedTarget } from '../../core/run/target.ts';
 
 /** Every stored record carries the optimistic-concurrency counter; 1 on create, +1 per accepted write. */
 export interface Versioned {
   version: number;
 }
-
 
 /** The write contract every versioned aggregate offers; stores extend it with reads in their own words. */
 export interface VersionedWrites<T extends Versioned> {
@@ -35,7 +36,7 @@ export interface TargetStore {
    * Records a step's targets and its tally. Safe to repeat with the same placements (targets already there are kept);
    * repeating with different placements is refused, since the tally would no longer match.
    */
-  register(runId: string, stepId: string, placements: TargetPlacement[], now?: Date): Promise<TargetRecord[]>;
+  register(runId: string, stepId: string, placements: PlannedTarget[], now?: Date): Promise<TargetRecord[]>;
   get(runId: string, stepId: string, placement: TargetPlacement): Promise<TargetRecord | undefined>;
   listForRun(runId: string): Promise<TargetRecord[]>;
   listForStep(runId: string, stepId: string): Promise<TargetRecord[]>;
@@ -65,11 +66,9 @@ export interface SubmitResult {
   revision: RevisionRecord;
 }
 
-
 export interface SubmitOptions {
   basedOn?: number;
 }
-
 
 export interface ApplicationStore {
   /**
@@ -78,7 +77,7 @@ export interface ApplicationStore {
    * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
    * once another revision became current, so that a derived document never overwrites a change it did not see.
    */
-  submit(document: unknown, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
+  submit(application: Application, now?: Date, options?: SubmitOptions): Promise<SubmitResult>;
   get(namespace: string, name: string): Promise<ApplicationRecord | undefined>;
   list(namespace: string): Promise<ApplicationRecord[]>;
   /** Every namespace; read from the group index, so it may lag a write by a moment on AWS. */
@@ -141,7 +140,6 @@ export interface PayloadAddress {
   cluster: string;
   namespace: string;
 }
-
 
 /** Large target payloads, stored gzip-compressed so what would overflow an SQS message is referenced, not truncated. */
 export interface PayloadStore {

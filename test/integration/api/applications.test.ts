@@ -13,7 +13,7 @@ import {
   SubmitApplicationResult,
 } from '../../../contract/application-schemas.ts';
 import { CreatedToken } from '../../../contract/token-schemas.ts';
-import { WorkflowRunQueued, WorkflowRunView } from '../../../contract/workflow-schemas.ts';
+import { WorkflowOperationAccepted } from '../../../contract/workflow-schemas.ts';
 import { ApplicationStatus } from '../../../lib/core/status/application-status.ts';
 import { call } from './api-server.ts';
 import { eventually, startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
@@ -162,18 +162,22 @@ describe('applications through the API', () => {
     await statusOf('api-demo-v3', (s) => s.about.status === 'workflowSuspending');
 
     const suspend = await call(api, 'POST', `${base}/workflow/suspend`, admin);
-    expect(suspend.status).toBe(200);
-    expect(WorkflowRunView.parse(suspend.json)).toMatchObject({ revision: 'api-demo-v3', phase: 'suspended' });
+    expect(suspend.status).toBe(202);
+    const suspended = WorkflowOperationAccepted.parse(suspend.json);
+    expect(suspended).toMatchObject({ revision: 'api-demo-v3', status: `${api.url}${base}/status` });
+    // The planner carries the operation out; the run it names is the one that suspends.
+    const [suspendedRun] = await api.store.runs.listForApplication(namespace, 'api-demo');
+    expect(suspendedRun).toMatchObject({ runId: suspended.runId, phase: 'suspended' });
 
     const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
-    expect(resume.status).toBe(200);
-    const resumed = WorkflowRunView.parse(resume.json);
-    expect(resumed.steps.find((step) => step.name === 'approve')?.phase).toBe('succeeded');
-    await statusOf('api-demo-v3', finished);
+    expect(resume.status).toBe(202);
+    expect(WorkflowOperationAccepted.parse(resume.json).runId).toBe(suspended.runId);
+    const resumed = await statusOf('api-demo-v3', finished);
+    expect(resumed.workflow?.steps.find((step) => step.name === 'approve')?.phase).toBe('succeeded');
 
     const rollback = await call(api, 'POST', `${base}/workflow/rollback`, admin);
     expect(rollback.status).toBe(202);
-    const rolledBack = WorkflowRunQueued.parse(rollback.json);
+    const rolledBack = WorkflowOperationAccepted.parse(rollback.json);
     expect(rolledBack).toMatchObject({ revision: 'api-demo-v2', status: `${api.url}${base}/status` });
     expect(rollback.headers.get('location')).toBe(rolledBack.status);
     await statusOf('api-demo-v2', finished);
@@ -182,7 +186,7 @@ describe('applications through the API', () => {
 
     const restart = await call(api, 'POST', `${base}/workflow/restart`, admin);
     expect(restart.status).toBe(202);
-    const restarted = WorkflowRunQueued.parse(restart.json);
+    const restarted = WorkflowOperationAccepted.parse(restart.json);
     expect(restarted.revision).toBe('api-demo-v3');
     await eventually('the restarted run', async () => ((await api.store.runs.listForApplication(namespace, 'api-demo'))[0]?.runId === restarted.runId ? true : undefined));
   });
@@ -190,8 +194,8 @@ describe('applications through the API', () => {
   it('terminates a suspended workflow, and refuses to resume it', async () => {
     await statusOf('api-demo-v3', (s) => s.about.status === 'workflowSuspending');
     const terminate = await call(api, 'POST', `${base}/workflow/terminate`, admin);
-    expect(terminate.status).toBe(200);
-    expect(WorkflowRunView.parse(terminate.json).phase).toBe('terminated');
+    expect(terminate.status).toBe(202);
+    await statusOf('api-demo-v3', (s) => s.about.status === 'workflowTerminated');
     const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
     expect(resume.status).toBe(409);
     expect(resume.json).toMatchObject({ error: { code: 'workflow_operation_refused', message: 'workflow api-demo is not suspended.' } });

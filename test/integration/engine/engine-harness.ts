@@ -17,6 +17,8 @@ import { newRunId } from '../../../lib/core/run/run.ts';
 import { startLocalRuntime, type LocalRuntime } from '../../../local/runtime.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';
 import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
+import { applicationFromObject } from '../../../lib/core/admission/parse-application.ts';
+import { runRequest } from '../../../lib/engine/messages/planner-message.ts';
 
 export interface EngineHarness {
   runtime: LocalRuntime;
@@ -64,10 +66,10 @@ export async function startEngineHarness(functionEnv: Record<string, string> = {
     }
   };
   const submit = async (document: unknown) => {
-    const submitted = await store.applications.submit(document);
+    const submitted = await store.applications.submit(applicationFromObject(document));
     const { namespace, name } = submitted.application;
     if (submitted.outcome === 'created') {
-      await queues.toPlanner([{ kind: 'run', runId: newRunId(), namespace, name, revision: submitted.revision.revision, reason: 'submit' }]);
+      await queues.toPlanner([runRequest({ namespace, name, revision: submitted.revision.revision, reason: 'submit' }, new Date())]);
     }
     return { namespace, name, revisionName: submitted.revision.revisionName };
   };

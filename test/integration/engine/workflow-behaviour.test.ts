@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { clustersDown, clustersUp } from '../../../devenv/clusters/kwok.ts';
-import { resumeWorkflow, rollbackWorkflow, restartWorkflow, terminateWorkflow } from '../../../lib/engine/planner/workflow-operations.ts';
+import { requestOperation } from '../../../lib/engine/planner/workflow-operations.ts';
 import type { Engine } from '../../../lib/engine/context.ts';
 import { readyReplicas, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 
@@ -79,7 +79,7 @@ describe('workflow behaviour', () => {
     expect(suspended.workflow).toMatchObject({ suspend: true, finished: false });
     expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'paused-web')).toBeUndefined();
 
-    await resumeWorkflow(engine, { namespace, name });
+    await requestOperation(engine, { namespace, name }, 'resume');
     const done = await harness.waitFor(namespace, name, (s) => s.workflow?.finished === true);
     expect(done.workflow?.steps.map((s) => [s.name, s.phase])).toEqual([
       ['approve', 'succeeded'],
@@ -96,12 +96,12 @@ describe('workflow behaviour', () => {
     ];
     const { name } = await harness.submit(app('stopped', namespace, { steps }));
     await harness.waitFor(namespace, name, (s) => s.about.status === 'workflowSuspending');
-    await terminateWorkflow(engine, { namespace, name });
+    await requestOperation(engine, { namespace, name }, 'terminate');
     const terminated = await harness.waitFor(namespace, name, (s) => s.about.status === 'workflowTerminated');
     expect(terminated.workflow).toMatchObject({ terminated: true, finished: true });
     expect(terminated.workflow?.steps.find((s) => s.name === 'approve')?.phase).toBe('failed');
 
-    const { runId } = await restartWorkflow(engine, { namespace, name });
+    const { runId } = await requestOperation(engine, { namespace, name }, 'restart');
     const restarted = await harness.waitFor(namespace, name, (s) => s.about.status === 'workflowSuspending');
     expect(restarted.workflow?.terminated).toBe(false);
     const runs = await engine.store.runs.listForApplication(namespace, name);
@@ -119,8 +119,8 @@ describe('workflow behaviour', () => {
     const failed = await harness.deploy(bad);
     expect(failed.about.status).toBe('workflowFailed');
 
-    const { revision } = await rollbackWorkflow(engine, { namespace, name: 'rolled' });
-    expect(revision).toBe(1);
+    const { revisionName } = await requestOperation(engine, { namespace, name: 'rolled' }, 'rollback');
+    expect(revisionName).toBe('rolled-v1');
     const rolledBack = await harness.waitFor(namespace, 'rolled', (s) => s.workflow?.revision === 'rolled-v1' && s.workflow.finished);
     expect(rolledBack.about.status).toBe('running');
     expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'rolled-web')).toBe(2);

@@ -7,12 +7,13 @@ import { revisionKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { newRunId, type RunRecord } from '../../../lib/core/run/run.ts';
 import { Table, createTable } from '../../../lib/adapters/dynamodb/table.ts';
 import { dynamoBackends, useStoreOn } from './backends.ts';
+import { Application } from '../../../lib/core/application/application.ts';
 
 const now = new Date('2026-11-29T10:00:00.000Z');
 const at = now.toISOString();
 
 function application(name: string, spec: unknown, annotations?: Record<string, string>, namespace = 'default') {
-  return { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, spec };
+  return Application.parse({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, spec });
 }
 
 const webservice = (image: string) => ({ components: [{ name: 'hello', type: 'webservice', properties: { image } }] });
@@ -99,7 +100,7 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
       expect(first).toMatchObject({ outcome: 'created', revision: { revisionName: 'example-app-v1', revision: 1 } });
       expect(first.application).toMatchObject({ namespace: 'default', name: 'example-app', currentRevision: 1, version: 1 });
 
-      const reordered = { spec: webservice('nginx:1'), metadata: { namespace: 'default', name: 'example-app' }, kind: 'Application' };
+      const reordered = Application.parse({ spec: webservice('nginx:1'), metadata: { namespace: 'default', name: 'example-app' }, kind: 'Application', apiVersion: 'core.oam.dev/v1beta1' });
       const again = await fixture.store.applications.submit(reordered, now);
       expect(again.outcome).toBe('unchanged');
       expect(again.revision.revisionName).toBe('example-app-v1');
@@ -186,11 +187,8 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
       updatedAt: at,
       version: 1,
     };
-    const placements = [
-      { cluster: 'beijing-1', namespace: 'default' },
-      { cluster: 'beijing-2', namespace: 'default' },
-      { cluster: 'us-west-1', namespace: 'default' },
-    ];
+    const payload = { where: 'inline' as const, resources: [], components: [] };
+    const placements = ['beijing-1', 'beijing-2', 'us-west-1'].map((cluster) => ({ cluster, namespace: 'default', createNamespace: false, payload }));
 
     it('creates a run, updates its steps at the version read, and lists runs newest first', async () => {
       await fixture.store.runs.create(run);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
 import { dynamoBackends, useStoreOn } from '../store/backends.ts';
 import { twoComponentApp } from './trigger-harness.ts';
+import { Application } from '../../../lib/core/application/application.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -59,13 +60,13 @@ describe.each(dynamoBackends)('trigger items on $name', ({ open }) => {
   it('refuse a submit based on a revision that is no longer current', async () => {
     const { applications } = fixture.store;
     const document = twoComponentApp('basedon');
-    expect((await applications.submit(document, new Date(), { basedOn: 0 })).revision.revision).toBe(1);
+    expect((await applications.submit(Application.parse(document), new Date(), { basedOn: 0 })).revision.revision).toBe(1);
     const changed = structuredClone(document);
     changed.spec.components[0]!.properties.image = 'ghcr.io/codertocat/hello-world:two';
-    expect((await applications.submit(changed, new Date(), { basedOn: 1 })).revision.revision).toBe(2);
+    expect((await applications.submit(Application.parse(changed), new Date(), { basedOn: 1 })).revision.revision).toBe(2);
     const stale = structuredClone(document);
     stale.spec.components[1]!.properties.image = 'ghcr.io/codertocat/web:stale';
-    await expect(applications.submit(stale, new Date(), { basedOn: 1 })).rejects.toSatisfy((err) => err instanceof ConflictError && err.reason === 'changed');
+    await expect(applications.submit(Application.parse(stale), new Date(), { basedOn: 1 })).rejects.toSatisfy((err) => err instanceof ConflictError && err.reason === 'changed');
     expect((await applications.get('basedon', 'shop'))?.currentRevision).toBe(2);
   });
 });

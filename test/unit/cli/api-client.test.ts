@@ -57,14 +57,15 @@ describe('apiClient', () => {
     }
   });
 
-  it('tells workflow operations that change the run from those that queue one', async () => {
+  it('reads the accepted workflow operation', async () => {
     const api = await serve({
-      'POST /namespaces/default/applications/app/workflow/suspend': { json: { runId: 'r1', revision: 'app-v2', phase: 'suspended', steps: [] } },
+      'POST /namespaces/default/applications/app/workflow/suspend': { status: 202, json: { runId: 'r1', revision: 'app-v2', status: 'http://x/status' } },
       'POST /namespaces/default/applications/app/workflow/rollback': { status: 202, json: { runId: 'r2', revision: 'app-v1', status: 'http://x/status' } },
     });
-    expect(await client(api.url).workflow('default', 'app', 'suspend')).toMatchObject({ kind: 'run', phase: 'suspended' });
-    expect(await client(api.url).workflow('default', 'app', 'rollback')).toMatchObject({ kind: 'queued', revision: 'app-v1' });
+    expect(await client(api.url).workflow('default', 'app', 'suspend')).toMatchObject({ runId: 'r1', revision: 'app-v2' });
+    expect(await client(api.url).workflow('default', 'app', 'rollback')).toMatchObject({ runId: 'r2', revision: 'app-v1' });
   });
+
 });
 
 describe('failureMessage', () => {

@@ -262,14 +262,13 @@ describe('flotilla delete', () => {
 });
 
 describe('flotilla workflow', () => {
-  const run = (phase: string) => ({ runId: '01HQ3K8V5N2M4P6R8T0W2Y4A6C', revision: 'example-app-v3', phase, steps: [{ name: 'deploy-aws', type: 'deploy', phase: 'running' }] });
   const queued = (revision: string) => ({ runId: '01HQ3K8V5N2M4P6R8T0W2Y4A6E', revision, status: `http://flotilla.test${statusPath}` });
   const base = '/namespaces/team-a/applications/example-app/workflow';
 
   it.each([
-    ['suspend', { json: run('suspended') }, 'Successfully suspend workflow: example-app\n', ''],
-    ['resume', { json: run('running') }, 'Successfully resume workflow: example-app\n', ''],
-    ['terminate', { json: run('terminated') }, 'Successfully terminate workflow: example-app\n', ''],
+    ['suspend', { status: 202, json: queued('example-app-v3') }, 'Successfully suspend workflow: example-app\n', ''],
+    ['resume', { status: 202, json: queued('example-app-v3') }, 'Successfully resume workflow: example-app\n', ''],
+    ['terminate', { status: 202, json: queued('example-app-v3') }, 'Successfully terminate workflow: example-app\n', ''],
     ['restart', { status: 202, json: queued('example-app-v3') }, 'Successfully restart workflow: example-app runs example-app-v3 from the first step\n', 'Follow it with: flotilla status example-app -n team-a\n'],
     ['rollback', { status: 202, json: queued('example-app-v2') }, 'Successfully rollback workflow: example-app runs example-app-v2 again\n', 'Follow it with: flotilla status example-app -n team-a\n'],
   ])('%s', async (operation, reply, stdout, stderr) => {

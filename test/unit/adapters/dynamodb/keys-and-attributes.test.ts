@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../lib/core/errors/validation-error.ts';
-import { canonicalJson, identifyApplication } from '../../../../lib/core/application/application-identity.ts';
 import { marshallItem, marshallValue, unmarshallItem, unmarshallValue } from '../../../../lib/adapters/dynamodb/attribute-value.ts';
 import { ConflictError } from '../../../../lib/engine/ports/conflict-error.ts';
 import { padded } from '../../../../lib/adapters/dynamodb/keys.ts';
@@ -87,38 +86,6 @@ describe('keys', () => {
     const ids = [0, 1, 1000, 86_400_000].map((offset) => newRunId(new Date(Date.UTC(2026, 10, 29) + offset)));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(Array.from({ length: 50 }, () => newRunId(new Date(0)))).size).toBe(50);
-  });
-});
-
-describe('application identity', () => {
-  const app = (spec: unknown, metadata: Record<string, unknown> = {}) => ({ kind: 'Application', metadata: { name: 'web', ...metadata }, spec });
-
-  it('defaults the namespace and reads publishVersion', () => {
-    expect(identifyApplication(app({}, { annotations: { 'app.oam.dev/publishVersion': 'v7' } }))).toMatchObject({ name: 'web', namespace: 'default', publishVersion: 'v7' });
-  });
-
-  it('hashes the same for reordered keys, differently for any spec, label or other annotation change', () => {
-    const base = identifyApplication(app({ components: [{ name: 'a', type: 'webservice', properties: { image: 'x', port: 80 } }] })).specHash;
-    expect(identifyApplication(app({ components: [{ properties: { port: 80, image: 'x' }, type: 'webservice', name: 'a' }] })).specHash).toBe(base);
-    expect(identifyApplication(app({ components: [{ name: 'a', type: 'webservice', properties: { image: 'y', port: 80 } }] })).specHash).not.toBe(base);
-    const spec = { components: [{ name: 'a', type: 'webservice', properties: { image: 'x', port: 80 } }] };
-    expect(identifyApplication(app(spec, { labels: { team: 'a' } })).specHash).not.toBe(base);
-    expect(identifyApplication(app(spec, { annotations: { owner: 'me' } })).specHash).not.toBe(base);
-  });
-
-  it('leaves publishVersion out of the hash (it is compared on its own)', () => {
-    const spec = { components: [] };
-    expect(identifyApplication(app(spec, { annotations: { 'app.oam.dev/publishVersion': '1' } })).specHash).toBe(identifyApplication(app(spec)).specHash);
-  });
-
-  it('refuses a document without a usable metadata.name or namespace', () => {
-    expect(() => identifyApplication({ metadata: {} })).toThrow(new ValidationError([{ path: 'metadata.name', message: 'is required' }]));
-    expect(() => identifyApplication(app({}, { name: 'a#b' }))).toThrow('metadata.name: must be a DNS-1123 label');
-    expect(() => identifyApplication(app({}, { namespace: 'Team A' }))).toThrow('metadata.namespace: must be a DNS-1123 label');
-  });
-
-  it('writes canonical JSON with sorted keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
   });
 });
 

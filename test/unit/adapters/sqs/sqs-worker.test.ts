@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { sqsWorker } from '../../../../lib/adapters/sqs/sqs-worker.ts';
-import { backoffSeconds } from '../../../../lib/engine/retry-later.ts';
+import { backoffSeconds } from '../../../../lib/engine/retry.ts';
 
 function record(id: string, body: unknown, group?: string): SQSRecord {
   return {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { Application } from '../../../../lib/core/application/application.ts';
+import { canonicalJson, identifyApplication } from '../../../../lib/core/application/application-identity.ts';
+
+describe('application identity', () => {
+  const app = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) =>
+    Application.parse({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'web', ...metadata }, spec: { components: [{ name: 'a', type: 'webservice', properties: { image: 'x' } }], ...spec } });
+
+  it('defaults the namespace and reads publishVersion', () => {
+    expect(identifyApplication(app({}, { annotations: { 'app.oam.dev/publishVersion': 'v7' } }))).toMatchObject({ name: 'web', namespace: 'default', publishVersion: 'v7' });
+  });
+
+  it('hashes the same for reordered keys, differently for any spec, label or other annotation change', () => {
+    const base = identifyApplication(app({ components: [{ name: 'a', type: 'webservice', properties: { image: 'x', port: 80 } }] })).specHash;
+    expect(identifyApplication(app({ components: [{ properties: { port: 80, image: 'x' }, type: 'webservice', name: 'a' }] })).specHash).toBe(base);
+    expect(identifyApplication(app({ components: [{ name: 'a', type: 'webservice', properties: { image: 'y', port: 80 } }] })).specHash).not.toBe(base);
+    const spec = { components: [{ name: 'a', type: 'webservice', properties: { image: 'x', port: 80 } }] };
+    expect(identifyApplication(app(spec, { labels: { team: 'a' } })).specHash).not.toBe(base);
+    expect(identifyApplication(app(spec, { annotations: { owner: 'me' } })).specHash).not.toBe(base);
+  });
+
+  it('leaves publishVersion out of the hash (it is compared on its own)', () => {
+    const spec = {};
+    expect(identifyApplication(app(spec, { annotations: { 'app.oam.dev/publishVersion': '1' } })).specHash).toBe(identifyApplication(app(spec)).specHash);
+  });
+
+  it('writes canonical JSON with sorted keys at every level', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+  });
+});
