@@ -6,7 +6,7 @@ const slow = { testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: fals
 
 export default defineConfig({
   test: {
-    env: { NO_COLOR: '1', POWERTOOLS_DEV: 'true', FLOTILLA_QUIET: '1' },
+    env: { NO_COLOR: '1', FLOTILLA_QUIET: '1' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/setup/environment.ts'], ...slow } },

@@ -4,6 +4,7 @@ import { overrideOf, topologyOf } from '../lib/core/policy/check-policies.ts';
 import { matchesSelector, type ClusterLabelSelector } from '../lib/core/policy/cluster-selector.ts';
 import { runRequest } from '../lib/engine/messages/planner-message.ts';
 import type { ApiDependencies } from './api-dependencies.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 /** A cluster's labels before and after a join or label change; `before` is undefined for a cluster new to the registry. */
 export interface ClusterLabelChange {
@@ -86,7 +87,7 @@ export async function rerunsAfterClusterChange(deps: ApiDependencies, change: Cl
   try {
     return { reruns: await rerunLabelSelectingApplications(deps, change), warnings: [] };
   } catch (err) {
-    deps.log('error', 'could not queue the re-runs a cluster change calls for', { cluster: change.cluster, error: err instanceof Error ? err.message : String(err) });
+    deps.log('error', 'could not queue the re-runs a cluster change calls for', { cluster: change.cluster, error: errorMessage(err) });
     return {
       reruns: [],
       warnings: [`cluster ${change.cluster} was changed, but the applications selecting clusters by label could not be queued to run again; restart their workflows`],

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 export interface FlattenOptions {
   /** `--context`; otherwise current-context, otherwise the only context. */
@@ -53,7 +54,7 @@ export function flattenKubeconfig(text: string, options: FlattenOptions): FlatKu
     doc = parse(text, { prettyErrors: false });
   } catch (err) {
     // First line only: a parser may quote the source, and this source holds credentials.
-    throw new KubeconfigError(`not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    throw new KubeconfigError(`not valid YAML: ${(errorMessage(err)).split('\n')[0]}`);
   }
   if (!isFields(doc)) throw new KubeconfigError('not a kubeconfig: expected a mapping with clusters, users and contexts');
   const contexts = namedList(doc, 'contexts', 'context');
@@ -90,7 +91,7 @@ function inline(fields: Fields, files: Record<string, { inline: string; as: 'bas
     try {
       bytes = options.readFile(file);
     } catch (err) {
-      const code = err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.message : String(err);
+      const code = err instanceof Error && 'code' in err ? String(err.code) : errorMessage(err);
       throw new KubeconfigError(`${owner}: cannot read ${reference} ${file}: ${code}`);
     }
     result[target] = as === 'base64' ? Buffer.from(bytes).toString('base64') : Buffer.from(bytes).toString('utf8').trim();

@@ -1,6 +1,7 @@
 // `npm run clusters -- up NAME... | down [NAME...] | list`: real member clusters (etcd, kube-apiserver,
 // kube-controller-manager, kube-scheduler built from the Go module proxy, kwok simulating nodes) on loopback.
 import { clustersDown, clustersList, clustersUp } from './clusters/kwok.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 const usage = 'usage: npm run clusters -- up NAME... | down [NAME...] | list';
 
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`clusters: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`clusters: ${errorMessage(err)}`);
     process.exit(1);
   },
 );

@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { withLock } from './clusters/lock.ts';
 import { commandLine, freeLoopbackPort, isAlive, pollUntil, rssKiB, terminateGroup } from './process.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 const projectRoot = resolve(import.meta.dirname, '..');
 const requirementsFile = join(import.meta.dirname, 'moto', 'requirements.txt');
@@ -295,7 +296,7 @@ if (import.meta.main) {
   try {
     process.exitCode = await cli(process.argv.slice(2));
   } catch (err) {
-    console.error(`moto: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`moto: ${errorMessage(err)}`);
     process.exitCode = 1;
   }
 }

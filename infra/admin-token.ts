@@ -11,6 +11,7 @@ import { awsSettingsFromEnv, createAwsClients } from '../lib/adapters/aws/client
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import type { TokenStore } from '../lib/engine/ports/store.ts';
 import { createToken, listTokens, type CreatedToken } from '../lib/engine/tokens/tokens.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 /** Refused while a live admin token exists, unless forced: the first token is a bootstrap, not a way to mint more. */
 export async function createFirstAdminToken(tokens: TokenStore, options: { force?: boolean } = {}): Promise<CreatedToken> {
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`admin token ${summary.id} created${values.out === undefined ? '' : ` and written to ${values.out}`}; it is not shown again\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`Error: ${errorMessage(err)}\n`);
     return 1;
   } finally {
     for (const client of Object.values(clients)) client.destroy();

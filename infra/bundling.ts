@@ -13,7 +13,7 @@ export const flotillaFunctions = {
   api: { entry: 'functions/api.ts', maxKiB: 500 },
   planner: { entry: 'functions/planner.ts', maxKiB: 500 },
   applier: { entry: 'functions/applier.ts', maxKiB: 2048 },
-  status: { entry: 'functions/status.ts', maxKiB: 500 },
+  refresh: { entry: 'functions/refresh.ts', maxKiB: 500 },
   triggers: { entry: 'functions/triggers.ts', maxKiB: 500 },
   authorizer: { entry: 'infra/gateway-authorizer.ts', maxKiB: 500 },
 } as const;

@@ -28,7 +28,7 @@ const timeouts = {
   planner: Duration.seconds(60),
   // Five records a batch; a record that meets an unreachable cluster spends up to 15 s per request.
   applier: Duration.seconds(90),
-  status: Duration.seconds(120),
+  refresh: Duration.seconds(120),
   // A CI event publishes at most a few revisions; a Slack follow-up posts one reply.
   triggers: Duration.seconds(60),
   authorizer: Duration.seconds(5),
@@ -50,7 +50,7 @@ export interface FlotillaStackProps extends StackProps {
 }
 
 export class FlotillaStack extends Stack {
-  readonly functions: Record<'api' | 'planner' | 'applier' | 'status' | 'triggers' | 'authorizer', FlotillaFunction>;
+  readonly functions: Record<'api' | 'planner' | 'applier' | 'refresh' | 'triggers' | 'authorizer', FlotillaFunction>;
   readonly table: TableV2;
   readonly credentialsKey: Key;
   readonly queues: Record<QueueName, WorkQueue>;
@@ -130,10 +130,10 @@ export class FlotillaStack extends Stack {
       .consume(queues.applier, { batchSize: 5, maxConcurrency: applierConcurrency - healthConcurrency })
       .consume(queues.health, { batchSize: 5, maxConcurrency: healthConcurrency });
 
-    const status = new FlotillaFunction(this, 'Status', {
-      name: 'status',
-      description: 'Flotilla status: scheduled health refresh and drift correction orders',
-      timeout: timeouts.status,
+    const refresh = new FlotillaFunction(this, 'Refresh', {
+      name: 'refresh',
+      description: 'Flotilla refresh: scheduled health refresh and drift correction orders',
+      timeout: timeouts.refresh,
       memorySize: 512,
       logRetention,
     }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health'] });
@@ -155,13 +155,13 @@ export class FlotillaStack extends Stack {
       memorySize: 256,
       logRetention,
     });
-    this.functions = { api, planner, applier, status, triggers, authorizer };
+    this.functions = { api, planner, applier, refresh, triggers, authorizer };
 
     this.table = table;
     this.credentialsKey = credentialsKey;
     this.queues = queues;
     this.httpApi = this.#httpApi(api, authorizer, settings);
-    const schedules = this.#schedules(status, settings);
+    const schedules = this.#schedules(refresh, settings);
     const ciEvents = queues.ciEvents;
     const ciRules = this.#ciEventRules(ciEvents);
     this.ciEvents = ciEvents;
@@ -177,7 +177,7 @@ export class FlotillaStack extends Stack {
       'Invoked synchronously (the HTTP API waits for it): a failure is answered to the caller and counted by the Errors alarm; there is no asynchronous event to keep.';
     acknowledge(api, { 'Serverless::Serverless-LambdaDLQ': synchronous });
     acknowledge(authorizer, { 'Serverless::Serverless-LambdaDLQ': synchronous });
-    acknowledge(status, {
+    acknowledge(refresh, {
       'Serverless::Serverless-LambdaDLQ':
         'Invoked by the refresh and drift schedules with a constant input: a failed tick is superseded by the next one, so there is nothing to replay; failures raise the Errors alarm.',
     });
@@ -241,13 +241,13 @@ export class FlotillaStack extends Stack {
    * Health refresh and drift correction. A tick that cannot be delivered within its interval is dropped: the next one
    * replaces it, so no dead-letter queue; failed deliveries raise the rule's FailedInvocations alarm instead.
    */
-  #schedules(status: FlotillaFunction, settings: FlotillaSettings): Rule[] {
+  #schedules(refresh: FlotillaFunction, settings: FlotillaSettings): Rule[] {
     const tasks = { refresh: settings.refreshMinutes, drift: settings.driftMinutes };
     return Object.entries(tasks).map(([task, minutes]) => {
       const rule = new Rule(this, `${task[0]?.toUpperCase()}${task.slice(1)}Schedule`, {
         description: `Flotilla ${task} every ${minutes} min`,
         schedule: Schedule.rate(Duration.minutes(minutes)),
-        targets: [new LambdaFunction(status, { event: RuleTargetInput.fromObject({ task }), retryAttempts: 2, maxEventAge: Duration.minutes(minutes) })],
+        targets: [new LambdaFunction(refresh, { event: RuleTargetInput.fromObject({ task }), retryAttempts: 2, maxEventAge: Duration.minutes(minutes) })],
       });
       acknowledge(rule, {
         'Serverless::Serverless-EventBusDLQ':

@@ -7,7 +7,7 @@ import * as z from 'zod';
 export interface FlotillaSettings {
   /** Reserved concurrency of the applier: the most member-cluster work running at once. */
   applierConcurrency: number;
-  /** How often the status function refreshes health, and how often it re-applies for drift correction. */
+  /** How often the refresh function refreshes health, and how often it re-applies for drift correction. */
   refreshMinutes: number;
   driftMinutes: number;
   logRetention: RetentionDays;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lambdaContext } from './lambda-context.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -39,7 +40,7 @@ export async function serveHttpApi(
       send(res, result);
     } catch (err) {
       // What API Gateway answers when the integration fails; the handler itself maps its errors.
-      console.error(`[http] ${req.method} ${req.url}: handler failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`[http] ${req.method} ${req.url}: handler failed: ${errorMessage(err)}`);
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     } finally {
       inFlight--;

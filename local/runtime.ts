@@ -1,6 +1,6 @@
 // The local control plane: every Flotilla function in one process, on the embedded dynalite + fauxqs (or on any AWS
 // endpoint with `backend: 'external'`), wired the way the CDK stack wires them on AWS: the API behind an HTTP API
-// gateway, the planner and applier behind SQS event source mappings, the status function behind schedules.
+// gateway, the planner and applier behind SQS event source mappings, the refresh function behind schedules.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { provisionLocal } from './provision.ts';
 import { createAwsClients, awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import { authenticate, createToken } from '../lib/engine/tokens/tokens.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 export interface LocalRuntimeOptions {
   /** HTTP port on 127.0.0.1; 0 picks a free one. */
@@ -93,7 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The functions read their configuration when first imported, so they are imported only now.
   const planner = (await import('../functions/planner.ts')).handler as unknown as SqsHandler;
   const applier = (await import('../functions/applier.ts')).handler as unknown as SqsHandler;
-  const status = (await import('../functions/status.ts')).handler as unknown as (event: unknown, context: unknown) => Promise<unknown>;
+  const refresh = (await import('../functions/refresh.ts')).handler as unknown as (event: unknown, context: unknown) => Promise<unknown>;
 
   const deliver = (handler: SqsHandler): SqsHandler =>
     options.duplicateDeliveries
@@ -102,15 +103,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           return handler(event, context);
         }
       : handler;
-  const onError = (err: unknown) => log(`event source: ${err instanceof Error ? err.message : String(err)}`);
+  const onError = (err: unknown) => log(`event source: ${errorMessage(err)}`);
   const sources: EventSource[] = [
     startEventSource({ sqs: clients.sqs, queueUrl: resources.plannerQueueUrl, handler: deliver(planner), functionName: 'planner', batchSize: 10, concurrency: 2, onError }),
     startEventSource({ sqs: clients.sqs, queueUrl: resources.applierQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 4, onError }),
     startEventSource({ sqs: clients.sqs, queueUrl: resources.healthQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 2, onError }),
   ];
   const schedules = [
-    schedule(options.refreshSeconds, () => status({ task: 'refresh' }, lambdaContext('status', 60_000)), log),
-    schedule(options.driftSeconds, () => status({ task: 'drift' }, lambdaContext('status', 60_000)), log),
+    schedule(options.refreshSeconds, () => refresh({ task: 'refresh' }, lambdaContext('refresh', 60_000)), log),
+    schedule(options.driftSeconds, () => refresh({ task: 'drift' }, lambdaContext('refresh', 60_000)), log),
   ];
   let gateway: HttpGateway | undefined;
   if (options.serveApi !== false) {
@@ -136,7 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
 function schedule(seconds: number, task: () => Promise<unknown>, log: (line: string) => void): NodeJS.Timeout {
   const timer = setInterval(() => {
-    task().catch((err: unknown) => log(`scheduled task failed: ${err instanceof Error ? err.message : String(err)}`));
+    task().catch((err: unknown) => log(`scheduled task failed: ${errorMessage(err)}`));
   }, Math.max(1, seconds) * 1000);
   timer.unref();
   return timer;

@@ -1,8 +1,9 @@
 // `npm start`: the local control plane. Ctrl-C (SIGINT) or SIGTERM stops it gracefully.
 import { optionsFromEnv, startLocalRuntime } from './runtime.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 const runtime = await startLocalRuntime(optionsFromEnv()).catch((err: unknown) => {
-  console.error(`[flotilla] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`[flotilla] failed to start: ${errorMessage(err)}`);
   process.exit(1);
 });
 
@@ -15,7 +16,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     runtime.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(`[flotilla] stop failed: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(`[flotilla] stop failed: ${errorMessage(err)}`);
         process.exit(1);
       },
     );

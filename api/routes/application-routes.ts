@@ -24,6 +24,7 @@ import {
 } from '../../contract/application-schemas.ts';
 import { ApplicationPath } from '../../contract/parameters.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -46,7 +47,7 @@ const submitApplication = defineRoute({
         await deps.queues.toPlanner([runRequest({ namespace, name, revision, reason: 'submit' }, deps.now())]);
       } catch (err) {
         // The revision is stored and a resubmit would find it unchanged; say how to run it rather than a bare 500.
-        deps.log('error', 'could not queue the run of a new revision', { namespace, name, revision, error: err instanceof Error ? err.message : String(err) });
+        deps.log('error', 'could not queue the run of a new revision', { namespace, name, revision, error: errorMessage(err) });
         throw new ApiError(
           'queue_unavailable',
           `revision ${submitted.revision.revisionName} is stored but its workflow could not be queued; start it with \`flotilla workflow restart ${name} -n ${namespace}\``,

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import * as z from 'zod';
 import { dnsLabel } from '../../lib/core/application/dns-name.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 /** What `flotilla login` stores. */
 export const CliConfig = z.strictObject({
@@ -48,7 +49,7 @@ export function readConfig(path: string): CliConfig | undefined {
   try {
     raw = parse(text);
   } catch (err) {
-    throw new Error(`${path} is not valid YAML (${(err instanceof Error ? err.message : String(err)).split('\n')[0]}); run flotilla login again`);
+    throw new Error(`${path} is not valid YAML (${(errorMessage(err)).split('\n')[0]}); run flotilla login again`);
   }
   const parsed = CliConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`${path} is not a flotilla config; run flotilla login again:\n${z.prettifyError(parsed.error)}`);

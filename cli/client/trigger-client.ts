@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { TriggerList, TriggerView, type CreateTriggerRequest } from '../../contract/trigger-schemas.ts';
 import { ApiContractError, ApiRequestError, ApiUnreachableError, type Fetch } from './api-client.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 export type Trigger = z.infer<typeof TriggerView>;
 export type TriggerRequest = z.input<typeof CreateTriggerRequest>;
@@ -28,7 +29,7 @@ export function triggerClient(options: { endpoint: string; token: string | undef
       status = response.status;
       text = await response.text();
     } catch (err) {
-      throw new ApiUnreachableError(`cannot reach the Flotilla API at ${base}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ApiUnreachableError(`cannot reach the Flotilla API at ${base}: ${errorMessage(err)}`, { cause: err });
     }
     let json: unknown;
     try {

@@ -1,6 +1,7 @@
 import { PlacementError } from '../../lib/core/errors/placement-error.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
 import { ApiRequestError } from '../client/api-client.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 /** The stderr text for a failed command: `Error: ...`, with what the API listed and what to do about it where it helps. */
 export function failureMessage(error: unknown): string {
@@ -10,7 +11,7 @@ export function failureMessage(error: unknown): string {
     return `Error: ${error.step === undefined ? '' : `step ${error.step}: `}${error.message} (policy ${error.policy})\n`;
   }
   if (error instanceof Error && 'code' in error && 'path' in error) return `Error: cannot read ${String(error.path)}: ${String(error.code)}\n`;
-  return `Error: ${error instanceof Error ? error.message : String(error)}\n`;
+  return `Error: ${errorMessage(error)}\n`;
 }
 
 const hints: Record<string, string> = {

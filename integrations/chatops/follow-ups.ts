@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SlackMessage } from './slack-blocks.ts';
 import type { SlashCommand } from './slash-command.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 /**
  * Slack waits three seconds for a slash command's answer. A reply that is not ready by then is acknowledged at once
@@ -38,7 +39,7 @@ export class InProcessFollowUps implements SlackFollowUps {
       .then((message) => postToResponseUrl(command.response_url, message))
       .then(
         () => this.#log('info', 'slack follow-up posted', { team: command.team_id, user: command.user_id }),
-        (err: unknown) => this.#log('error', 'slack follow-up failed', { team: command.team_id, error: err instanceof Error ? err.message : String(err) }),
+        (err: unknown) => this.#log('error', 'slack follow-up failed', { team: command.team_id, error: errorMessage(err) }),
       )
       .finally(() => this.#pending.delete(posted));
     this.#pending.add(posted);

@@ -9,6 +9,7 @@ import { noticeMessage, type SlackMessage } from './slack-blocks.ts';
 import { chatPrincipal, openSigningSecret } from './slack-integration.ts';
 import { slackSignature } from './slack-signature.ts';
 import { checkResponseUrl, parseChatRequest, readSlashCommand, type SlashCommand } from './slash-command.ts';
+import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
 export interface ChatopsSettings {
   followUps: SlackFollowUps;
@@ -74,7 +75,7 @@ export async function replyTo(
     if (integration === undefined) return noticeMessage('The Slack integration was removed.');
     return await answerChatRequest(deps.store, chatPrincipal(integration), command.command, parseChatRequest(command.text));
   } catch (err) {
-    deps.log('error', 'chat reply failed', { error: err instanceof Error ? err.message : String(err) });
+    deps.log('error', 'chat reply failed', { error: errorMessage(err) });
     return noticeMessage('Flotilla could not answer just now; try again in a moment.');
   }
 }

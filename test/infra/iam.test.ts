@@ -32,7 +32,7 @@ function statementsOf(name: keyof Synthesized['stack']['functions']): Statement[
   return policies.flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
-const functionNames = ['api', 'planner', 'applier', 'status', 'triggers', 'authorizer'] as const;
+const functionNames = ['api', 'planner', 'applier', 'refresh', 'triggers', 'authorizer'] as const;
 
 function allowed(name: (typeof functionNames)[number], action: string): Statement[] {
   return statementsOf(name).filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).includes(action));
@@ -77,9 +77,9 @@ describe('table', () => {
     for (const name of functionNames) for (const action of tableDdl) expect(allowed(name, action), `${name} ${action}`).toEqual([]);
   });
 
-  test('the status function only reads; the authorizer has no table access', () => {
-    expect(allowed('status', 'dynamodb:Query')).toHaveLength(1);
-    for (const action of writes) expect(allowed('status', action), action).toEqual([]);
+  test('the refresh function only reads; the authorizer has no table access', () => {
+    expect(allowed('refresh', 'dynamodb:Query')).toHaveLength(1);
+    for (const action of writes) expect(allowed('refresh', action), action).toEqual([]);
     expect(statementsOf('authorizer').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
   });
 });
@@ -102,7 +102,7 @@ describe('queues', () => {
     expect(sendsTo('api')).toEqual(['ciEvents', 'health', 'planner']);
     expect(sendsTo('planner')).toEqual(['applier', 'planner']);
     expect(sendsTo('applier')).toEqual(['health', 'planner']);
-    expect(sendsTo('status')).toEqual(['applier', 'health']);
+    expect(sendsTo('refresh')).toEqual(['applier', 'health']);
     expect(sendsTo('triggers')).toEqual(['planner']);
     expect(sendsTo('authorizer')).toEqual([]);
   });

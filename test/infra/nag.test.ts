@@ -30,8 +30,8 @@ test('the acknowledged findings are exactly these (a new one needs a reason and 
       finding.violatingConstructs.map((construct) => `${finding.ruleName.replace(/<Table[0-9A-F]+\.Arn>/, '<Table.Arn>')} ${construct.constructPath}`),
     ),
   );
-  const roles = ['Api', 'Planner', 'Applier', 'Status', 'Triggers', 'Authorizer'];
-  const tableUsers = ['Api', 'Planner', 'Applier', 'Status', 'Triggers'];
+  const roles = ['Api', 'Planner', 'Applier', 'Refresh', 'Triggers', 'Authorizer'];
+  const tableUsers = ['Api', 'Planner', 'Applier', 'Refresh', 'Triggers'];
   const dlqs = ['PlannerQueue', 'ApplierQueue', 'HealthQueue', 'CiEvents'];
   expect(acknowledged.sort()).toEqual(
     [

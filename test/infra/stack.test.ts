@@ -53,7 +53,7 @@ describe('resources', () => {
   test('the control-plane functions get the whole environment contract of functions/config.ts; the authorizer none of it', () => {
     const { table, queues, credentialsKey, functions } = synth.stack;
     const resources = resourcesOf(synth.template, 'AWS::Lambda::Function');
-    for (const name of ['api', 'planner', 'applier', 'status', 'triggers'] as const) {
+    for (const name of ['api', 'planner', 'applier', 'refresh', 'triggers'] as const) {
       expect(resources[idOf(functions[name])]?.Properties?.Environment, name).toEqual({
         Variables: {
           NODE_OPTIONS: '--enable-source-maps',
@@ -243,15 +243,15 @@ describe('HTTP API', () => {
 });
 
 describe('events', () => {
-  test('refresh and drift schedules invoke the status function with their task', () => {
-    const statusArn = arnOf(synth.stack.functions.status);
+  test('refresh and drift schedules invoke the refresh function with their task', () => {
+    const refreshArn = arnOf(synth.stack.functions.refresh);
     for (const [rate, task] of [
       ['rate(2 minutes)', 'refresh'],
       ['rate(5 minutes)', 'drift'],
     ]) {
       synth.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: rate,
-        Targets: [Match.objectLike({ Arn: statusArn, Input: JSON.stringify({ task }) })],
+        Targets: [Match.objectLike({ Arn: refreshArn, Input: JSON.stringify({ task }) })],
       });
     }
   });

@@ -4,7 +4,8 @@ import type * as z from 'zod';
 import { countRequests } from '../aws/request-counter.ts';
 import { RetryLater } from '../../engine/retry.ts';
 import type { RequestCountStore } from '../../engine/ports/store.ts';
-import { errorText, log } from '../telemetry/log.ts';
+import { errorMessage } from '../../core/errors/error-message.ts';
+import { log } from '../telemetry/log.ts';
 
 export interface SqsWorkerOptions<M> {
   name: string;
@@ -49,7 +50,7 @@ async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): 
         log('warn', `retry in ${err.delaySeconds}s: ${err.message}`, { fn: options.name, messageId: record.messageId });
         await delayRedelivery(options, record, err.delaySeconds);
       } else {
-        log('error', errorText(err), { fn: options.name, messageId: record.messageId });
+        log('error', errorMessage(err), { fn: options.name, messageId: record.messageId });
       }
       return records.slice(index).map((r) => r.messageId);
     }
@@ -70,5 +71,5 @@ async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecor
   if (!queueUrl) return;
   await options.sqs
     .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: Math.ceil(seconds) }))
-    .catch((err: unknown) => log('warn', `could not delay redelivery: ${errorText(err)}`, { fn: options.name }));
+    .catch((err: unknown) => log('warn', `could not delay redelivery: ${errorMessage(err)}`, { fn: options.name }));
 }

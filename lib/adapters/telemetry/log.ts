@@ -4,7 +4,3 @@ export function log(level: 'info' | 'warn' | 'error', message: string, fields: R
   if (level === 'error') console.error(line);
   else if (process.env.FLOTILLA_QUIET !== '1') console.log(line);
 }
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

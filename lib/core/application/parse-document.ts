@@ -1,5 +1,6 @@
 import { isAlias, isCollection, isNode, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { formatPath, ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 /** Real Applications are a few KB; 1 MiB leaves room and stays below Kubernetes' own 1.5 MiB object limit. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -23,7 +24,7 @@ export function parseDocument(text: string, format?: DocumentFormat): unknown {
     if (error instanceof ValidationError) throw error;
     // The parsers can fail in ways of their own (a stack overflow on absurd nesting); the caller only needs to know
     // the text was not readable.
-    throw ValidationError.single('', `could not read the document: ${error instanceof Error ? error.message : String(error)}`);
+    throw ValidationError.single('', `could not read the document: ${errorMessage(error)}`);
   }
   const problem = checkPlainData(value);
   if (problem !== undefined) throw new ValidationError([problem]);
@@ -52,7 +53,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw ValidationError.single('', `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw ValidationError.single('', `invalid JSON: ${errorMessage(error)}`);
   }
 }
 
@@ -120,7 +121,7 @@ export function checkPlainData(value: unknown, basePath = ''): ValidationIssue |
       }
     }
   } catch (error) {
-    return { path: basePath, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    return { path: basePath, message: `could not be read: ${errorMessage(error)}` };
   }
   return undefined;
 }

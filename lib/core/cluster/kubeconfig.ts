@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
 import { parseWith } from '../errors/zod-issues.ts';
 import type { ClusterConnection, ClusterCredential } from './cluster-connection.ts';
+import { errorMessage } from '../errors/error-message.ts';
 
 /** What a kubeconfig yields for `cluster join`: the chosen context's connection and the names it came with. */
 export interface KubeconfigSelection {
@@ -62,7 +63,7 @@ export function parseKubeconfig(text: string, options: KubeconfigOptions = {}): 
     raw = parseYaml(text, { prettyErrors: false });
   } catch (err) {
     // First line only: parsers may echo the offending source, and a kubeconfig's source holds credentials.
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const reason = (errorMessage(err)).split('\n')[0];
     throw ValidationError.single('', `the kubeconfig is not valid YAML: ${reason}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

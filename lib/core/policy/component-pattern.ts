@@ -1,3 +1,5 @@
+import { errorMessage } from '../errors/error-message.ts';
+
 /** How many repetitions and alternatives a name pattern may hold; see compileComponentPattern. */
 export const MAX_PATTERN_CHOICES = 4;
 
@@ -22,6 +24,6 @@ export function compileComponentPattern(name: string): RegExp | string {
   try {
     return new RegExp(`^(?:${source})$`);
   } catch (error) {
-    return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+    return `not a valid regular expression: ${errorMessage(error)}`;
   }
 }

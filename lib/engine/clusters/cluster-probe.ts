@@ -1,6 +1,7 @@
 import type { ClusterConnection } from '../../core/cluster/cluster-connection.ts';
 import { ClusterError } from '../ports/cluster-error.ts';
 import type { ClusterReach } from '../ports/cluster-reach.ts';
+import { errorMessage } from '../../core/errors/error-message.ts';
 
 export type ProbeResult = { reachable: true; kubernetesVersion: string } | { reachable: false; reason: string };
 
@@ -17,7 +18,7 @@ export async function probeCluster(client: Pick<ClusterReach, 'serverVersion'>, 
 }
 
 function probeFailure(err: unknown, endpoint: string): string {
-  if (!(err instanceof ClusterError)) return `probing ${endpoint} failed: ${err instanceof Error ? err.message : String(err)}`;
+  if (!(err instanceof ClusterError)) return `probing ${endpoint} failed: ${errorMessage(err)}`;
   const detail = err.message.replace(/^read server version: /, '');
   if (err.status === 401) return `the API server at ${endpoint} rejected the credentials (401 ${detail})`;
   if (err.status !== undefined) return `the API server at ${endpoint} answered ${err.status}: ${detail}`;

@@ -17,6 +17,7 @@ import { checkClusterName } from '../../core/cluster/cluster-name.ts';
 import { openConnection, sealConnection } from './cluster-credentials.ts';
 import { probeCluster, type ProbeResult } from './cluster-probe.ts';
 import { type ReachCluster } from '../ports/cluster-reach.ts';
+import { errorMessage } from '../../core/errors/error-message.ts';
 
 export const JoinRequest = z.strictObject({
   /** Defaults to the kubeconfig's name for the cluster of the chosen context. */
@@ -113,7 +114,7 @@ export class ClusterRegistry {
         try {
           await client.ensureNamespace(request.namespace);
         } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
+          const reason = errorMessage(err);
           throw ValidationError.single('namespace', `cannot create namespace ${request.namespace} in cluster ${name}: ${reason}`);
         }
       }

@@ -3,6 +3,7 @@ import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
 import { purgeApplication } from './purge-application.ts';
 import { backoffSeconds, RetryLater } from '../retry.ts';
+import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 
 type RemoveOrder = Extract<ApplierMessage, { kind: 'remove' }>;
 
@@ -25,9 +26,9 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
       if ((await client.delete(ref)) === 'deleted') deleted++;
     }
   } catch (err) {
-    const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof Error && err.name === 'UnknownClusterError');
+    const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof UnknownClusterError);
     if (reachable) throw err;
-    if (!order.force && !(err instanceof Error && err.name === 'UnknownClusterError')) {
+    if (!order.force && !(err instanceof UnknownClusterError)) {
       const problem = `cannot remove ${order.resources.length} objects of revision ${order.revision} from cluster ${order.cluster}: ${(err as Error).message}`;
       // Reported where people look (status), then retried with backoff.
       await store.inventories.record({ ...inventory, removalProblem: problem }, inventory.version).catch(() => {});

@@ -13,7 +13,7 @@ beforeAll(async () => {
   harness = await startEngineHarness();
   await harness.registry.join({ name: 'beijing-1', kubeconfig: await readFile(inject('clusterKubeconfigs')['beijing-1']!, 'utf8') });
   await harness.registry.join({ name: 'beijing-2', kubeconfig: await readFile(inject('clusterKubeconfigs')['beijing-2']!, 'utf8') });
-  const status = await import('../../../functions/status.ts');
+  const status = await import('../../../functions/refresh.ts');
   runScheduled = (task) => (status.handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)({ task }, lambdaContext('status', 60_000));
 });
 afterAll(() => harness?.stop());

@@ -22,7 +22,7 @@ describe('sample events', () => {
     expect(bodies('sqs/health-recheck.json').map((b) => ApplierMessage.parse(b).kind)).toEqual(['check']);
   });
 
-  it('the schedules pass the status function its task', () => {
+  it('the schedules pass the refresh function its task', () => {
     const Task = z.object({ task: z.enum(['refresh', 'drift']) });
     for (const file of readdirSync(new URL('../../../events/schedule/', import.meta.url))) expect(Task.safeParse(read(`schedule/${file}`)).success).toBe(true);
   });

@@ -9,10 +9,10 @@ const engine = engineWith(noClusterAccess);
 /** The input the two EventBridge schedules pass: health refresh, or drift correction (refresh after re-applying). */
 const ScheduledTask = z.object({ task: z.enum(['refresh', 'drift']) });
 
-/** Status: keeps health current on a schedule, so `status` reads today's health rather than the deploy's. */
+/** Refresh: keeps health current on a schedule, so `status` reads today's health rather than the deploy's. */
 export const handler = middy<unknown, { orders: number }>().handler(async (event) => {
   const { task } = ScheduledTask.parse(event);
   const orders = await scheduleRefresh(engine, { reapply: task === 'drift' });
-  log('info', `${task}: ${orders} refresh orders sent`, { fn: 'status' });
+  log('info', `${task}: ${orders} refresh orders sent`, { fn: 'refresh' });
   return { orders };
 });
