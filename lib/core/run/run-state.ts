@@ -37,6 +37,21 @@ export interface RunDecision {
 
 const seconds = (n: number) => n * 1000;
 
+/** The rules the run recorded for its steps when it started; undefined for runs recorded before they were kept. */
+export function recordedRules(run: RunRecord): Map<string, StepRules> | undefined {
+  if (!run.steps.every((step) => step.timeoutSeconds !== undefined)) return undefined;
+  return new Map(
+    run.steps.map((step) => [
+      step.name,
+      {
+        dependsOn: step.dependsOn ?? [],
+        timeoutSeconds: step.timeoutSeconds!,
+        ...(step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
+      },
+    ]),
+  );
+}
+
 export function deadlineOf(step: StepState, rules: StepRules | undefined, fallbackSeconds: number): Date {
   const started = step.startedAt ? Date.parse(step.startedAt) : 0;
   return new Date(started + seconds(rules?.timeoutSeconds ?? fallbackSeconds));

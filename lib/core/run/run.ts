@@ -9,19 +9,24 @@ export const RunPhase = z.enum(['running', 'suspended', 'succeeded', 'failed', '
 
 export type RunPhase = z.infer<typeof RunPhase>;
 
-
 export const StepState = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   type: z.string().min(1),
   phase: StepPhase,
+  /**
+   * The step's rules, derived from the workflow once when the run starts, so that moving the run on needs no second
+   * look at the Application: the steps it waits for, its deadline (the default applied) and a suspend's duration.
+   */
+  dependsOn: z.array(z.string()).optional(),
+  timeoutSeconds: z.number().positive().optional(),
+  durationSeconds: z.number().nonnegative().optional(),
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
 });
 
 export type StepState = z.infer<typeof StepState>;
-
 
 /** One execution of an application revision's workflow. Targets and step tallies live beside it (TargetStore). */
 export const RunRecord = z.object({
@@ -40,7 +45,6 @@ export const RunRecord = z.object({
 });
 
 export type RunRecord = z.infer<typeof RunRecord>;
-
 
 /** Run ids sort by creation time (millisecond clock in base 36, then randomness), so listings come out in order. */
 export function newRunId(now: Date = new Date()): string {

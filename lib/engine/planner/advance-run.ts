@@ -5,8 +5,8 @@ import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import type { Application } from '../../core/application/application.ts';
-import { decideRun, deadlineOf, terminated, type StepRules } from '../../core/run/run-state.ts';
-import type { WorkflowMode } from '../../core/workflow/workflow-plan.ts';
+import { decideRun, deadlineOf, recordedRules, terminated, type StepRules } from '../../core/run/run-state.ts';
+import type { WorkflowMode, PlannedStep } from '../../core/workflow/workflow-plan.ts';
 import { loadRunApplication } from './run-revision.ts';
 import { startStep } from './start-step.ts';
 
@@ -16,54 +16,53 @@ import { startStep } from './start-step.ts';
  * transition is a versioned write, so duplicate or concurrent calls change nothing twice.
  */
 export async function advanceRun(engine: Engine, runId: string, known?: Application): Promise<RunRecord | undefined> {
-  // The revision is read and checked once per planner message, however many passes the run takes.
-  let derived: Derived | undefined;
-  const derive = async (run: RunRecord): Promise<Derived | undefined> => {
-    if (derived) return derived;
-    const app = known ?? (await loadRunApplication(engine, run));
-    if (!app) return undefined;
-    derived = deriveRules(engine, app, run);
-    return derived;
+  // The revision is read and checked at most once per planner message, and only when a step has to be planned (or the
+  // run predates recorded step rules); closing steps and runs works from the run record alone.
+  let loaded: Application | null | undefined = known;
+  const application = async (run: RunRecord): Promise<Application | undefined> => {
+    if (loaded === undefined) loaded = (await loadRunApplication(engine, run)) ?? null;
+    return loaded ?? undefined;
   };
   for (let pass = 0; pass < 10; pass++) {
-    const outcome = await retryOnConflict(() => advanceOnce(engine, runId, derive));
+    const outcome = await retryOnConflict(() => advanceOnce(engine, runId, application));
     if (!outcome.again) return outcome.run;
   }
   return engine.store.runs.get(runId);
 }
 
-/** What the planner derives from a run's revision: the Application, its workflow's mode and each step's rules. */
-interface Derived {
-  app: Application;
-  mode: WorkflowMode;
-  rules: ReadonlyMap<string, StepRules>;
+/** Step rules for a run recorded before they were kept with its steps. */
+function derivedRules(engine: Engine, app: Application, run: RunRecord): Map<string, StepRules> {
+  return new Map(outlineWorkflow(app, { revision: run.revisionName }).steps.map((step) => [step.name, stepRules(engine, step)]));
 }
 
-function deriveRules(engine: Engine, app: Application, run: RunRecord): Derived {
-  const outline = outlineWorkflow(app, { revision: run.revisionName });
-  const rules = new Map<string, StepRules>(
-    outline.steps.map((step) => [
-      step.name,
-      {
-        dependsOn: step.dependsOn,
-        timeoutSeconds: step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds,
-        ...(step.type === 'suspend' && step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
-      },
-    ]),
-  );
-  return { app, mode: outline.mode, rules };
+/** A step's rules as the workflow states them, with the default deadline for a step that names none. */
+export function stepRules(engine: Engine, step: PlannedStep): StepRules {
+  return {
+    dependsOn: step.dependsOn,
+    timeoutSeconds: step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds,
+    ...(step.type === 'suspend' && step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
+  };
 }
 
-async function advanceOnce(engine: Engine, runId: string, derive: (run: RunRecord) => Promise<Derived | undefined>): Promise<{ run?: RunRecord; again: boolean }> {
+async function advanceOnce(
+  engine: Engine,
+  runId: string,
+  application: (run: RunRecord) => Promise<Application | undefined>,
+): Promise<{ run?: RunRecord; again: boolean }> {
   const { store } = engine;
   const run = await store.runs.get(runId);
   if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
-  const derived = await derive(run);
-  if (!derived) {
+  const purged = async () => {
     // The application was deleted and purged under a run that was still going: nothing is left to run.
     return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
+  };
+  let rules: ReadonlyMap<string, StepRules> | undefined = recordedRules(run);
+  if (!rules) {
+    const app = await application(run);
+    if (!app) return purged();
+    rules = derivedRules(engine, app, run);
   }
-  const { app, mode, rules } = derived;
+  const mode = run.mode as WorkflowMode;
   const tallies = new Map<string, StepTally>();
   const failures = new Map<string, string[]>();
   for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
@@ -95,6 +94,8 @@ async function advanceOnce(engine: Engine, runId: string, derive: (run: RunRecor
   const written = decision.changed ? await store.runs.replace(decision.run, run.version) : run;
   let again = false;
   for (const step of [...decision.start, ...decision.replan]) {
+    const app = await application(written);
+    if (!app) return purged();
     const deadline = deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds);
     const started = await startStep(engine, written, step, app, deadline);
     if (started.outcome === 'dispatched') {

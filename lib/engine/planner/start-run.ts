@@ -2,7 +2,7 @@ import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { PlannerMessage } from '../messages/planner-message.ts';
 import { ConflictError } from '../ports/conflict-error.ts';
 import type { RunRecord } from '../../core/run/run.ts';
-import { advanceRun } from './advance-run.ts';
+import { advanceRun, stepRules } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import { applicationOf } from './run-revision.ts';
@@ -39,7 +39,7 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     revisionName: revision.revisionName,
     mode: outline.mode,
     phase: 'running',
-    steps: outline.steps.map((step) => ({ id: step.id, name: step.name, type: step.type, phase: 'pending' })),
+    steps: outline.steps.map((step) => ({ id: step.id, name: step.name, type: step.type, phase: 'pending', ...stepRules(engine, step) })),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     version: 1,

@@ -1,11 +1,9 @@
 import { deadlineOf, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
-import { outlineWorkflow } from '../../core/workflow/plan-workflow.ts';
 import type { Engine } from '../context.ts';
 import { runRequest, type PlannerMessage } from '../messages/planner-message.ts';
 import { retryOnConflict } from '../retry.ts';
 import { advanceRun } from './advance-run.ts';
-import { loadRunApplication } from './run-revision.ts';
 import { redispatchStep } from './start-step.ts';
 
 /** A workflow operation that does not apply to the workflow as it is (HTTP 409, CLI exit 1). */
@@ -118,13 +116,8 @@ function operated(run: RunRecord, operation: OperateMessage['operation'], now: D
 
 /** A resumed deploy step's open targets get their apply orders again, with the objects rendered when it started. */
 async function redispatchResumed(engine: Engine, run: RunRecord): Promise<void> {
-  const resumedDeploys = run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running');
-  if (resumedDeploys.length === 0) return;
-  const app = await loadRunApplication(engine, run);
-  if (!app) return;
-  const outline = outlineWorkflow(app, { revision: run.revisionName });
-  for (const step of resumedDeploys) {
-    const timeoutSeconds = outline.steps.find((o) => o.name === step.name)?.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
+  for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
+    const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
     await redispatchStep(engine, run, step, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
   }
 }
