@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderTable } from './output/table.ts';
 import { UsageError } from './usage-error.ts';
-import type { Trigger, TriggerRequest } from './client/trigger-client.ts';
+import type { Trigger, TriggerRequest } from './client/api-client.ts';
 import { EventRule, filtersOf, isWebhookSource, TriggerSource, type RuleFilter } from '../lib/core/trigger/trigger-rule.ts';
 
 /** The filter flags of `flotilla trigger add`, each setting one filter on the rules that have it. */

@@ -9,6 +9,7 @@ import {
   type JoinClusterRequest,
 } from '../../contract/cluster-schemas.ts';
 import { HealthStatus } from '../../contract/system-schemas.ts';
+import { CreateTriggerRequest, TriggerList, TriggerView } from '../../contract/trigger-schemas.ts';
 import { WorkflowOperationAccepted } from '../../contract/workflow-schemas.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { formatDuration } from '../durations.ts';
@@ -68,6 +69,8 @@ export class ApiContractError extends Error {
 
 export type WorkflowOperation = 'suspend' | 'resume' | 'terminate' | 'restart' | 'rollback';
 export type JoinRequest = z.input<typeof JoinClusterRequest>;
+export type Trigger = z.infer<typeof TriggerView>;
+export type TriggerRequest = z.input<typeof CreateTriggerRequest>;
 
 const ErrorAnswer = z.object({
   error: z.object({
@@ -123,6 +126,7 @@ export function apiClient(options: ApiClientOptions) {
   const json = (value: unknown) => ({ contentType: 'application/json', text: JSON.stringify(value) });
   const cluster = (name: string) => `/clusters/${encodeURIComponent(name)}`;
   const application = (namespace: string, name: string) => `/namespaces/${encodeURIComponent(namespace)}/applications/${encodeURIComponent(name)}`;
+  const triggers = (namespace: string, name: string) => `${application(namespace, name)}/triggers`;
 
   return {
     endpoint: base,
@@ -151,6 +155,16 @@ export function apiClient(options: ApiClientOptions) {
       call('GET', `${application(namespace, name)}/status`, { schema: ApplicationStatus, query: { svc } }),
     workflow: (namespace: string, name: string, operation: WorkflowOperation) =>
       call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowOperationAccepted }),
+    addTrigger: (namespace: string, name: string, trigger: TriggerRequest): Promise<Trigger> =>
+      call('POST', triggers(namespace, name), { schema: TriggerView, body: json(trigger) }),
+    /** One application's triggers, or (without a name) every trigger the token may read, in one namespace if given. */
+    listTriggers: async (namespace: string | undefined, name: string | undefined): Promise<Trigger[]> =>
+      (name === undefined
+        ? await call('GET', '/triggers', { schema: TriggerList, query: { namespace } })
+        : await call('GET', triggers(namespace ?? 'default', name), { schema: TriggerList })
+      ).triggers,
+    removeTrigger: (namespace: string, name: string, id: string): Promise<Trigger> =>
+      call('DELETE', `${triggers(namespace, name)}/${encodeURIComponent(id)}`, { schema: TriggerView }),
   };
 }
 

@@ -2,7 +2,7 @@ import { Command, Option } from '@commander-js/extra-typings';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../usage-error.ts';
 import { addedMessage, filterFlags, generateSecret, needsSecret, triggerFromFlags, type FilterFlag } from '../trigger-cli.ts';
-import { triggerClient, type TriggerRequest } from '../client/trigger-client.ts';
+import type { TriggerRequest } from '../client/api-client.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 
@@ -38,7 +38,7 @@ export function triggerAddCommand(context: CliContext) {
     )
     .action(async (app, options) => {
       const { terminal } = context;
-      const { settings } = connection(context);
+      const { client, settings } = connection(context);
       const given = options as typeof options & Partial<Record<FilterFlag, string[]>>;
       let request: Omit<TriggerRequest, 'secret'> & { secret?: string };
       if (options.file !== undefined) {
@@ -58,8 +58,7 @@ export function triggerAddCommand(context: CliContext) {
       const givenSecret = options.secret === '-' ? terminal.readText('-').trim() : (options.secret ?? request.secret);
       const generated = givenSecret === undefined && needsSecret(String(request.source)) ? generateSecret() : undefined;
       const secret = givenSecret ?? generated;
-      const client = triggerClient({ endpoint: settings.endpoint, token: settings.token, fetch: context.environment.fetch });
-      const trigger = await client.add(options.namespace ?? settings.namespace, app, { ...request, ...(secret === undefined ? {} : { secret }) });
+      const trigger = await client.addTrigger(options.namespace ?? settings.namespace, app, { ...request, ...(secret === undefined ? {} : { secret }) });
       if (options.output !== undefined) return printData(context, generated === undefined ? trigger : { ...trigger, secret: generated }, options.output);
       terminal.stdout(addedMessage(trigger, generated));
     });

@@ -1,6 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
 import { triggerTable } from '../trigger-cli.ts';
-import { triggerClient } from '../client/trigger-client.ts';
 import { connection, printData, type CliContext } from '../context.ts';
 import { examples, namespaceOption, outputOption } from '../options.ts';
 
@@ -14,10 +13,9 @@ export function triggerListCommand(context: CliContext) {
     .addOption(outputOption('the triggers'))
     .addHelpText('after', examples(['flotilla trigger list example-app'], ['flotilla trigger list -o yaml']))
     .action(async (app, options) => {
-      const { settings } = connection(context);
-      const client = triggerClient({ endpoint: settings.endpoint, token: settings.token, fetch: context.environment.fetch });
+      const { client, settings } = connection(context);
       const namespace = app === undefined ? options.namespace : (options.namespace ?? settings.namespace);
-      const triggers = await client.list(namespace, app);
+      const triggers = await client.listTriggers(namespace, app);
       if (options.output !== undefined) return printData(context, triggers, options.output);
       if (triggers.length === 0) return context.terminal.stderr(`No trigger found${app === undefined ? '' : ` for ${app}`}.\n`);
       context.terminal.stdout(triggerTable(triggers));

@@ -1,5 +1,4 @@
 import { Command } from '@commander-js/extra-typings';
-import { triggerClient } from '../client/trigger-client.ts';
 import { connection, type CliContext } from '../context.ts';
 import { examples, namespaceOption } from '../options.ts';
 
@@ -12,9 +11,8 @@ export function triggerRemoveCommand(context: CliContext) {
     .addOption(namespaceOption())
     .addHelpText('after', examples(['flotilla trigger rm example-app 3f2a9c0d1e4b5a6f7c8d']))
     .action(async (app, id, options) => {
-      const { settings } = connection(context);
-      const client = triggerClient({ endpoint: settings.endpoint, token: settings.token, fetch: context.environment.fetch });
-      const removed = await client.remove(options.namespace ?? settings.namespace, app, id);
+      const { client, settings } = connection(context);
+      const removed = await client.removeTrigger(options.namespace ?? settings.namespace, app, id);
       context.terminal.stdout(`Trigger ${removed.id} removed from ${removed.application} (namespace ${removed.namespace}).\n`);
     });
 }
