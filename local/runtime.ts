@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EventSource, SqsHandler } from './event-source.ts';
 import { startEventSource } from './event-source.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { startEmbeddedAws, type EmbeddedAws } from './embedded.ts';
 import { serveHttpApi, type HttpApiHandler, type HttpGateway } from './http-gateway.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -63,9 +64,21 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRunti
   };
 }
 
+/** Takes the data dir's lock first (a second start on it is refused, before dynalite opens it); stop() releases it. */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const log = options.log ?? ((line: string) => console.error(`[flotilla] ${line}`));
   await mkdir(options.dataDir, { recursive: true });
+  const lock = await lockDataDir(options.dataDir);
+  try {
+    const runtime = await startUnlocked(options);
+    return { ...runtime, stop: () => runtime.stop().finally(() => lock.release()) };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.error(`[flotilla] ${line}`));
   let embedded: EmbeddedAws | undefined;
   if (options.backend === 'embedded') {
     embedded = await startEmbeddedAws({ dataDir: join(options.dataDir, 'data') });
