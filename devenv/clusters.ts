@@ -31,7 +31,8 @@ async function main(argv: string[]): Promise<number> {
       }
       const table = [['NAME', 'STATUS', 'ENDPOINT', 'PROCESSES', 'RSS', 'KUBECONFIG']];
       for (const r of rows) {
-        table.push([r.name, r.running ? 'running' : 'stopped', r.endpoint, String(r.processes), `${r.rssMiB}Mi`, r.kubeconfig]);
+        const status = r.status === 'broken' ? `broken (dead: ${r.dead.join(', ')})` : r.status;
+        table.push([r.name, status, r.endpoint, String(r.processes), `${r.rssMiB}Mi`, r.kubeconfig]);
       }
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
       for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());

@@ -4,10 +4,12 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { connect } from 'node:net';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { ensureBinaries, type ClusterBinaries } from './binaries.ts';
 import { withLock } from './lock.ts';
-import { killProcessesMatching, processesMatching } from '../process.ts';
+import { allocatePorts, releasePorts } from './ports.ts';
+import { commandLine, isAlive, killProcessesMatching, pollUntil, processesMatching } from '../process.ts';
 
 const run = promisify(execFile);
 
@@ -24,10 +26,10 @@ export function kubeconfigPath(name: string): string {
 }
 
 /** kwokctl's binary runtime, pointed at local builds and bound to loopback; nothing is downloaded. */
-async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_000, cluster?: string): Promise<string> {
+async function kwokctl(bins: ClusterBinaries, args: string[], timeoutMs = 300_000, cluster?: string, ports?: ClusterPorts): Promise<string> {
   const configPath = join(workDir, `kwokctl${cluster ? `-${cluster}` : ''}.yaml`);
   await mkdir(workDir, { recursive: true });
-  await writeFile(configPath, await kwokctlConfiguration(bins, cluster));
+  await writeFile(configPath, await kwokctlConfiguration(bins, cluster, ports));
   const env = {
     ...process.env,
     PATH: `${bins.k8sBin}:${bins.kwokBin}:${process.env.PATH ?? ''}`,
@@ -65,8 +67,13 @@ function ingressStage(cluster: string): object {
   };
 }
 
-async function kwokctlConfiguration(bins: ClusterBinaries, cluster?: string): Promise<string> {
+/** The kwokctl options naming each component's port; the first two are etcd's. */
+const portOptions = ['etcdPeerPort', 'etcdPort', 'kubeApiserverPort', 'kubeControllerManagerPort', 'kubeSchedulerPort', 'kwokControllerPort'] as const;
+type ClusterPorts = Record<(typeof portOptions)[number], number>;
+
+async function kwokctlConfiguration(bins: ClusterBinaries, cluster?: string, ports?: ClusterPorts): Promise<string> {
   const options = {
+    ...ports,
     runtime: 'binary',
     bindAddress: '127.0.0.1',
     kubeApiserverBinary: join(bins.k8sBin, 'kube-apiserver'),
@@ -96,7 +103,7 @@ async function kubectl(bins: ClusterBinaries, kubeconfig: string, args: string[]
   return stdout;
 }
 
-async function isHealthy(bins: ClusterBinaries, name: string): Promise<boolean> {
+async function apiserverReady(bins: ClusterBinaries, name: string): Promise<boolean> {
   const kubeconfig = kubeconfigPath(name);
   if (!existsSync(kubeconfig)) return false;
   try {
@@ -104,6 +111,87 @@ async function isHealthy(bins: ClusterBinaries, name: string): Promise<boolean> 
   } catch {
     return false;
   }
+}
+
+/** A cluster's processes, by the name of their pid file, each with the kwokctl option naming the port it listens on. */
+const components = [
+  ['etcd', 'etcdPort'],
+  ['kube-apiserver', 'kubeApiserverPort'],
+  ['kube-controller-manager', 'kubeControllerManagerPort'],
+  ['kube-scheduler', 'kubeSchedulerPort'],
+  ['kwok-controller', 'kwokControllerPort'],
+] as const;
+
+export type ClusterStatus = 'running' | 'broken' | 'stopped';
+
+export interface ClusterHealth {
+  status: ClusterStatus;
+  /** Components of a broken cluster that are dead or do not answer on their port. */
+  dead: string[];
+}
+
+/**
+ * Running only when every component is alive and answers on its port and the apiserver is ready: a cluster whose
+ * controller-manager died still answers /readyz, but never schedules or scales anything. Nothing alive is stopped.
+ */
+export async function clusterHealth(bins: ClusterBinaries, name: string): Promise<ClusterHealth> {
+  const dir = join(clustersDir, name);
+  const ports = await recordedPorts(name);
+  const checks = await Promise.all(
+    components.map(async ([component, option]) => {
+      const alive = await componentAlive(dir, component);
+      const port = ports[option];
+      return { component, alive, answering: alive && port !== undefined && (await answers(port)) };
+    }),
+  );
+  if (!checks.some((c) => c.alive) && (await processesMatching(clusterProcessPattern(name))).length === 0) {
+    return { status: 'stopped', dead: [] };
+  }
+  const dead = checks.filter((c) => !c.answering).map((c) => (c.alive ? `${c.component} (not answering)` : c.component));
+  if (dead.length === 0 && !(await apiserverReady(bins, name))) dead.push('kube-apiserver (not ready)');
+  return { status: dead.length === 0 ? 'running' : 'broken', dead };
+}
+
+/** The ports kwokctl recorded for the cluster (kwok.yaml), whether we chose them or kwokctl did. */
+async function recordedPorts(name: string): Promise<Partial<Record<string, number>>> {
+  try {
+    const documents = parseAllDocuments(await readFile(join(clustersDir, name, 'kwok.yaml'), 'utf8'));
+    for (const document of documents) {
+      const doc = document.toJS() as { kind?: string; options?: Record<string, unknown> } | null;
+      if (doc?.kind === 'KwokctlConfiguration') {
+        return Object.fromEntries(Object.entries(doc.options ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
+      }
+    }
+  } catch {
+    // not created (yet)
+  }
+  return {};
+}
+
+/** The pid file's process is alive and still ours: its command line points into the cluster's folder (pids get reused). */
+async function componentAlive(dir: string, component: string): Promise<boolean> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(join(dir, 'pids', `${component}.pid`), 'utf8')).trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  return (await commandLine(pid))?.includes(`${dir}/`) === true;
+}
+
+/** A TCP connection on loopback is accepted: the kernel answers for a listener however busy its process is. */
+function answers(port: number, timeoutMs = 2_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** Names of the clusters kwokctl knows in our work dir (running or not). */
@@ -124,7 +212,10 @@ export interface UpResult {
   started: boolean;
 }
 
-/** Starts one simulated cluster per name; a healthy running cluster is left alone, a broken leftover is replaced. */
+/**
+ * Starts one simulated cluster per name; a running cluster is left alone, a broken one (some component dead) or a
+ * stopped one is swept and started afresh on ports from the machine-wide registry.
+ */
 export async function clustersUp(names: string[], log: (line: string) => void = () => {}): Promise<UpResult[]> {
   const bins = await ensureBinaries();
   await mkdir(workDir, { recursive: true });
@@ -136,15 +227,23 @@ async function startMissing(bins: ClusterBinaries, names: string[], log: (line: 
   // One at a time: on two cores, parallel apiserver start-ups slow each other down more than they overlap.
   const results: UpResult[] = [];
   for (const name of names) {
-    if (await isHealthy(bins, name)) {
+    const health = await clusterHealth(bins, name);
+    if (health.status === 'running') {
       results.push({ name, kubeconfig: kubeconfigPath(name), started: false });
       continue;
     }
+    if (health.status === 'broken') log(`cluster ${name} is broken (dead: ${health.dead.join(', ')}); sweeping it`);
     await removeCluster(bins, name);
     log(`starting cluster ${name}`);
-    await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m'], 300_000, name);
+    const chosen = await allocatePorts(join(clustersDir, name), portOptions.length);
+    const ports = Object.fromEntries(portOptions.map((option, i) => [option, chosen[i]!])) as ClusterPorts;
+    await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m'], 300_000, name, ports);
     await kwokctl(bins, ['scale', 'node', '--replicas', String(nodesPerCluster), '--name', name]);
     await writeFlatKubeconfig(bins, name);
+    // kwokctl waits for the apiserver only; a component that died on start-up must not pass for a started cluster.
+    let started = health;
+    await pollUntil(async () => (started = await clusterHealth(bins, name)).status === 'running', 30_000, 500);
+    if (started.status !== 'running') throw new Error(`cluster ${name} started broken (dead: ${started.dead.join(', ')})`);
     results.push({ name, kubeconfig: kubeconfigPath(name), started: true });
   }
   return results;
@@ -183,6 +282,7 @@ async function removeCluster(bins: ClusterBinaries, name: string): Promise<void>
   await killProcessesMatching(clusterProcessPattern(name));
   await rm(join(clustersDir, name), { recursive: true, force: true });
   await rm(kubeconfigPath(name), { force: true });
+  await releasePorts(join(clustersDir, name));
 }
 
 /** Stops clusters and removes their state; with no names, every cluster in the work dir. */
@@ -199,6 +299,9 @@ export async function clustersDown(names?: string[]): Promise<string[]> {
 
 export interface ClusterListing {
   name: string;
+  status: ClusterStatus;
+  /** What is dead in a broken cluster. */
+  dead: string[];
   running: boolean;
   endpoint: string;
   kubeconfig: string;
@@ -220,9 +323,11 @@ export async function clustersList(): Promise<ClusterListing[]> {
       } catch {
         // no kubeconfig written yet
       }
+      const health = await clusterHealth(bins, name);
       return {
         name,
-        running: await isHealthy(bins, name),
+        ...health,
+        running: health.status === 'running',
         endpoint,
         kubeconfig: kubeconfigPath(name),
         processes: procs.length,
