@@ -18,6 +18,8 @@ const Environment = z
     CREDENTIALS_KEY_FILE: z.string().min(1).optional(),
     DEFAULT_STEP_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(defaultEngineSettings.defaultStepTimeoutSeconds),
     MAX_RECHECK_DELAY_SECONDS: z.coerce.number().int().positive().max(900).default(defaultEngineSettings.maxRecheckDelaySeconds),
+    /** The sweep re-sends the order of an open target that has had no news for this long (its message was lost). */
+    ORDER_LOST_AFTER_SECONDS: z.coerce.number().int().positive().default(defaultEngineSettings.orderLostAfterSeconds),
     /** Drift correction re-applies the current revision when its last apply is older than this. */
     DRIFT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Largest request body the API accepts. */
@@ -63,6 +65,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       maxRecheckDelaySeconds: e.MAX_RECHECK_DELAY_SECONDS,
       inlinePayloadBytes: defaultEngineSettings.inlinePayloadBytes,
       inlineHealthWaitMs: defaultEngineSettings.inlineHealthWaitMs,
+      maxOrderReceives: defaultEngineSettings.maxOrderReceives,
+      orderLostAfterSeconds: e.ORDER_LOST_AFTER_SECONDS,
     },
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,

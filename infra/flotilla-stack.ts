@@ -21,6 +21,7 @@ import { FlotillaFunction, type ControlPlane, type QueueName } from './flotilla-
 import { acknowledge } from './nag.ts';
 import { defaultSettings, type FlotillaSettings } from './settings.ts';
 import { WorkQueue } from './work-queue.ts';
+import { defaultEngineSettings } from '../lib/engine/context.ts';
 
 /** Time budgets; each work queue's visibility timeout is six times its consumer's. */
 const timeouts = {
@@ -94,7 +95,7 @@ export class FlotillaStack extends Stack {
 
     const queues = {
       planner: new WorkQueue(this, 'PlannerQueue', { fifo: false, consumerTimeout: timeouts.planner, maxReceiveCount: 5 }),
-      applier: new WorkQueue(this, 'ApplierQueue', { fifo: true, consumerTimeout: timeouts.applier, maxReceiveCount: 8 }),
+      applier: new WorkQueue(this, 'ApplierQueue', { fifo: true, consumerTimeout: timeouts.applier, maxReceiveCount: defaultEngineSettings.maxOrderReceives }),
       health: new WorkQueue(this, 'HealthQueue', { fifo: false, consumerTimeout: timeouts.applier, maxReceiveCount: 5 }),
       ciEvents: new WorkQueue(this, 'CiEvents', { fifo: false, consumerTimeout: timeouts.triggers, maxReceiveCount: 5 }),
     };
@@ -132,11 +133,11 @@ export class FlotillaStack extends Stack {
 
     const refresh = new FlotillaFunction(this, 'Refresh', {
       name: 'refresh',
-      description: 'Flotilla refresh: scheduled health refresh and drift correction orders',
+      description: 'Flotilla refresh: scheduled health refresh and drift correction orders, and the planner sweep',
       timeout: timeouts.refresh,
       memorySize: 512,
       logRetention,
-    }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health'] });
+    }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health', 'planner'] });
 
     const triggers = new FlotillaFunction(this, 'Triggers', {
       name: 'triggers',
@@ -238,11 +239,11 @@ export class FlotillaStack extends Stack {
   }
 
   /**
-   * Health refresh and drift correction. A tick that cannot be delivered within its interval is dropped: the next one
+   * Health refresh, drift correction and the planner's sweep. A tick that cannot be delivered within its interval is dropped: the next one
    * replaces it, so no dead-letter queue; failed deliveries raise the rule's FailedInvocations alarm instead.
    */
   #schedules(refresh: FlotillaFunction, settings: FlotillaSettings): Rule[] {
-    const tasks = { refresh: settings.refreshMinutes, drift: settings.driftMinutes };
+    const tasks = { refresh: settings.refreshMinutes, drift: settings.driftMinutes, sweep: settings.sweepMinutes };
     return Object.entries(tasks).map(([task, minutes]) => {
       const rule = new Rule(this, `${task[0]?.toUpperCase()}${task.slice(1)}Schedule`, {
         description: `Flotilla ${task} every ${minutes} min`,

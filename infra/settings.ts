@@ -10,6 +10,8 @@ export interface FlotillaSettings {
   /** How often the refresh function refreshes health, and how often it re-applies for drift correction. */
   refreshMinutes: number;
   driftMinutes: number;
+  /** How often the planner sweeps for runs and targets whose messages were lost. */
+  sweepMinutes: number;
   logRetention: RetentionDays;
   /** Steady-state requests per second and burst for the whole HTTP API. */
   apiRateLimit: number;
@@ -22,6 +24,7 @@ export const defaultSettings: FlotillaSettings = {
   applierConcurrency: 20,
   refreshMinutes: 2,
   driftMinutes: 5,
+  sweepMinutes: 1,
   logRetention: RetentionDays.ONE_MONTH,
   apiRateLimit: 50,
   apiBurstLimit: 100,
@@ -36,6 +39,7 @@ const Context = z.object({
   'flotilla:applierConcurrency': count.min(4).default(defaultSettings.applierConcurrency),
   'flotilla:refreshMinutes': count.default(defaultSettings.refreshMinutes),
   'flotilla:driftMinutes': count.default(defaultSettings.driftMinutes),
+  'flotilla:sweepMinutes': count.default(defaultSettings.sweepMinutes),
   'flotilla:logRetentionDays': count
     .refine((days) => retentionDays.has(days), 'must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, ...)')
     .default(defaultSettings.logRetention),
@@ -57,6 +61,7 @@ export function settingsFromContext(node: Node): { stackName: string; settings: 
       applierConcurrency: c['flotilla:applierConcurrency'],
       refreshMinutes: c['flotilla:refreshMinutes'],
       driftMinutes: c['flotilla:driftMinutes'],
+      sweepMinutes: c['flotilla:sweepMinutes'],
       logRetention: c['flotilla:logRetentionDays'] as RetentionDays,
       apiRateLimit: c['flotilla:apiRateLimit'],
       apiBurstLimit: c['flotilla:apiBurstLimit'],

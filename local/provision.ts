@@ -3,6 +3,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTable } from '../lib/adapters/dynamodb/table.ts';
+import { defaultEngineSettings } from '../lib/engine/context.ts';
 
 export interface LocalResources {
   tableName: string;
@@ -14,7 +15,7 @@ export interface LocalResources {
 /** Visibility timeouts match the handlers' time budgets; maxReceiveCount bounds retries before the DLQ. */
 const queues = {
   planner: { fifo: false, visibility: 60, maxReceiveCount: 5 },
-  applier: { fifo: true, visibility: 120, maxReceiveCount: 8 },
+  applier: { fifo: true, visibility: 120, maxReceiveCount: defaultEngineSettings.maxOrderReceives },
   health: { fifo: false, visibility: 60, maxReceiveCount: 5 },
 } as const;
 

@@ -23,6 +23,10 @@ export interface EngineSettings {
   inlinePayloadBytes: number;
   /** After applying, health is polled in place this long before a delayed re-check is queued. */
   inlineHealthWaitMs: number;
+  /** The applier queue's maxReceiveCount: the last receive fails its target rather than dead-lettering the order. */
+  maxOrderReceives: number;
+  /** A target with no news for this long has lost its order; the sweep sends it again. */
+  orderLostAfterSeconds: number;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -30,4 +34,6 @@ export const defaultEngineSettings: EngineSettings = {
   maxRecheckDelaySeconds: 30,
   inlinePayloadBytes: 192 * 1024,
   inlineHealthWaitMs: 5_000,
+  maxOrderReceives: 8,
+  orderLostAfterSeconds: 120,
 };

@@ -102,7 +102,7 @@ describe('queues', () => {
     expect(sendsTo('api')).toEqual(['ciEvents', 'health', 'planner']);
     expect(sendsTo('planner')).toEqual(['applier', 'planner']);
     expect(sendsTo('applier')).toEqual(['health', 'planner']);
-    expect(sendsTo('refresh')).toEqual(['applier', 'health']);
+    expect(sendsTo('refresh')).toEqual(['applier', 'health', 'planner']);
     expect(sendsTo('triggers')).toEqual(['planner']);
     expect(sendsTo('authorizer')).toEqual([]);
   });

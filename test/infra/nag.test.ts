@@ -52,6 +52,7 @@ test('the acknowledged findings are exactly these (a new one needs a reason and 
       'Serverless-LambdaEventSourceMappingDestination Flotilla/Triggers/SqsEventSource:FlotillaCiEventsQueueA61BB769/Resource',
       'Serverless-EventBusDLQ Flotilla/RefreshSchedule/Resource',
       'Serverless-EventBusDLQ Flotilla/DriftSchedule/Resource',
+      'Serverless-EventBusDLQ Flotilla/SweepSchedule/Resource',
     ].sort(),
   );
 });

@@ -26,8 +26,8 @@ describe('resources', () => {
       'AWS::ApiGatewayV2::Api': 1,
       'AWS::ApiGatewayV2::Route': 7, // /{proxy+}, healthz, openapi.json, three webhooks, Slack
       'AWS::ApiGatewayV2::Authorizer': 1,
-      'AWS::Events::Rule': 5, // refresh, drift, ECR push, CodePipeline, CodeBuild
-      'AWS::CloudWatch::Alarm': 21, // 4 dead-letter queues + 6 functions x (errors, throttles) + 5 rules
+      'AWS::Events::Rule': 6, // refresh, drift, sweep, ECR push, CodePipeline, CodeBuild
+      'AWS::CloudWatch::Alarm': 22, // 4 dead-letter queues + 6 functions x (errors, throttles) + 6 rules
       'AWS::SNS::Topic': 1,
       'AWS::Logs::LogGroup': 7, // one per function and the API access log
     };
@@ -243,11 +243,12 @@ describe('HTTP API', () => {
 });
 
 describe('events', () => {
-  test('refresh and drift schedules invoke the refresh function with their task', () => {
+  test('refresh, drift and sweep schedules invoke the refresh function with their task', () => {
     const refreshArn = arnOf(synth.stack.functions.refresh);
     for (const [rate, task] of [
       ['rate(2 minutes)', 'refresh'],
       ['rate(5 minutes)', 'drift'],
+      ['rate(1 minute)', 'sweep'],
     ]) {
       synth.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: rate,

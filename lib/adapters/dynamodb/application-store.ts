@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { identifyApplication } from '../../core/application/application-identity.ts';
 import { ConflictError } from '../../engine/ports/conflict-error.ts';
-import { allApplicationsGroup, applicationKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';
+import { allApplicationsGroup, applicationKey, liveRunKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';
 import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';
 import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
@@ -172,6 +172,7 @@ export class DynamoApplicationStore implements ApplicationStore {
     for (const revision of await this.#revisions.list(namespace, name)) {
       await this.#table.delete(revisionKey(namespace, name, revision.revision));
     }
+    await this.#table.delete(liveRunKey(namespace, name));
     await this.#table.delete(applicationKey(namespace, name));
   }
 }

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
-import { applicationRunsGroup, runKey } from './keys.ts';
+import { applicationRunsGroup, liveRunKey, runKey } from './keys.ts';
 import { RecordTable } from './record-table.ts';
-import { type VersionedWrites } from '../../engine/ports/store.ts';
-import type { Table } from './table.ts';
+import { isConditionFailure, itemAbsent, type Condition, type Table } from './table.ts';
 import { RunRecord } from '../../core/run/run.ts';
-import { type RunStore } from '../../engine/ports/store.ts';
+import type { LiveClaim, RunStore } from '../../engine/ports/store.ts';
 
 export class DynamoRunStore extends RecordTable<RunRecord> implements RunStore {
+  readonly #table: Table;
+
   constructor(table: Table) {
     super(table, {
       entity: 'workflow run',
@@ -17,6 +16,7 @@ export class DynamoRunStore extends RecordTable<RunRecord> implements RunStore {
       group: (record) => ({ gsi1pk: applicationRunsGroup(record.namespace, record.application), gsi1sk: `RUN#${record.runId}` }),
       label: (record) => record.runId,
     });
+    this.#table = table;
   }
 
   get(runId: string) {
@@ -25,5 +25,26 @@ export class DynamoRunStore extends RecordTable<RunRecord> implements RunStore {
 
   listForApplication(namespace: string, name: string) {
     return this.readAll({ partition: applicationRunsGroup(namespace, name), byGroup: true, descending: true });
+  }
+
+  async liveRun(namespace: string, name: string): Promise<string | undefined> {
+    const item = await this.#table.get(liveRunKey(namespace, name));
+    return typeof item?.liveRunId === 'string' ? item.liveRunId : undefined;
+  }
+
+  /** Compare-and-set on the value read: a lost race reads again, and a newer run read there keeps it. */
+  async claimLive(namespace: string, name: string, runId: string): Promise<LiveClaim> {
+    for (;;) {
+      const live = await this.liveRun(namespace, name);
+      if (live !== undefined && live >= runId) return live === runId ? { claimed: true, displaced: undefined } : { claimed: false, live };
+      const unchanged: Condition =
+        live === undefined ? itemAbsent : { expression: '#live = :live', names: { '#live': 'liveRunId' }, values: { ':live': live } };
+      try {
+        await this.#table.put({ ...liveRunKey(namespace, name), liveRunId: runId }, unchanged);
+        return { claimed: true, displaced: live };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
   }
 }

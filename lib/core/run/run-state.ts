@@ -100,7 +100,12 @@ export function decideRun(facts: RunFacts): RunDecision {
   } else {
     for (const step of readySteps(steps, facts.mode, facts.rules)) {
       Object.assign(step, { phase: step.type === 'suspend' ? 'suspending' : 'running', startedAt: at, message: undefined });
-      if (step.type === 'deploy') decision.start.push(step);
+      if (step.type === 'deploy') {
+        decision.start.push(step);
+        // The planner owns the deadline from the moment the step starts: it looks again then, whatever happens to
+        // the appliers' messages.
+        decision.wakeAt.push(deadlineOf(step, facts.rules.get(step.name), 0));
+      }
       const duration = facts.rules.get(step.name)?.durationSeconds;
       if (step.type === 'suspend' && duration !== undefined) decision.wakeAt.push(new Date(now.getTime() + seconds(duration)));
     }

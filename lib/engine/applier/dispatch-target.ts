@@ -8,6 +8,7 @@ import type { Engine } from '../context.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import type { TargetOutcome, TargetRecord } from '../../core/run/target.ts';
 import { recordApplied } from '../keeper/inventory.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
 import { backoffSeconds, RetryLater } from '../retry.ts';
 import { readTargetHealth, type TargetHealth } from './target-health.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,11 +38,16 @@ async function current(engine: Engine, order: TargetOrder): Promise<Current | { 
   const run = await engine.store.runs.get(order.runId);
   if (!run) return { reason: `run ${order.runId} not found` };
   if (run.phase !== 'running' && run.phase !== 'suspended') return { reason: `run ${order.runId} is ${run.phase}` };
+  const live = await liveRunOf(engine, run);
+  if (live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };
   const step = run.steps.find((s) => s.id === order.stepId);
   if (!step || step.phase !== 'running') return { reason: `step ${step?.name ?? order.stepId} is ${step?.phase ?? 'unknown'}` };
   const target = await engine.store.targets.get(order.runId, order.stepId, order);
   if (!target) return { reason: `target ${order.cluster}/${order.namespace} is not registered` };
   if (target.phase === 'succeeded' || target.phase === 'failed') return { reason: `target already ${target.phase}` };
+  // One health-check chain per target, however often messages are delivered: each check carries the attempt it was
+  // scheduled as, and only the chain that recorded that attempt on the target goes on.
+  if (order.kind === 'check' && target.attempts !== order.attempt) return { reason: `health check ${order.attempt} is not the latest (${target.attempts})` };
   return { run, step, target };
 }
 
@@ -60,7 +66,7 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
   try {
     const payload = await resolvePayload(engine, order.payload);
     const client = await engine.clusterClient(order.cluster);
-    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsActive(engine, run.runId));
+    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
     if (health.healthy) {
       return finish(engine, order, { phase: 'succeeded', message: '', detail: health.detail });
@@ -72,9 +78,11 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
         detail: health.detail,
       });
     }
-    const attempt = order.kind === 'check' ? order.attempt + 1 : 1;
+    const noted = await noteProgress(engine, found.target, `wait healthy: ${health.waitingFor}`, health.detail);
+    // Another delivery of this order (or a newer order) recorded its progress first: its chain goes on, not this one.
+    if (!noted) return { result: 'dropped', reason: 'another health check of this target is under way' };
+    const attempt = noted.attempts;
     const delay = backoffSeconds(attempt, engine.settings.maxRecheckDelaySeconds);
-    await noteProgress(engine, found.target, `wait healthy: ${health.waitingFor}`, health.detail);
     await engine.queues.unordered({ ...order, kind: 'check', attempt }, delay);
     return { result: 'waiting', message: health.waitingFor, recheckInSeconds: delay };
   } catch (err) {
@@ -82,7 +90,15 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
     const failure = err instanceof ApplyFailure ? err : undefined;
     const clusterError = failure?.cause instanceof ClusterError ? failure.cause : err instanceof ClusterError ? err : undefined;
     if (clusterError?.retryable && !pastDeadline) {
-      throw new RetryLater(`${where}: ${clusterError.message}`, backoffSeconds(receiveCount, engine.settings.maxRecheckDelaySeconds), { cause: err });
+      const reason = `${where}: ${clusterError.message}`;
+      // The last receive the queue allows fails the target with the reason instead of letting the order go silently
+      // to the dead-letter queue.
+      if (receiveCount >= engine.settings.maxOrderReceives) {
+        return finish(engine, order, { phase: 'failed', message: `gave up after ${receiveCount} attempts: ${reason}` });
+      }
+      // Said where people look: status shows why the target waits, and a deadline failure quotes it.
+      await noteRetry(engine, found.target, `retrying: ${reason}`);
+      throw new RetryLater(reason, backoffSeconds(receiveCount, engine.settings.maxRecheckDelaySeconds), { cause: err });
     }
     if (failure || clusterError) {
       const reason = failure?.message ?? `${where}: ${clusterError!.message}`;
@@ -157,9 +173,19 @@ export class Superseded extends Error {
   }
 }
 
-async function runIsActive(engine: Engine, runId: string): Promise<boolean> {
+/** Still wanted: the run is active and is its application's live run (both read strongly consistent). */
+async function runIsLive(engine: Engine, runId: string): Promise<boolean> {
   const run = await engine.store.runs.get(runId);
-  return run?.phase === 'running' || run?.phase === 'suspended';
+  if (run?.phase !== 'running' && run?.phase !== 'suspended') return false;
+  return (await liveRunOf(engine, run)) === run.runId;
+}
+
+/**
+ * The run allowed to apply for the run's application. Runs started before live runs were recorded have none: they
+ * count as live while active (a purged application's runs are all terminated, so they never get this far).
+ */
+export async function liveRunOf(engine: Engine, run: RunRecord): Promise<string> {
+  return (await engine.store.runs.liveRun(run.namespace, run.application)) ?? run.runId;
 }
 
 /** The application was deleted and purged meanwhile: nobody else will ever look at the inventory just written. */
@@ -176,13 +202,25 @@ async function finish(engine: Engine, order: TargetOrder, outcome: TargetOutcome
   return { result: outcome.phase, message: outcome.message ?? '' };
 }
 
-async function noteProgress(engine: Engine, target: TargetRecord, message: string, detail: unknown): Promise<void> {
+async function noteProgress(engine: Engine, target: TargetRecord, message: string, detail: unknown): Promise<TargetRecord | undefined> {
   try {
-    await engine.store.targets.replace(
+    return await engine.store.targets.replace(
       { ...target, phase: 'applying', message, detail, attempts: target.attempts + 1, updatedAt: engine.now().toISOString() },
       target.version,
     );
-  } catch {
-    // Progress notes are best effort: a concurrent finish or note wins, and the next check writes again.
+  } catch (err) {
+    // A concurrent finish or note won: that delivery carries the target on.
+    if (err instanceof ConflictError) return undefined;
+    throw err;
   }
+}
+
+async function noteRetry(engine: Engine, target: TargetRecord, message: string): Promise<void> {
+  if (target.message === message) return;
+  await engine.store.targets
+    .replace({ ...target, phase: 'applying', message, updatedAt: engine.now().toISOString() }, target.version)
+    .catch((err: unknown) => {
+      // Best effort: whoever wrote in between has news of its own.
+      if (!(err instanceof ConflictError)) throw err;
+    });
 }

@@ -3,7 +3,7 @@ import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
 import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
 import { resolvePayload } from './target-payload.ts';
-import { applyAll, ApplyFailure, Superseded } from './dispatch-target.ts';
+import { applyAll, ApplyFailure, liveRunOf, Superseded } from './dispatch-target.ts';
 import { readTargetHealth } from './target-health.ts';
 
 type RefreshOrder = Extract<ApplierMessage, { kind: 'refresh' }>;
@@ -17,8 +17,7 @@ export async function refreshTarget(engine: Engine, order: RefreshOrder): Promis
   const { store } = engine;
   const run = await store.runs.get(order.runId);
   if (!run || run.phase !== 'succeeded') return `dropped: run ${order.runId} is ${run?.phase ?? 'gone'}`;
-  const [newest] = await store.runs.listForApplication(run.namespace, run.application);
-  if (newest?.runId !== run.runId) return 'dropped: a newer run exists';
+  if ((await liveRunOf(engine, run)) !== run.runId) return 'dropped: a newer run exists';
   const stillDeployed = async () => (await store.applications.get(run.namespace, run.application))?.deleting === false;
   if (!(await stillDeployed())) return 'dropped: the application is being deleted';
   const target = await store.targets.get(order.runId, order.stepId, order);

@@ -34,6 +34,12 @@ export const PlannerMessage = z.discriminatedUnion('kind', [
     operation: z.enum(['suspend', 'resume', 'terminate']),
     runId: z.string().min(1),
   }),
+  z.object({
+    /** Scheduled: start, advance and re-order whatever a lost message left waiting (planner/sweep.ts). `recover`: the
+     * queues were lost as a whole (a local restart), so nothing is in flight. */
+    kind: z.literal('sweep'),
+    recover: z.boolean(),
+  }),
   z.object({ kind: z.literal('collect'), namespace: z.string().min(1), name: z.string().min(1), runId: z.string().min(1) }),
 ]);
 export type PlannerMessage = z.infer<typeof PlannerMessage>;

@@ -4,6 +4,7 @@ import type { PlannerMessage } from '../messages/planner-message.ts';
 import { advanceRun } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { startRun, supersedeActiveRuns } from './start-run.ts';
+import { sweep } from './sweep.ts';
 import { operateRun } from './workflow-operations.ts';
 
 /** The planner function's work for one message. Every branch is idempotent, so SQS's at-least-once delivery is fine. */
@@ -22,6 +23,10 @@ export async function plan(engine: Engine, message: PlannerMessage): Promise<str
       }
       const run = await advanceRun(engine, message.runId);
       return `run ${message.runId} is ${run?.phase ?? 'gone'}`;
+    }
+    case 'sweep': {
+      const swept = await sweep(engine, message);
+      return `sweep: ${swept.runsStarted} runs started, ${swept.runsAdvanced} advanced, ${swept.ordersResent} orders sent again, ${swept.deletesResumed} deletions resumed`;
     }
     case 'operate':
       return operateRun(engine, message);

@@ -11,14 +11,16 @@ import { terminated } from '../../core/run/run-state.ts';
 type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
 
 /**
- * Starts the workflow of one revision. A run already active for the application is superseded first: it is marked
- * terminated, so appliers drop its remaining messages (they check their run before acting). A redelivered request
- * finds the run it created and only advances it.
+ * Starts the workflow of one revision. The newest run wins: a run becomes the application's live run only if no newer
+ * run is live (run ids sort by creation), the run it displaces is terminated at once, and any other active run of the
+ * application is superseded too, so appliers drop their remaining orders (they check their run and the live run
+ * before acting). A redelivered request finds the run it created and only advances it.
  */
 export async function startRun(engine: Engine, request: RunRequest): Promise<RunRecord | undefined> {
   const { store } = engine;
   const existing = await store.runs.get(request.runId);
   if (existing) {
+    if (isActive(existing) && !(await goLive(engine, existing))) return existing;
     await advanceRun(engine, existing.runId);
     return existing;
   }
@@ -28,7 +30,6 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
   if (!revision) return undefined;
 
   const now = engine.now();
-  await supersedeActiveRuns(engine, request.namespace, request.name, `superseded by ${revision.revisionName}`);
   const app = applicationOf(revision);
   const outline = outlineWorkflow(app, { revision: revision.revisionName });
   const run: RunRecord = {
@@ -55,19 +56,42 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     await supersedeActiveRuns(engine, request.namespace, request.name, 'application deleted');
     return undefined;
   }
+  if (!(await goLive(engine, run))) return undefined;
   await advanceRun(engine, run.runId, app);
   return run;
 }
 
-/** Terminates every running or suspended run of the application: the KubeVela rule when the spec changes mid-run. */
-export async function supersedeActiveRuns(engine: Engine, namespace: string, name: string, message: string): Promise<void> {
+const isActive = (run: RunRecord) => run.phase === 'running' || run.phase === 'suspended';
+
+/**
+ * Claims the live run for `run`; false when a newer run is live, and then `run` is terminated. The listing of active
+ * runs comes from an eventually consistent index, so the displaced run is also terminated by its id.
+ */
+async function goLive(engine: Engine, run: RunRecord): Promise<boolean> {
+  const claim = await engine.store.runs.claimLive(run.namespace, run.application, run.runId);
+  if (!claim.claimed) {
+    await terminateRun(engine, run.runId, `superseded by the newer run ${claim.live}`);
+    return false;
+  }
+  const message = `superseded by ${run.revisionName}`;
+  if (claim.displaced !== undefined) await terminateRun(engine, claim.displaced, message);
+  await supersedeActiveRuns(engine, run.namespace, run.application, message, run.runId);
+  return true;
+}
+
+/** Terminates every running or suspended run of the application (but `keep`): the KubeVela rule when the spec changes mid-run. */
+export async function supersedeActiveRuns(engine: Engine, namespace: string, name: string, message: string, keep?: string): Promise<void> {
   const runs = await engine.store.runs.listForApplication(namespace, name);
   for (const candidate of runs) {
-    if (candidate.phase !== 'running' && candidate.phase !== 'suspended') continue;
-    await retryOnConflict(async () => {
-      const run = await engine.store.runs.get(candidate.runId);
-      if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return;
-      await engine.store.runs.replace(terminated(run, message, engine.now()), run.version);
-    });
+    if (candidate.runId === keep || !isActive(candidate)) continue;
+    await terminateRun(engine, candidate.runId, message);
   }
+}
+
+async function terminateRun(engine: Engine, runId: string, message: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const run = await engine.store.runs.get(runId);
+    if (!run || !isActive(run)) return;
+    await engine.store.runs.replace(terminated(run, message, engine.now()), run.version);
+  });
 }

@@ -27,9 +27,18 @@ export interface VersionedWrites<T extends Versioned> {
 /** `replace` records step and run phase changes. */
 export interface RunStore extends VersionedWrites<RunRecord> {
   get(runId: string): Promise<RunRecord | undefined>;
-  /** Newest first; read from the group index. */
+  /** Newest first; read from the group index (eventually consistent on DynamoDB). */
   listForApplication(namespace: string, name: string): Promise<RunRecord[]>;
+  /**
+   * Makes `runId` the application's live run, the only one whose orders may apply, unless a newer run (a greater
+   * id: run ids sort by creation time) already is. Answers the run it displaced, or the newer one that keeps it.
+   */
+  claimLive(namespace: string, name: string, runId: string): Promise<LiveClaim>;
+  /** The application's live run id, read strongly consistent. */
+  liveRun(namespace: string, name: string): Promise<string | undefined>;
 }
+
+export type LiveClaim = { claimed: true; displaced: string | undefined } | { claimed: false; live: string };
 
 export interface TargetStore {
   /**

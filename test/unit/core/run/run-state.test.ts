@@ -42,6 +42,8 @@ describe('decideRun', () => {
     const first = decideRun(facts({ run: run([step('a', 'pending'), step('b', 'pending')]) }));
     expect(phases(first.run)).toEqual(['a:running', 'b:pending']);
     expect(first.start.map((s) => s.name)).toEqual(['a']);
+    // A step started in this pass already has its deadline wake-up: no applier message is needed to enforce it.
+    expect(first.wakeAt).toEqual([at(60)]);
 
     const done = run([step('a', 'running', { startedAt: t0.toISOString() }), step('b', 'pending')]);
     const second = decideRun(facts({ run: done, tallies: new Map([['id-a', tally('id-a', 2, ['x', 'y'])]]), now: at(5) }));
