@@ -1,3 +1,4 @@
+import type { DependencyCheck } from '../lib/adapters/aws/dependency-check.ts';
 import type { ChatopsSettings } from '../integrations/chatops/receive-slash-command.ts';
 import type { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import type { WorkQueues } from '../lib/engine/ports/work-queues.ts';
@@ -20,6 +21,8 @@ export interface ApiDependencies {
   /** How slash commands are answered when their reply is slow. */
   chatops: ChatopsSettings;
   maxBodyBytes: number;
+  /** /healthz: one cheap, deadline-bound read of the store and of each queue. */
+  checkDependencies(): Promise<readonly DependencyCheck[]>;
   log: ApiLog;
   now(): Date;
 }

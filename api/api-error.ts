@@ -7,7 +7,7 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details: ValidationIssue[];
-  /** Extra response headers: `allow` on 405, `www-authenticate` on 401. */
+  /** Extra response headers: `allow` on 405, `www-authenticate` on 401, `retry-after` on 503. */
   readonly headers: Record<string, string>;
 
   constructor(code: ErrorCode, message: string, options: { details?: ValidationIssue[]; headers?: Record<string, string> } = {}) {
@@ -20,6 +20,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Seconds a 503 asks the client to wait when its error names none. */
+export const defaultRetryAfterSeconds = 5;
+
 export function errorResponse(error: ApiError): ApiResponse {
-  return jsonResponse(error.status, { error: { code: error.code, message: error.message, details: error.details } }, error.headers);
+  // Every 503 is "try again later" (RFC 9110 15.6.4): say when, so clients and the CLI back off instead of hammering.
+  const headers = error.status === 503 ? { 'retry-after': String(defaultRetryAfterSeconds), ...error.headers } : error.headers;
+  return jsonResponse(error.status, { error: { code: error.code, message: error.message, details: error.details } }, headers);
 }

@@ -5,7 +5,7 @@ import { ApiError, errorResponse } from './api-error.ts';
 import type { ApiRequest } from './api-request.ts';
 import type { ApiResponse } from './api-response.ts';
 import { authenticateRequest, requireAllowed, requireRole } from './authentication.ts';
-import { toApiError } from './error-mapping.ts';
+import { faultToApiError, toApiError } from './error-mapping.ts';
 import { readBody } from './request-body.ts';
 import type { Route } from './route.ts';
 import { routeTable } from './route-table.ts';
@@ -46,8 +46,10 @@ export function createApi(deps: ApiDependencies, routes: readonly Route[] = rout
         };
         response = await route.handle(input, deps);
       } catch (err) {
-        response = errorResponse(toApiError(err) ?? unexpected(err, request, deps));
+        response = errorResponse(toApiError(err) ?? unavailable(err, request, deps) ?? unexpected(err, request, deps));
       }
+      // Every answer names its request id, so a report of any failure can be matched with its log line.
+      response = { ...response, headers: { ...response.headers, 'x-request-id': request.requestId } };
       // Method, path, status and who: never headers or bodies, which carry tokens and kubeconfigs.
       deps.log('info', 'request', {
         method: request.method,
@@ -60,6 +62,21 @@ export function createApi(deps: ApiDependencies, routes: readonly Route[] = rout
       return response;
     },
   };
+}
+
+function unavailable(err: unknown, request: ApiRequest, deps: ApiDependencies): ApiError | undefined {
+  const found = faultToApiError(err, request.requestId);
+  if (found === undefined) return undefined;
+  // A warning, not an error with a stack: the code did nothing wrong, a dependency is down.
+  deps.log('warn', 'dependency unavailable', {
+    method: request.method,
+    path: request.path,
+    requestId: request.requestId,
+    service: found.fault.service,
+    fault: found.fault.kind,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+  });
+  return found.error;
 }
 
 function unexpected(err: unknown, request: ApiRequest, deps: ApiDependencies): ApiError {

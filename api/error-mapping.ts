@@ -5,6 +5,7 @@ import { ConflictError, type ConflictReason } from '../lib/engine/ports/conflict
 import { UnknownTokenError } from '../lib/engine/tokens/tokens.ts';
 import { TriggerTargetError } from '../integrations/triggers/deploy-image.ts';
 import { UnknownTriggerError } from '../integrations/triggers/triggers.ts';
+import { describeFault, infrastructureFault, retryAfterSeconds, type InfrastructureFault } from '../lib/adapters/aws/infrastructure-fault.ts';
 import { ApiError } from './api-error.ts';
 import { type ErrorCode } from '../contract/error-schemas.ts';
 
@@ -35,4 +36,23 @@ export function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof UnknownTriggerError) return new ApiError('trigger_not_found', err.message);
   if (err instanceof TriggerTargetError) return new ApiError(triggerTargetCodes[err.reason], err.message);
   return undefined;
+}
+
+const serviceWords = { dynamodb: 'the store (DynamoDB)', sqs: 'the queue service (SQS)', kms: 'the key service (KMS)' } as const;
+
+/**
+ * The answer for the store, queues or key service failing underneath a request: 503 with Retry-After, never a bare
+ * 500, since retrying later is exactly what helps. The message quotes the request id, under which the log has the
+ * AWS error itself. Undefined when `err` is no such fault.
+ */
+export function faultToApiError(err: unknown, requestId: string): { error: ApiError; fault: InfrastructureFault } | undefined {
+  const fault = infrastructureFault(err);
+  if (fault === undefined) return undefined;
+  const code: ErrorCode = fault.service === 'sqs' ? 'queue_unavailable' : 'store_unavailable';
+  const who = fault.service === undefined ? 'the store' : serviceWords[fault.service];
+  const retryAfter = retryAfterSeconds(fault);
+  const error = new ApiError(code, `${who} ${describeFault(fault)}; retry in ${retryAfter} s (request id ${requestId})`, {
+    headers: { 'retry-after': String(retryAfter) },
+  });
+  return { error, fault };
 }

@@ -37,8 +37,13 @@ export const errorStatuses = {
   /** A trigger's component is gone from its application, or the image it formed does not check out. */
   trigger_misconfigured: 422,
   internal: 500,
-  /** Stored, but the follow-up work could not be queued; the message says how to start it. */
+  /**
+   * The work queues are down, missing or timed out (`Retry-After` says when to try again). At submit: the revision
+   * was stored but its run could not be queued; the message says how to start it.
+   */
   queue_unavailable: 503,
+  /** The table (or the key service sealing credentials) is down, missing, throttling or timed out; retry after `Retry-After`. */
+  store_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatuses;

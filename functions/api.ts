@@ -7,6 +7,7 @@ import { config } from './config.ts';
 import { cipher, clients, engineWith, noClusterAccess, queues, store } from './runtime.ts';
 import { requestFromEvent, resultFromResponse } from './shared/http-event.ts';
 import { log } from '../lib/adapters/telemetry/log.ts';
+import { checkDependencies, sharedFor } from '../lib/adapters/aws/dependency-check.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 
 const engine = engineWith(noClusterAccess);
@@ -27,6 +28,7 @@ const api = createApi({
     responseUrlOrigins: config.slack.responseUrlOrigins,
   },
   maxBodyBytes: config.maxBodyBytes,
+  checkDependencies: sharedFor(2_000, () => checkDependencies(clients, { tableName: config.tableName, queues: config.queues })),
   log: apiLog,
   now: () => new Date(),
 });

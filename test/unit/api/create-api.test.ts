@@ -101,6 +101,7 @@ beforeEach(() => {
     cipher: untouched('cipher'),
     chatops: untouched('chatops'),
     maxBodyBytes: 1024,
+    checkDependencies: () => Promise.resolve([]),
     log,
     now: () => new Date('2026-11-29T12:00:00Z'),
   };
