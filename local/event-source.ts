@@ -26,7 +26,15 @@ export interface EventSourceOptions {
   timeoutMs?: number;
   region?: string;
   onError?: (err: unknown) => void;
+  /** A receive succeeded: lets the caller's fault log say the failures are over. */
+  onReceive?: () => void;
 }
+
+const waitSeconds = 5;
+/** The clients' request timeout is shorter than a long poll; a receive may take the wait plus this. */
+const receiveSlackMs = 5_000;
+/** Between failed receives: doubling from 1 s, so a dead backend is asked a few times a minute, not every second. */
+const maxErrorPauseMs = 8_000;
 
 export interface EventSource {
   /** Stops receiving and resolves once every batch already received has been processed. */
@@ -42,6 +50,7 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
       .then((r) => r.Attributes?.QueueArn ?? opts.queueUrl));
 
   async function poll(): Promise<void> {
+    let failures = 0;
     while (!abort.signal.aborted) {
       let messages: Message[];
       try {
@@ -49,17 +58,20 @@ export function startEventSource(opts: EventSourceOptions): EventSource {
           new ReceiveMessageCommand({
             QueueUrl: opts.queueUrl,
             MaxNumberOfMessages: opts.batchSize ?? 10,
-            WaitTimeSeconds: 5,
+            WaitTimeSeconds: waitSeconds,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: abort.signal },
+          { abortSignal: abort.signal, requestTimeout: waitSeconds * 1000 + receiveSlackMs },
         );
         messages = received.Messages ?? [];
+        failures = 0;
+        opts.onReceive?.();
       } catch (err) {
         if (abort.signal.aborted) return;
         opts.onError?.(err);
-        await sleep(1_000);
+        failures++;
+        await sleep(Math.min(1_000 * 2 ** (failures - 1), maxErrorPauseMs), undefined, { signal: abort.signal }).catch(() => {});
         continue;
       }
       // Once received, a batch is always processed to the end, even during shutdown: nothing accepted is lost.

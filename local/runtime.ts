@@ -11,6 +11,8 @@ import { startEmbeddedAws, type EmbeddedAws } from './embedded.ts';
 import { serveHttpApi, type HttpApiHandler, type HttpGateway } from './http-gateway.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { provisionLocal } from './provision.ts';
+import { createFaultLog } from './fault-log.ts';
+import { watchResources } from './resource-watch.ts';
 import { createAwsClients, awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import { authenticate, createToken } from '../lib/engine/tokens/tokens.ts';
@@ -31,6 +33,10 @@ export interface LocalRuntimeOptions {
   duplicateDeliveries: boolean;
   /** Extra environment for the functions (e.g. DEFAULT_STEP_TIMEOUT_SECONDS). */
   functionEnv?: Record<string, string>;
+  /** Repeated failures of a poller are logged once per this many seconds (default 60), with a count. */
+  faultLogSeconds?: number;
+  /** How often the runtime checks that its table and queues still exist, re-creating them if not (default 15; 0 never). */
+  watchSeconds?: number;
   /** Without the HTTP API: the workflow engine alone (its tests drive the store directly). */
   serveApi?: boolean;
   log?: (line: string) => void;
@@ -116,11 +122,24 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
           return handler(event, context);
         }
       : handler;
-  const onError = (err: unknown) => log(`event source: ${errorMessage(err)}`);
+  // A backend that is down fails every poll; the fault log says so once per interval, and the watch re-creates what
+  // a backend restarted empty has lost.
+  const faults = createFaultLog(log, (options.faultLogSeconds ?? 60) * 1000);
+  const watch = watchResources({ clients, prefix: options.prefix, resources, adminTokenPath, log, checkSeconds: options.watchSeconds ?? 15 });
+  const reporting = (queue: string) => {
+    const source = `event source ${queue}`;
+    return {
+      onError: (err: unknown) => {
+        faults.failure(source, err);
+        watch.noticed(err);
+      },
+      onReceive: () => faults.success(source),
+    };
+  };
   const sources: EventSource[] = [
-    startEventSource({ sqs: clients.sqs, queueUrl: resources.plannerQueueUrl, handler: deliver(planner), functionName: 'planner', batchSize: 10, concurrency: 2, onError }),
-    startEventSource({ sqs: clients.sqs, queueUrl: resources.applierQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 4, onError }),
-    startEventSource({ sqs: clients.sqs, queueUrl: resources.healthQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 2, onError }),
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.plannerQueueUrl, handler: deliver(planner), functionName: 'planner', batchSize: 10, concurrency: 2, ...reporting('planner') }),
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.applierQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 4, ...reporting('applier') }),
+    startEventSource({ sqs: clients.sqs, queueUrl: resources.healthQueueUrl, handler: deliver(applier), functionName: 'applier', batchSize: 10, concurrency: 2, ...reporting('health') }),
   ];
   const schedules = [
     schedule(options.refreshSeconds, () => refresh({ task: 'refresh' }, lambdaContext('refresh', 60_000)), log),
@@ -140,8 +159,10 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
     adminTokenPath,
     stop: async () => {
       for (const timer of schedules) clearInterval(timer);
+      watch.stop();
       await gateway?.close();
       await Promise.all(sources.map((source) => source.stop()));
+      await watch.settled();
       for (const client of Object.values(clients)) client.destroy();
       await embedded?.close();
     },
