@@ -36,6 +36,25 @@ describe('submitting while the planner queue is unavailable', () => {
         details: [],
       },
     });
+    expect(answer.headers.get('retry-after')).toBe('5');
+    expect(answer.headers.get('x-request-id')).toBeTruthy();
     expect((await server.store.applications.get('default', 'stranded'))?.currentRevision).toBe(1);
+  });
+
+  it('/healthz answers 503 queue_unavailable naming the missing queue, and the store as fine', async () => {
+    const answer = await call(server, 'GET', '/healthz');
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('10');
+    expect(answer.json).toEqual({
+      error: {
+        code: 'queue_unavailable',
+        message: 'unavailable: queues.planner has no such queue (was it re-created empty?)',
+        details: [{ path: 'queues.planner', message: 'has no such queue (was it re-created empty?)' }],
+      },
+    });
+  });
+
+  it('a read that needs no queue still answers', async () => {
+    expect((await call(server, 'GET', '/clusters', { token: server.adminToken })).status).toBe(200);
   });
 });
