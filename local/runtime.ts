@@ -29,6 +29,8 @@ export interface LocalRuntimeOptions {
   /** Health refresh and drift correction intervals. */
   refreshSeconds: number;
   driftSeconds: number;
+  /** How often the planner sweeps for work a lost message left waiting (default 30). */
+  sweepSeconds?: number;
   /** Every SQS batch is handed to its function twice, to show that at-least-once delivery changes nothing. */
   duplicateDeliveries: boolean;
   /** Extra environment for the functions (e.g. DEFAULT_STEP_TIMEOUT_SECONDS). */
@@ -66,6 +68,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRunti
     prefix: env.FLOTILLA_PREFIX ?? 'flotilla',
     refreshSeconds: number('FLOTILLA_REFRESH_SECONDS', 30),
     driftSeconds: number('DRIFT_INTERVAL_SECONDS', 300),
+    sweepSeconds: number('FLOTILLA_SWEEP_SECONDS', 30),
     duplicateDeliveries: env.FLOTILLA_DUPLICATE_DELIVERIES === '1',
   };
 }
@@ -144,7 +147,11 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
   const schedules = [
     schedule(options.refreshSeconds, () => refresh({ task: 'refresh' }, lambdaContext('refresh', 60_000)), log),
     schedule(options.driftSeconds, () => refresh({ task: 'drift' }, lambdaContext('refresh', 60_000)), log),
+    schedule(options.sweepSeconds ?? 30, () => refresh({ task: 'sweep' }, lambdaContext('refresh', 60_000)), log),
   ];
+  // The embedded queues do not survive a restart, so at start nothing is in flight: every active run and open
+  // target is picked up again from the store (docs/engine.md, "what happens when").
+  await refresh({ task: 'recover' }, lambdaContext('refresh', 60_000));
   let gateway: HttpGateway | undefined;
   if (options.serveApi !== false) {
     const api = (await import('../functions/api.ts')).handler as unknown as HttpApiHandler;

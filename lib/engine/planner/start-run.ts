@@ -79,11 +79,15 @@ async function goLive(engine: Engine, run: RunRecord): Promise<boolean> {
   return true;
 }
 
-/** Terminates every running or suspended run of the application (but `keep`): the KubeVela rule when the spec changes mid-run. */
-export async function supersedeActiveRuns(engine: Engine, namespace: string, name: string, message: string, keep?: string): Promise<void> {
+/**
+ * Terminates the running or suspended runs of the application (the KubeVela rule when the spec changes mid-run): all
+ * of them for a deletion, or those older than `newest`. A newer run, even one not yet live, is never stopped by an
+ * older one: it claims the live run itself.
+ */
+export async function supersedeActiveRuns(engine: Engine, namespace: string, name: string, message: string, newest?: string): Promise<void> {
   const runs = await engine.store.runs.listForApplication(namespace, name);
   for (const candidate of runs) {
-    if (candidate.runId === keep || !isActive(candidate)) continue;
+    if ((newest !== undefined && candidate.runId >= newest) || !isActive(candidate)) continue;
     await terminateRun(engine, candidate.runId, message);
   }
 }
