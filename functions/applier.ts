@@ -16,6 +16,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     schema: ApplierMessage,
     sqs: clients.sqs,
     queueUrls: [config.queues.applier, config.queues.health],
+    recordBudgetMs: config.recordBudgetMs,
     work: (message, record) => applyOrder(engine, message, Number(record.attributes.ApproximateReceiveCount)),
     countFor: { runIdOf: (message) => ('runId' in message ? message.runId : undefined), counts: store.requestCounts },
   }),

@@ -22,6 +22,11 @@ const Environment = z
     ORDER_LOST_AFTER_SECONDS: z.coerce.number().int().positive().default(defaultEngineSettings.orderLostAfterSeconds),
     /** Drift correction re-applies the current revision when its last apply is older than this. */
     DRIFT_INTERVAL_SECONDS: z.coerce.number().int().positive().default(300),
+    /**
+     * How long the applier works on one message before its member-cluster requests are aborted and the message is
+     * retried later; below the applier's timeout, so one stalled cluster never holds a batch (and others' orders) long.
+     */
+    RECORD_BUDGET_SECONDS: z.coerce.number().positive().max(60).default(10),
     /** Largest request body the API accepts. */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
     /**
@@ -69,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       orderLostAfterSeconds: e.ORDER_LOST_AFTER_SECONDS,
     },
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
+    recordBudgetMs: e.RECORD_BUDGET_SECONDS * 1000,
     maxBodyBytes: e.MAX_BODY_BYTES,
     ciEventsQueueUrl: e.CI_EVENTS_QUEUE_URL,
     slack: { inlineBudgetMs: e.SLACK_INLINE_BUDGET_MS, responseUrlOrigins: e.SLACK_RESPONSE_URL_ORIGINS.map((origin) => new URL(origin).origin) },

@@ -14,6 +14,7 @@ import { describeObject } from '../../core/object/kubernetes-object.ts';
 import { toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
 import { type ClusterClient } from '../../engine/ports/cluster-client.ts';
+import { recordBudgetSignal } from '../sqs/record-budget.ts';
 
 /**
  * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
@@ -54,7 +55,9 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
     promiseMiddleware: [
       {
         pre: async (context) => {
-          context.setSignal(AbortSignal.timeout(timeoutMs));
+          // The SQS record's budget, when shorter, ends the request too: a stalled cluster holds its record that long only.
+          const budget = recordBudgetSignal();
+          context.setSignal(budget ? AbortSignal.any([AbortSignal.timeout(timeoutMs), budget]) : AbortSignal.timeout(timeoutMs));
           if (connections) context.setDispatcher(connections);
           return context;
         },

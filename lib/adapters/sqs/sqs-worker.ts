@@ -1,4 +1,4 @@
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { countRequests } from '../aws/request-counter.ts';
@@ -6,6 +6,7 @@ import { RetryLater } from '../../engine/retry.ts';
 import type { RequestCountStore } from '../../engine/ports/store.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
 import { log } from '../telemetry/log.ts';
+import { withRecordBudget } from './record-budget.ts';
 
 export interface SqsWorkerOptions<M> {
   name: string;
@@ -16,6 +17,11 @@ export interface SqsWorkerOptions<M> {
   sqs: SQSClient;
   /** Configured queue URLs; a record's queue is found by the name at the end of its ARN. */
   queueUrls: readonly string[];
+  /**
+   * How long one record's work may run before its member-cluster requests are aborted (they fail as retryable, so the
+   * record is retried later). Below the function's timeout, so a stalled cluster costs its own record only.
+   */
+  recordBudgetMs?: number;
 }
 
 /**
@@ -24,6 +30,10 @@ export interface SqsWorkerOptions<M> {
  * records fail too without running, so a cluster's orders keep their order (the rule Powertools' FIFO processor
  * applies). Standard-queue records have no group and all run side by side. RetryLater sets the record's visibility to
  * its delay first, which is how a failed message gets backoff instead of the queue's fixed visibility timeout.
+ *
+ * A record whose work succeeds while others of its batch still run is deleted at once: a FIFO group's next message is
+ * not delivered while one of the group is in flight, so waiting for the batch would hold every cluster in it behind the
+ * slowest. It is not reported as failed, so the event source mapping deletes it again at the end (a no-op on SQS).
  */
 export function sqsWorker<M>(options: SqsWorkerOptions<M>): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
@@ -32,19 +42,24 @@ export function sqsWorker<M>(options: SqsWorkerOptions<M>): (event: SQSEvent) =>
       const group = record.attributes.MessageGroupId ?? `record:${record.messageId}`;
       groups.set(group, [...(groups.get(group) ?? []), record]);
     }
-    const failed = await Promise.all([...groups.values()].map((records) => runGroup(options, records)));
+    const releases: Promise<void>[] = [];
+    // A lone record ends with its batch: nothing to release early, no extra request.
+    const release = event.Records.length > 1 ? (record: SQSRecord) => void releases.push(deleteNow(options, record)) : () => {};
+    const failed = await Promise.all([...groups.values()].map((records) => runGroup(options, records, release)));
+    await Promise.all(releases);
     return { batchItemFailures: failed.flat().map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
 /** Runs one group's records in order; returns the ids of those that failed or were held back behind a failure. */
-async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): Promise<string[]> {
+async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[], release: (record: SQSRecord) => void): Promise<string[]> {
   for (const [index, record] of records.entries()) {
     try {
       const parsed = options.schema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new Error(`malformed ${options.name} message: ${parsed.error.message}`);
       const summary = await counted(options, parsed.data, record);
       log('info', summary, { fn: options.name, messageId: record.messageId });
+      release(record);
     } catch (err) {
       if (err instanceof RetryLater) {
         log('warn', `retry in ${err.delaySeconds}s: ${err.message}`, { fn: options.name, messageId: record.messageId });
@@ -59,15 +74,40 @@ async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[]): 
 }
 
 function counted<M>(options: SqsWorkerOptions<M>, message: M, record: SQSRecord): Promise<string> {
+  const work = () => budgeted(options.recordBudgetMs, () => options.work(message, record));
   const runId = options.countFor?.runIdOf(message);
-  if (runId === undefined || !options.countFor) return options.work(message, record);
+  if (runId === undefined || !options.countFor) return work();
   const { counts } = options.countFor;
-  return countRequests(() => options.work(message, record), (tally) => counts.add(runId, tally));
+  return countRequests(work, (tally) => counts.add(runId, tally));
+}
+
+async function budgeted<T>(budgetMs: number | undefined, work: () => Promise<T>): Promise<T> {
+  if (budgetMs === undefined) return work();
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(new DOMException(`record budget of ${budgetMs} ms spent`, 'TimeoutError')), budgetMs);
+  try {
+    return await withRecordBudget(budget.signal, work);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function queueUrlOf<M>(options: SqsWorkerOptions<M>, record: SQSRecord): string | undefined {
+  const name = record.eventSourceARN.split(':').at(-1);
+  return options.queueUrls.find((url) => url.split('/').at(-1) === name);
+}
+
+/** A failed early delete only costs the early release: the record still counts as done and is deleted at batch end. */
+async function deleteNow<M>(options: SqsWorkerOptions<M>, record: SQSRecord): Promise<void> {
+  const queueUrl = queueUrlOf(options, record);
+  if (!queueUrl) return;
+  await options.sqs
+    .send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle }))
+    .catch((err: unknown) => log('warn', `could not release the record early: ${errorMessage(err)}`, { fn: options.name, messageId: record.messageId }));
 }
 
 async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecord, seconds: number): Promise<void> {
-  const name = record.eventSourceARN.split(':').at(-1);
-  const queueUrl = options.queueUrls.find((url) => url.split('/').at(-1) === name);
+  const queueUrl = queueUrlOf(options, record);
   if (!queueUrl) return;
   await options.sqs
     .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: Math.ceil(seconds) }))

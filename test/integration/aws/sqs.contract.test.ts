@@ -1,6 +1,6 @@
 // SQS behaviour the dispatcher and appliers rely on, pinned on both emulations. Visibility timeouts are 1 s to keep
 // the waits short.
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from 'vitest';
 import { backends, createQueue, receive, receiveCount, useAwsBackend } from './backends.ts';
 
@@ -72,5 +72,38 @@ describe.each(backends)('SQS contract on %s', (backend) => {
     const [message] = await receive(sqs, queue.url, { waitSeconds: 5 });
     expect(message?.Body).toBe('retry later');
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(1_500);
+  });
+
+  test('deleting a FIFO message releases its group at once, and a second delete of its receipt handle is harmless', async () => {
+    // The worker deletes a finished record before its batch returns; the event source mapping deletes it again after.
+    const { sqs } = aws();
+    const queue = await createQueue(sqs, 'release', { fifo: true, attributes: { VisibilityTimeout: '30' } });
+    const send = (body: string, group: string) =>
+      sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: body }));
+    await send('fast-1', 'fast');
+    await send('fast-2', 'fast');
+    await send('slow-1', 'slow');
+
+    const batch = await receive(sqs, queue.url, { waitSeconds: 1, max: 1 });
+    const [fast1] = batch;
+    expect(fast1?.Body).toBe('fast-1');
+    const [slow1] = await receive(sqs, queue.url, { waitSeconds: 1 });
+    expect(slow1?.Body).toBe('slow-1');
+    // fast-1 in flight holds fast-2 back.
+    expect(await receive(sqs, queue.url, { waitSeconds: 0 })).toEqual([]);
+
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: fast1?.ReceiptHandle }));
+    const [fast2] = await receive(sqs, queue.url, { waitSeconds: 1 });
+    expect(fast2?.Body).toBe('fast-2');
+
+    // Deleted twice more, as the event source mapping does at batch end: no error is thrown.
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: fast1?.ReceiptHandle }));
+    const again = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: [{ Id: '0', ReceiptHandle: fast1?.ReceiptHandle }] }),
+    );
+    // Either answer is harmless: the local event source only logs a thrown error, and Lambda ignores both.
+    expect((again.Successful ?? []).length + (again.Failed ?? []).length).toBe(1);
+    // The others in flight are untouched: slow-1 and fast-2 are still held.
+    expect(await receive(sqs, queue.url, { waitSeconds: 0 })).toEqual([]);
   });
 });

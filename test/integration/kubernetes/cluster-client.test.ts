@@ -3,6 +3,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { connectCluster } from '../../../lib/adapters/kubernetes/cluster-client.ts';
+import { withRecordBudget } from '../../../lib/adapters/sqs/record-budget.ts';
+import { createServer, type Socket } from 'node:net';
 import { ClusterError } from '../../../lib/engine/ports/cluster-error.ts';
 import type { KubernetesObject } from '../../../lib/core/object/kubernetes-object.ts';
 
@@ -75,5 +77,26 @@ describe('cluster client on a real API server', () => {
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("ends a request to a stalled cluster when the SQS record's budget is spent, well before its own timeout", async () => {
+    // Accepts connections and never answers, as a SIGSTOPped kube-apiserver does (the kernel still completes the TCP handshake).
+    const sockets: Socket[] = [];
+    const stalled = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalled.address() as { port: number };
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser({ name: 'stalled', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'stalled-user', token: 't' });
+      const cluster = connectCluster(kc, { timeoutMs: 15_000 });
+      const started = Date.now();
+      const error = (await withRecordBudget(AbortSignal.timeout(500), () => cluster.serverVersion()).catch((e: unknown) => e)) as ClusterError;
+      expect(error).toBeInstanceOf(ClusterError);
+      expect(error.retryable).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      stalled.close();
+    }
   });
 });

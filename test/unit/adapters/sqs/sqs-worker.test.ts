@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { sqsWorker } from '../../../../lib/adapters/sqs/sqs-worker.ts';
+import { recordBudgetSignal } from '../../../../lib/adapters/sqs/record-budget.ts';
 import { backoffSeconds } from '../../../../lib/engine/retry.ts';
 
 function record(id: string, body: unknown, group?: string): SQSRecord {
@@ -74,6 +75,31 @@ describe('sqsWorker', () => {
     const response = await worker(log)({ Records: [record('1', { nope: true }), record('2', { step: 'ok' })] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
     expect(log).toEqual(['start ok', 'end ok']);
+  });
+});
+
+describe('sqsWorker record budget', () => {
+  it("aborts the record's budget signal once the budget is spent, and only that record's", async () => {
+    const seen = new Map<string, AbortSignal | undefined>();
+    const handler = sqsWorker({
+      name: 'test',
+      schema: Message,
+      sqs: new SQSClient({ region: 'us-east-1' }),
+      queueUrls: [],
+      recordBudgetMs: 100,
+      work: async (message) => {
+        const signal = recordBudgetSignal();
+        seen.set(message.step, signal);
+        if (message.delayMs) await sleep(message.delayMs);
+        if (signal?.aborted) throw new Error(`${message.step}: ${String(signal.reason)}`);
+        return message.step;
+      },
+    });
+    const response = await handler({ Records: [record('1', { step: 'stalled', delayMs: 300 }, 'a'), record('2', { step: 'quick' }, 'b')] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+    expect(seen.get('stalled')?.aborted).toBe(true);
+    expect(seen.get('quick')?.aborted).toBe(false);
+    expect(seen.get('stalled')).not.toBe(seen.get('quick'));
   });
 });
 
