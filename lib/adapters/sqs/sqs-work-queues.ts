@@ -46,6 +46,10 @@ export class SqsWorkQueues implements WorkQueues {
     await this.#send(this.#urls.health, [{ MessageBody: JSON.stringify(message), DelaySeconds: clampDelay(delaySeconds) }]);
   }
 
+  async unorderedBatch(messages: Unordered[]): Promise<void> {
+    await this.#send(this.#urls.health, messages.map((m) => ({ MessageBody: JSON.stringify(m) })));
+  }
+
   /** Batches of at most ten entries and 256 KiB; a failed entry fails the call, so the caller's retry covers it. */
   async #send(queueUrl: string, entries: Omit<SendMessageBatchRequestEntry, 'Id'>[]): Promise<void> {
     for (const batch of batches(entries)) {

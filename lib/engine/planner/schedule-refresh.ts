@@ -1,15 +1,19 @@
-import type { ApplyOrRemove } from '../ports/work-queues.ts';
+import type { ApplyOrRemove, Unordered } from '../ports/work-queues.ts';
 import type { Engine } from '../context.ts';
 
 /**
  * The scheduled half of keeping deployments honest: one refresh order per finished target of every application's
  * newest successful run, and a probe of every registered cluster. `reapply` turns the refresh into drift correction
  * (the current revision applied again).
+ *
+ * A read-only refresh goes through the unordered health lane: in the cluster's FIFO group it would sit ahead of that
+ * cluster's deploys. Drift correction stays in the group, so a re-apply of the old revision never interleaves with a
+ * newer run's apply (its fencing check and its apply are not one atomic step).
  */
 export async function scheduleRefresh(engine: Engine, options: { reapply: boolean }): Promise<number> {
   const { store } = engine;
   const requestedAt = engine.now().toISOString();
-  const orders: ApplyOrRemove[] = [];
+  const orders: Extract<ApplyOrRemove, { kind: 'refresh' }>[] = [];
   for (const application of await store.applications.listAll()) {
     if (application.deleting) continue;
     const [run] = await store.runs.listForApplication(application.namespace, application.name);
@@ -20,8 +24,13 @@ export async function scheduleRefresh(engine: Engine, options: { reapply: boolea
       orders.push({ kind: 'refresh', runId, stepId, cluster, namespace, reapply: options.reapply, requestedAt });
     }
   }
-  await engine.queues.toApplier(orders);
   // Every registered cluster is probed too, so `cluster list` shows whether each still answers.
-  for (const cluster of await store.clusters.list()) await engine.queues.unordered({ kind: 'probe', cluster: cluster.name, requestedAt }, 0);
+  const probes = (await store.clusters.list()).map((cluster): Unordered => ({ kind: 'probe', cluster: cluster.name, requestedAt }));
+  if (options.reapply) {
+    await engine.queues.toApplier(orders);
+    await engine.queues.unorderedBatch(probes);
+  } else {
+    await engine.queues.unorderedBatch([...orders.map((order) => ({ ...order, reapply: false as const })), ...probes]);
+  }
   return orders.length;
 }
