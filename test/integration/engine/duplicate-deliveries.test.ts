@@ -1,6 +1,8 @@
 // At-least-once delivery: the seed story again with every SQS batch handed to its function twice. It must end in the
 // same state, with one run per revision and each step finished once.
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readyReplicas, seedDocument, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 
@@ -46,5 +48,30 @@ describe('every SQS message delivered twice', () => {
         expect(tally?.failed.size).toBe(0);
       }
     }
+  });
+
+  it('a target waiting for health keeps one chain of checks, however often its messages are delivered', async () => {
+    const waitingIn = `${namespace}-wait`;
+    // No pods may start in the namespace, so the target waits for health for as long as the test looks.
+    const kc = new KubeConfig();
+    kc.loadFromFile(inject('clusterKubeconfigs')['beijing-1']!);
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: waitingIn } } });
+    await core.createNamespacedResourceQuota({ namespace: waitingIn, body: { metadata: { name: 'no-pods' }, spec: { hard: { pods: '0' } } } });
+    const document = await seedDocument('basic', waitingIn);
+    document.spec.policies[0].properties.clusters = ['beijing-1'];
+    const { name } = await harness.submit(document);
+    await harness.waitFor(waitingIn, name, (s) => s.services.some((service) => service.message.includes('Ready:0/3')));
+    await sleep(20_000);
+
+    const { store } = await import('../../../functions/runtime.ts');
+    const [run] = await store.runs.listForApplication(waitingIn, name);
+    const [target] = await store.targets.listForRun(run!.runId);
+    // One chain backs off 1, 2, 4, 8 s: about six checks in 25 s. Chains that doubled with every duplicated delivery
+    // would have made hundreds.
+    expect(target?.phase).toBe('applying');
+    expect(target?.attempts).toBeGreaterThanOrEqual(3);
+    expect(target?.attempts).toBeLessThanOrEqual(8);
+    await core.deleteNamespace({ name: waitingIn });
   });
 });
