@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { dnsLabel } from '../lib/core/application/dns-name.ts';
 import { booleanFlag } from './parameters.ts';
+import { RunPhase } from '../lib/core/run/run.ts';
 
 export const ListApplicationsQuery = z.strictObject({
   namespace: dnsLabel('namespace')
@@ -28,6 +29,10 @@ export const SubmitApplicationResult = z.object({
     description: '`created`: a new revision was stored and its workflow queued. `unchanged`: the same spec and publishVersion as the current revision; nothing was queued.',
   }),
   status: statusUrl,
+  latestRun: z
+    .object({ revision: revisionName, phase: RunPhase })
+    .optional()
+    .meta({ description: 'With `unchanged`: the latest workflow run, so the caller knows what runs instead.' }),
 });
 
 export const ApplicationSummary = z.object({

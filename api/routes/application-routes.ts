@@ -55,7 +55,17 @@ const submitApplication = defineRoute({
       }
     }
     const status = statusUrl(request, namespace, name);
-    const result = { name, namespace, revision: submitted.revision.revisionName, revisionNumber: revision, outcome: submitted.outcome, status };
+    // An unchanged resubmit starts nothing: the answer says what runs instead.
+    const latest = submitted.outcome === 'unchanged' ? (await deps.store.runs.listForApplication(namespace, name))[0] : undefined;
+    const result = {
+      name,
+      namespace,
+      revision: submitted.revision.revisionName,
+      revisionNumber: revision,
+      outcome: submitted.outcome,
+      status,
+      ...(latest ? { latestRun: { revision: latest.revisionName, phase: latest.phase } } : {}),
+    };
     return schemaResponse(202, SubmitApplicationResult, result, { location: status });
   },
 });

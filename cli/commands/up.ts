@@ -43,7 +43,10 @@ export function upCommand(context: CliContext) {
       const result = await client.submitApplication(prepared);
       if (!quiet) {
         terminal.stderr(appliedLine(result));
-        if (result.outcome === 'unchanged') terminal.stderr(`${result.name} has not changed since ${result.revision}: no new workflow run.\n`);
+        if (result.outcome === 'unchanged') {
+          const latest = result.latestRun ? ` The latest workflow run, of ${result.latestRun.revision}, is ${result.latestRun.phase}.` : '';
+          terminal.stderr(`${result.name} has not changed since ${result.revision}: no new workflow run.${latest}\n`);
+        }
       }
       if (options.wait !== true) {
         if (options.output !== undefined) return printData(context, result, options.output);

@@ -101,7 +101,8 @@ describe('applications through the API', () => {
   it('answers unchanged for the same document as JSON, and stores nothing new', async () => {
     const answer = await call(api, 'POST', '/applications', { ...admin, body: demo() });
     expect(answer.status).toBe(202);
-    expect(SubmitApplicationResult.parse(answer.json)).toMatchObject({ revision: 'api-demo-v1', outcome: 'unchanged' });
+    // Nothing new runs, so the answer says what does: the latest run, of v1, which has succeeded.
+    expect(SubmitApplicationResult.parse(answer.json)).toMatchObject({ revision: 'api-demo-v1', outcome: 'unchanged', latestRun: { revision: 'api-demo-v1', phase: 'succeeded' } });
     expect(await api.store.applications.listRevisions(namespace, 'api-demo')).toHaveLength(1);
     expect(await api.store.runs.listForApplication(namespace, 'api-demo')).toHaveLength(1);
   });

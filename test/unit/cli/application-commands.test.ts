@@ -36,6 +36,14 @@ describe('flotilla up', () => {
     expect(again.stderr).toContain('example-app has not changed since example-app-v3: no new workflow run.\n');
   });
 
+  it('says what runs instead when the resubmit changed nothing', async () => {
+    const unchanged = { ...(cliFixtureJson('api/submit-unchanged-v3.json') as object), latestRun: { revision: 'example-app-v2', phase: 'running' } };
+    const fake = await serve({ 'POST /applications': { status: 202, json: unchanged } });
+    const again = await runCli(['up', '-f', 'advanced.yaml'], { api: fake, files: seed });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('example-app has not changed since example-app-v3: no new workflow run. The latest workflow run, of example-app-v2, is running.\n');
+  });
+
   it('sends JSON as JSON', async () => {
     const fake = await serve({ 'POST /applications': { status: 202, json: { ...(cliFixtureJson('api/submit-created-v1.json') as object), name: 'shop', namespace: 'team-a' } } });
     const { stdout } = await runCli(['up', '-f', 'app.json'], { api: fake, files: seed });
