@@ -78,6 +78,52 @@ describe('sqsWorker', () => {
   });
 });
 
+describe('sqsWorker early release', () => {
+  it('deletes each record as soon as its work succeeds, never a failed one or one held back behind it', async () => {
+    const deleted: string[] = [];
+    // Records the DeleteMessage calls, marking those made after the slow record's work ended.
+    let slowEnded = false;
+    const sqs = {
+      send: async (command: { input: { ReceiptHandle?: string } }) => {
+        deleted.push(`${command.input.ReceiptHandle}${slowEnded ? ' (after slow)' : ''}`);
+        return {};
+      },
+    } as unknown as SQSClient;
+    const handler = sqsWorker({
+      name: 'test',
+      schema: Message,
+      sqs,
+      queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'],
+      work: async (message) => {
+        if (message.delayMs) await sleep(message.delayMs);
+        if (message.fail) throw new Error(`${message.step} failed`);
+        if (message.step === 'slow') slowEnded = true;
+        return message.step;
+      },
+    });
+    const response = await handler({
+      Records: [
+        record('1', { step: 'slow', delayMs: 200 }, 'stalled'),
+        record('2', { step: 'b1' }, 'b'),
+        record('3', { step: 'b2', fail: true }, 'b'),
+        record('4', { step: 'b3' }, 'b'),
+        record('5', { step: 'c1' }, 'c'),
+      ],
+    });
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['3', '4']);
+    // b1 and c1 went while the slow record still ran; the failed b2 and b3, held back behind it, stay for redelivery.
+    expect(deleted.sort()).toEqual(['rh-1 (after slow)', 'rh-2', 'rh-5']);
+  });
+
+  it('sends no extra request for a batch of one record: it ends with its batch', async () => {
+    let sent = 0;
+    const sqs = { send: async () => void sent++ } as unknown as SQSClient;
+    const handler = sqsWorker({ name: 'test', schema: Message, sqs, queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'], work: async (m) => m.step });
+    expect(await handler({ Records: [record('1', { step: 'only' }, 'a')] })).toEqual({ batchItemFailures: [] });
+    expect(sent).toBe(0);
+  });
+});
+
 describe('sqsWorker record budget', () => {
   it("aborts the record's budget signal once the budget is spent, and only that record's", async () => {
     const seen = new Map<string, AbortSignal | undefined>();
