@@ -11,6 +11,7 @@ const rooms = [
   'lib/core/render',
   'lib/core/policy',
   'lib/core/workflow',
+  'lib/core/tenancy',
   'lib/core/health',
   'lib/core/admission',
   'lib/core/dry-run',

@@ -17,6 +17,17 @@ export const ApplicationRecord = z.object({
 export type ApplicationRecord = z.infer<typeof ApplicationRecord>;
 
 
+/**
+ * The namespaces a revision was submitted under (the submitting token's; empty: no limit). Kept with the revision so
+ * that every later run of it (a rollback, a restart, a trigger's derived revision, a re-run after a cluster change)
+ * is confined exactly as the submit was.
+ */
+export const SubmitScope = z.strictObject({
+  tokenId: z.string().optional(),
+  namespaces: z.array(z.string()),
+});
+export type SubmitScope = z.infer<typeof SubmitScope>;
+
 export const RevisionRecord = z.object({
   namespace: z.string().min(1),
   /** The application's name; the revision's own name is `revisionName`. */
@@ -27,6 +38,8 @@ export const RevisionRecord = z.object({
   publishVersion: z.string().optional(),
   /** The submitted Application document, as JSON. */
   document: z.unknown(),
+  /** Absent on revisions stored before confinement, which were submitted without one: they stay unlimited. */
+  scope: SubmitScope.optional(),
   createdAt: z.iso.datetime(),
   /** Revisions are never rewritten; the field keeps them in the same versioned-record mould as everything else. */
   version: z.int().positive(),

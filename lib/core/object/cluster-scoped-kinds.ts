@@ -27,6 +27,46 @@ const clusterScoped = new Set([
   'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
 ]);
 
+// Built-in kinds that live inside a namespace. Tenancy needs the positive list too: a kind on neither list (a custom
+// resource, a typo) cannot be confined to a namespace offline, so a namespace-limited token may not apply it.
+const namespaced = new Set([
+  '/ConfigMap',
+  '/Secret',
+  '/Service',
+  '/ServiceAccount',
+  '/Pod',
+  '/PodTemplate',
+  '/PersistentVolumeClaim',
+  '/Endpoints',
+  '/LimitRange',
+  '/ResourceQuota',
+  '/ReplicationController',
+  '/Event',
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'apps/ControllerRevision',
+  'batch/Job',
+  'batch/CronJob',
+  'autoscaling/HorizontalPodAutoscaler',
+  'policy/PodDisruptionBudget',
+  'networking.k8s.io/Ingress',
+  'networking.k8s.io/NetworkPolicy',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'coordination.k8s.io/Lease',
+  'discovery.k8s.io/EndpointSlice',
+  'events.k8s.io/Event',
+]);
+
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
   return clusterScoped.has(`${apiGroup(apiVersion)}/${kind}`);
+}
+
+/** `unknown` for kinds on neither list: only the member cluster's discovery can tell where those live. */
+export function kindScope(apiVersion: string, kind: string): 'cluster' | 'namespaced' | 'unknown' {
+  const key = `${apiGroup(apiVersion)}/${kind}`;
+  if (clusterScoped.has(key)) return 'cluster';
+  return namespaced.has(key) ? 'namespaced' : 'unknown';
 }

@@ -1,0 +1,126 @@
+import type { Application } from '../application/application.ts';
+import type { SubmitScope } from '../application/application-record.ts';
+import { PlacementError } from '../errors/placement-error.ts';
+import type { ValidationIssue } from '../errors/validation-error.ts';
+import { kindScope } from '../object/cluster-scoped-kinds.ts';
+import type { KubernetesObject } from '../object/kubernetes-object.ts';
+import type { ClusterInfo } from '../policy/cluster-info.ts';
+import { TopologyProperties } from '../policy/topology.ts';
+import { OamLabel } from '../render/oam-labels.ts';
+import { outlineWorkflow, planStep } from '../workflow/plan-workflow.ts';
+import type { PlannedPlacement } from '../workflow/workflow-plan.ts';
+
+/** A scope limits anything only when it names namespaces; no scope or an empty list is an unlimited (admin) token. */
+export function isConfined(scope: SubmitScope | undefined): scope is SubmitScope {
+  return scope !== undefined && scope.namespaces.length > 0;
+}
+
+/**
+ * What a namespace-limited token may put into member clusters, checked on the rendered placements: every placement's
+ * namespace and every object's final namespace inside the token's namespaces, no cluster-scoped object (Namespace
+ * included, so no `createNamespace` either), and no kind that cannot be classified offline. The appliers apply with
+ * the cluster's admin credentials, so this is the only place the token's limits reach the cluster.
+ * One issue per problem, however many clusters or steps repeat it.
+ */
+export function confinementIssues(app: Application, placements: readonly PlannedPlacement[], scope: SubmitScope | undefined): ValidationIssue[] {
+  if (!isConfined(scope)) return [];
+  const allowed = new Set(scope.namespaces);
+  const limits = `this token is limited to namespaces ${scope.namespaces.join(', ')}`;
+  const issues = new Map<string, ValidationIssue>();
+  const add = (issue: ValidationIssue) => issues.set(`${issue.path}\n${issue.message}`, issue);
+
+  for (const placement of placements) {
+    if (!allowed.has(placement.namespace)) {
+      add({ path: placementNamespacePath(app, placement.namespace), message: `deploys into namespace ${placement.namespace}; ${limits}, not ${placement.namespace}` });
+    }
+    if (placement.createNamespace) {
+      add({
+        path: createNamespacePath(app, placement.namespace),
+        message: `createNamespace would create the cluster-scoped Namespace ${placement.namespace}; ${limits} and may not create namespaces (an admin token can, or the namespace can exist already)`,
+      });
+    }
+    for (const object of placement.resources) {
+      const problem = objectProblem(object, placement.namespace, allowed, limits);
+      if (problem !== undefined) add({ path: objectPath(app, object), message: problem });
+    }
+  }
+  return [...issues.values()];
+}
+
+function objectProblem(object: KubernetesObject, placementNamespace: string, allowed: ReadonlySet<string>, limits: string): string | undefined {
+  const { apiVersion, kind } = object;
+  const { name } = object.metadata;
+  switch (kindScope(apiVersion, kind)) {
+    case 'cluster':
+      return `${kind} ${name} (${apiVersion}) is cluster-scoped; ${limits} and may apply only namespaced objects inside them`;
+    case 'unknown':
+      // Discovery could tell; until the planner asks the member cluster, an unclassified kind could be cluster-scoped.
+      return `${kind} ${name} (${apiVersion}) is a kind Flotilla cannot classify as namespaced, so it could be cluster-scoped; ${limits} and may apply only kinds known to be namespaced`;
+    case 'namespaced': {
+      const namespace = object.metadata.namespace ?? placementNamespace;
+      if (allowed.has(namespace)) return undefined;
+      return `${kind} ${namespace}/${name} is in namespace ${namespace}; ${limits}, not ${namespace}`;
+    }
+  }
+}
+
+/** The topology that names the namespace, or the Application's own `metadata.namespace`. */
+function placementNamespacePath(app: Application, namespace: string): string {
+  const found = topologies(app).find(({ properties }) => properties.namespace === namespace);
+  return found === undefined ? 'metadata.namespace' : `spec.policies[${found.index}].properties.namespace`;
+}
+
+function createNamespacePath(app: Application, namespace: string): string {
+  const found = topologies(app).find(({ properties }) => properties.createNamespace && (properties.namespace ?? app.metadata.namespace) === namespace);
+  return found === undefined ? 'spec.policies' : `spec.policies[${found.index}].properties.createNamespace`;
+}
+
+function topologies(app: Application): { index: number; properties: TopologyProperties }[] {
+  return (app.spec.policies ?? []).flatMap((policy, index) => {
+    if (policy.type !== 'topology') return [];
+    const parsed = TopologyProperties.safeParse(policy.properties ?? {});
+    return parsed.success ? [{ index, properties: parsed.data }] : [];
+  });
+}
+
+/** The component that rendered the object, down to the entry of a k8s-objects list when it is one. */
+function objectPath(app: Application, object: KubernetesObject): string {
+  const componentName = object.metadata.labels?.[OamLabel.component];
+  const index = app.spec.components.findIndex((component) => component.name === componentName);
+  if (index === -1) return 'spec.components';
+  const objects = (app.spec.components[index]!.properties as { objects?: unknown } | undefined)?.objects;
+  if (Array.isArray(objects)) {
+    const entry = objects.findIndex((candidate: unknown) => isSameObject(candidate, object));
+    if (entry !== -1) return `spec.components[${index}].properties.objects[${entry}]`;
+  }
+  return `spec.components[${index}]`;
+}
+
+function isSameObject(candidate: unknown, object: KubernetesObject): boolean {
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  const { kind, metadata } = candidate as { kind?: unknown; metadata?: { name?: unknown } };
+  return kind === object.kind && metadata?.name === object.metadata.name;
+}
+
+/**
+ * The check at submit, before anything is stored: every deploy step rendered against the registry (plus, as the dry
+ * run does, any cluster a topology lists by name, so a not-yet-joined cluster hides nothing). A step whose selector
+ * matches no cluster now renders nothing here; the planner checks it again when it starts, against the clusters then.
+ */
+export function submitConfinementIssues(app: Application, registry: readonly ClusterInfo[], scope: SubmitScope | undefined): ValidationIssue[] {
+  if (!isConfined(scope)) return [];
+  const known = new Set(registry.map((cluster) => cluster.name));
+  const named = topologies(app).flatMap(({ properties }) => properties.clusters ?? []).filter((name) => !known.has(name));
+  const clusters = [...registry, ...[...new Set(named)].map((name) => ({ name, labels: {} }))];
+  const options = { revision: `${app.metadata.name}-v0` };
+  const placements: PlannedPlacement[] = [];
+  for (const step of outlineWorkflow(app, options).steps) {
+    if (step.type !== 'deploy') continue;
+    try {
+      placements.push(...planStep(app, step.name, clusters, options).placements);
+    } catch (err) {
+      if (!(err instanceof PlacementError)) throw err;
+    }
+  }
+  return confinementIssues(app, placements, scope);
+}
