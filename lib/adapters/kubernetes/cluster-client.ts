@@ -92,10 +92,11 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
           throw err;
         }
       }),
-    delete: (ref) =>
+    delete: (ref, precondition) =>
       call(`delete ${describeObject(ref as KubernetesObject)}`, async () => {
         try {
-          await objects.delete(ref as ClientObject, undefined, undefined, undefined, undefined, 'Background', undefined);
+          const body = precondition ? { preconditions: { resourceVersion: precondition.resourceVersion } } : undefined;
+          await objects.delete(ref as ClientObject, undefined, undefined, undefined, undefined, 'Background', body);
           return 'deleted' as const;
         } catch (err) {
           if (isNotFound(err)) return 'absent' as const;

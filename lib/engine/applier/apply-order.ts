@@ -8,7 +8,8 @@ import { removeResources } from '../keeper/remove-resources.ts';
 export async function applyOrder(engine: Engine, message: ApplierMessage, receiveCount: number): Promise<string> {
   if (message.kind === 'remove') {
     const outcome = await removeResources(engine, message, receiveCount);
-    return `${message.cluster}: ${outcome.result}${'deleted' in outcome ? ` ${outcome.deleted} objects` : ''}`;
+    const kept = 'kept' in outcome && outcome.kept.length > 0 ? `; ${outcome.kept.join('; ')}` : '';
+    return `${message.cluster}: ${outcome.result}${'deleted' in outcome ? ` ${outcome.deleted} objects` : ''}${kept}`;
   }
   if (message.kind === 'refresh') return refreshTarget(engine, message);
   if (message.kind === 'probe') {

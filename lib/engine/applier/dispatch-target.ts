@@ -2,7 +2,8 @@ import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import { ClusterError } from '../ports/cluster-error.ts';
 import type { ClusterClient } from '../ports/cluster-client.ts';
-import { describeObject } from '../../core/object/kubernetes-object.ts';
+import { describeObject, type KubernetesObject } from '../../core/object/kubernetes-object.ts';
+import { applyOwnership, type ApplicationRef } from '../../core/render/ownership.ts';
 import { resourceOwner } from '../../core/render/oam-labels.ts';
 import type { Engine } from '../context.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
@@ -152,16 +153,53 @@ export async function applyAll(
     throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
   }
   for (const object of payload.resources) {
-    try {
-      await client.apply(object);
-    } catch (err) {
-      if (!(err instanceof ClusterError)) throw err;
-      const component = resourceOwner(object)?.component ?? describeObject(object);
-      throw new ApplyFailure(
-        `failed to apply component ${component} to cluster ${order.cluster}, namespace ${order.namespace}: ${err.message}`,
-        err,
+    const failed = (message: string, cause: ClusterError) =>
+      new ApplyFailure(
+        `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${message}`,
+        cause,
       );
+    try {
+      await applyOwned(client, object, { namespace: run.namespace, name: run.application });
+    } catch (err) {
+      // OwnershipRefused is a ClusterError that no retry heals: the target fails with KubeVela's words.
+      if (!(err instanceof ClusterError)) throw err;
+      throw failed(err.message, err);
     }
+  }
+}
+
+/**
+ * Every application applies with the same field manager and with force (drift correction must win over `kubectl
+ * edit`), so server-side apply's conflicts cannot tell two applications apart: ownership is the OAM labels, as in
+ * KubeVela. One GET first; the apply then carries the resourceVersion read, which server-side apply takes as a
+ * precondition, so another application applying in between makes ours fail with 409 instead of taking its object
+ * over, and we read again. (An object absent at the GET and created by someone else before our apply is the one gap:
+ * closing it would need a create instead of an apply.)
+ */
+async function applyOwned(client: ClusterClient, object: KubernetesObject, app: ApplicationRef): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const live = await client.read(object);
+    const ownership = applyOwnership(live, object, app);
+    if (ownership.verdict === 'refuse') throw new OwnershipRefused(ownership.message);
+    const resourceVersion = live?.metadata.resourceVersion;
+    try {
+      await client.apply(typeof resourceVersion !== 'string' ? object : { ...object, metadata: { ...object.metadata, resourceVersion } });
+      return;
+    } catch (err) {
+      // Modified since our read (a controller's status write, most often): look again.
+      if (err instanceof ClusterError && err.status === 409 && attempt < maxOwnershipAttempts) continue;
+      throw err;
+    }
+  }
+}
+
+const maxOwnershipAttempts = 5;
+
+/** The live object belongs to another application, or to none and the application did not take it over. */
+class OwnershipRefused extends ClusterError {
+  constructor(message: string) {
+    super(message, { retryable: false });
+    this.name = 'OwnershipRefused';
   }
 }
 

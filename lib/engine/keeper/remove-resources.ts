@@ -4,10 +4,16 @@ import type { Engine } from '../context.ts';
 import { purgeApplication } from './purge-application.ts';
 import { backoffSeconds, RetryLater } from '../retry.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
+import { deleteRefusal, type ApplicationRef } from '../../core/render/ownership.ts';
+import type { ClusterClient, ObjectRef } from '../ports/cluster-client.ts';
 
 type RemoveOrder = Extract<ApplierMessage, { kind: 'remove' }>;
 
-export type RemoveOutcome = { result: 'removed'; deleted: number } | { result: 'orphaned'; reason: string } | { result: 'dropped'; reason: string };
+export type RemoveOutcome =
+  /** `kept`: the objects left alone because another application (or none) owns them, each with why. */
+  | { result: 'removed'; deleted: number; kept: string[] }
+  | { result: 'orphaned'; reason: string }
+  | { result: 'dropped'; reason: string };
 
 /**
  * Deletes objects that no current revision holds, then drops the inventory that listed them. An unreachable cluster is
@@ -19,11 +25,14 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
   const inventory = await store.inventories.get(order.namespace, order.application, order.cluster, order.revision);
   if (!inventory) return { result: 'dropped', reason: 'inventory already removed' };
   let deleted = 0;
+  const kept: string[] = [];
   try {
     const client = await engine.clusterClient(order.cluster);
     for (const resource of order.resources) {
       const ref = { apiVersion: resource.apiVersion, kind: resource.kind, metadata: { name: resource.name, namespace: resource.namespace } };
-      if ((await client.delete(ref)) === 'deleted') deleted++;
+      const outcome = await deleteOwned(client, ref, { namespace: order.namespace, name: order.application });
+      if (outcome === 'deleted') deleted++;
+      else if (outcome !== 'absent') kept.push(outcome.kept);
     }
   } catch (err) {
     const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof UnknownClusterError);
@@ -42,8 +51,32 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
   }
   await store.inventories.remove(inventory);
   await purgeWhenGone(engine, order);
-  return { result: 'removed', deleted };
+  return { result: 'removed', deleted, kept };
 }
+
+/**
+ * An inventory lists what an apply was about to write, recorded before the apply, so it can name an object the apply
+ * then refused (another application's, or one nobody manages): the live object is read and deleted only when its
+ * labels say it is this application's, with the resourceVersion read as precondition, so an object taken over in
+ * between is not deleted either (409: read again).
+ */
+async function deleteOwned(client: ClusterClient, ref: ObjectRef, app: ApplicationRef): Promise<'deleted' | 'absent' | { kept: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const live = await client.read(ref);
+    if (!live) return 'absent';
+    const refusal = deleteRefusal(live, app);
+    if (refusal !== undefined) return { kept: `kept ${refusal}` };
+    const resourceVersion = live.metadata.resourceVersion;
+    try {
+      return await client.delete(ref, typeof resourceVersion === 'string' ? { resourceVersion } : undefined);
+    } catch (err) {
+      if (err instanceof ClusterError && err.status === 409 && attempt < maxDeleteAttempts) continue;
+      throw err;
+    }
+  }
+}
+
+const maxDeleteAttempts = 5;
 
 /** A deleted application's records go with its last inventory. */
 async function purgeWhenGone(engine: Engine, order: RemoveOrder): Promise<void> {

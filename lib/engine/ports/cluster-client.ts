@@ -13,8 +13,11 @@ export interface ClusterClient {
   apply(object: KubernetesObject): Promise<KubernetesObject>;
   /** The live object, or undefined when it does not exist. */
   read(ref: ObjectRef): Promise<KubernetesObject | undefined>;
-  /** Deletes in the background; `absent` when it was already gone. */
-  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
+  /**
+   * Deletes in the background; `absent` when it was already gone. With `resourceVersion`, only that version (a 409
+   * ClusterError otherwise): what was checked before is what goes.
+   */
+  delete(ref: ObjectRef, precondition?: { resourceVersion: string }): Promise<'deleted' | 'absent'>;
   ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
   serverVersion(): Promise<string>;
 }
