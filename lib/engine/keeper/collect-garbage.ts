@@ -3,22 +3,27 @@ import type { Engine } from '../context.ts';
 import { removeInventories } from './remove-inventories.ts';
 
 /**
- * After a run succeeds: every object that only other revisions' inventories hold is deleted from its cluster (a cluster
- * dropped from the topology, a component removed). What the successful run's revision holds is kept, so A -> B -> A never
- * deletes live objects, and a failed or suspended run deletes nothing. Runs only for the application's newest run; a
- * newer run collects for itself when it succeeds.
+ * After a run succeeds: every object the clusters hold for the application (its inventories) that this run did not
+ * place is deleted, whatever took it out of the placement: a new revision, a component removed, a cluster that no
+ * longer matches a label selector, a detach or a rename. What the run placed is kept (its revision's inventories in
+ * the clusters it deployed to), so A -> B -> A never deletes live objects; a failed or suspended run deletes nothing.
+ * Runs only for the application's live run; a newer run collects for itself when it succeeds.
  */
 export async function collectGarbage(engine: Engine, request: { namespace: string; name: string; runId: string }): Promise<number> {
   const { store } = engine;
-  const runs = await store.runs.listForApplication(request.namespace, request.name);
-  const newest = runs[0];
-  if (!newest || newest.runId !== request.runId || newest.phase !== 'succeeded') return 0;
+  const run = await store.runs.get(request.runId);
+  if (run?.phase !== 'succeeded') return 0;
+  const live = await store.runs.liveRun(request.namespace, request.name);
+  if (live !== undefined && live !== run.runId) return 0;
+  // The clusters this run deployed to, from its targets: re-running the same revision after a label change places
+  // fewer clusters, and that revision's inventories elsewhere must go too.
+  const placed = new Set((await store.targets.listForRun(run.runId)).map((target) => target.cluster));
   const inventories = await store.inventories.listForApplication(request.namespace, request.name);
   const kept = new Map<string, Set<string>>();
-  for (const inventory of inventories.filter((i) => i.revision === newest.revision)) {
-    kept.set(inventory.cluster, new Set(inventory.resources.map(referenceKey)));
+  for (const inventory of inventories) {
+    if (inventory.revision === run.revision && placed.has(inventory.cluster)) kept.set(inventory.cluster, new Set(inventory.resources.map(referenceKey)));
   }
-  const stale = inventories.filter((i) => i.revision !== newest.revision);
+  const stale = inventories.filter((i) => !(i.revision === run.revision && placed.has(i.cluster)));
   return removeInventories(engine, stale, (inventory) => {
     const keep = kept.get(inventory.cluster) ?? new Set<string>();
     return inventory.resources.filter((r) => !keep.has(referenceKey(r)));
