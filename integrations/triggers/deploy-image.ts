@@ -70,7 +70,9 @@ export async function deployImage(deps: DeployDependencies, target: ImageTarget,
       throw new TriggerTargetError('component-unfit', `${current.revisionName} with component ${component} at image ${image} does not check out: ${err.details.map(describeIssue).join('; ')}`);
     }
     try {
-      const submitted = await deps.store.applications.submit(checked, deps.now(), { basedOn: current.revision });
+      // The derived revision is confined as the one it derives from was: a trigger changes an image, not who may deploy.
+      const scope = current.scope === undefined ? {} : { scope: current.scope };
+      const submitted = await deps.store.applications.submit(checked, deps.now(), { basedOn: current.revision, ...scope });
       const revision = submitted.revision;
       if (submitted.outcome === 'created') {
         await deps.queues.toPlanner([runRequest({ namespace, name, revision: revision.revision, reason: 'submit' }, deps.now())]);

@@ -97,6 +97,7 @@ export class DynamoApplicationStore implements ApplicationStore {
         specHash: identity.specHash,
         publishVersion: identity.publishVersion,
         document,
+        ...(options.scope === undefined ? {} : { scope: options.scope }),
         createdAt: now.toISOString(),
         version: 1,
       };

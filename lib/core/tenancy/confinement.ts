@@ -18,8 +18,9 @@ export function isConfined(scope: SubmitScope | undefined): scope is SubmitScope
 /**
  * What a namespace-limited token may put into member clusters, checked on the rendered placements: every placement's
  * namespace and every object's final namespace inside the token's namespaces, no cluster-scoped object (Namespace
- * included, so no `createNamespace` either), and no kind that cannot be classified offline. The appliers apply with
- * the cluster's admin credentials, so this is the only place the token's limits reach the cluster.
+ * objects included), and no kind that cannot be classified offline. The appliers apply with the cluster's admin
+ * credentials, so this is the only place the token's limits reach the cluster. `createNamespace` stays allowed: it
+ * creates only the placement's namespace, which must be one of the token's own.
  * One issue per problem, however many clusters or steps repeat it.
  */
 export function confinementIssues(app: Application, placements: readonly PlannedPlacement[], scope: SubmitScope | undefined): ValidationIssue[] {
@@ -32,12 +33,6 @@ export function confinementIssues(app: Application, placements: readonly Planned
   for (const placement of placements) {
     if (!allowed.has(placement.namespace)) {
       add({ path: placementNamespacePath(app, placement.namespace), message: `deploys into namespace ${placement.namespace}; ${limits}, not ${placement.namespace}` });
-    }
-    if (placement.createNamespace) {
-      add({
-        path: createNamespacePath(app, placement.namespace),
-        message: `createNamespace would create the cluster-scoped Namespace ${placement.namespace}; ${limits} and may not create namespaces (an admin token can, or the namespace can exist already)`,
-      });
     }
     for (const object of placement.resources) {
       const problem = objectProblem(object, placement.namespace, allowed, limits);
@@ -70,11 +65,6 @@ function placementNamespacePath(app: Application, namespace: string): string {
   return found === undefined ? 'metadata.namespace' : `spec.policies[${found.index}].properties.namespace`;
 }
 
-function createNamespacePath(app: Application, namespace: string): string {
-  const found = topologies(app).find(({ properties }) => properties.createNamespace && (properties.namespace ?? app.metadata.namespace) === namespace);
-  return found === undefined ? 'spec.policies' : `spec.policies[${found.index}].properties.createNamespace`;
-}
-
 function topologies(app: Application): { index: number; properties: TopologyProperties }[] {
   return (app.spec.policies ?? []).flatMap((policy, index) => {
     if (policy.type !== 'topology') return [];
@@ -90,16 +80,19 @@ function objectPath(app: Application, object: KubernetesObject): string {
   if (index === -1) return 'spec.components';
   const objects = (app.spec.components[index]!.properties as { objects?: unknown } | undefined)?.objects;
   if (Array.isArray(objects)) {
-    const entry = objects.findIndex((candidate: unknown) => isSameObject(candidate, object));
+    // Two entries may share kind and name in different namespaces: the one whose own namespace matches is it.
+    const exact = objects.findIndex((candidate: unknown) => isSameObject(candidate, object, true));
+    const entry = exact !== -1 ? exact : objects.findIndex((candidate: unknown) => isSameObject(candidate, object, false));
     if (entry !== -1) return `spec.components[${index}].properties.objects[${entry}]`;
   }
   return `spec.components[${index}]`;
 }
 
-function isSameObject(candidate: unknown, object: KubernetesObject): boolean {
+function isSameObject(candidate: unknown, object: KubernetesObject, sameNamespace: boolean): boolean {
   if (typeof candidate !== 'object' || candidate === null) return false;
-  const { kind, metadata } = candidate as { kind?: unknown; metadata?: { name?: unknown } };
-  return kind === object.kind && metadata?.name === object.metadata.name;
+  const { kind, metadata } = candidate as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (kind !== object.kind || metadata?.name !== object.metadata.name) return false;
+  return !sameNamespace || metadata.namespace === object.metadata.namespace;
 }
 
 /**

@@ -7,7 +7,7 @@ import { retryOnConflict } from '../retry.ts';
 import type { Application } from '../../core/application/application.ts';
 import { decideRun, deadlineOf, recordedRules, terminated, type StepRules } from '../../core/run/run-state.ts';
 import type { WorkflowMode, PlannedStep } from '../../core/workflow/workflow-plan.ts';
-import { loadRunApplication } from './run-revision.ts';
+import { loadRunApplication, type RunApplication } from './run-revision.ts';
 import { startStep } from './start-step.ts';
 
 /**
@@ -15,11 +15,11 @@ import { startStep } from './start-step.ts';
  * steps are all done closes (and asks for garbage collection when it succeeded). Safe to call any number of times: every
  * transition is a versioned write, so duplicate or concurrent calls change nothing twice.
  */
-export async function advanceRun(engine: Engine, runId: string, known?: Application): Promise<RunRecord | undefined> {
+export async function advanceRun(engine: Engine, runId: string, known?: RunApplication): Promise<RunRecord | undefined> {
   // The revision is read and checked at most once per planner message, and only when a step has to be planned (or the
   // run predates recorded step rules); closing steps and runs works from the run record alone.
-  let loaded: Application | null | undefined = known;
-  const application = async (run: RunRecord): Promise<Application | undefined> => {
+  let loaded: RunApplication | null | undefined = known;
+  const application = async (run: RunRecord): Promise<RunApplication | undefined> => {
     if (loaded === undefined) loaded = (await loadRunApplication(engine, run)) ?? null;
     return loaded ?? undefined;
   };
@@ -47,7 +47,7 @@ export function stepRules(engine: Engine, step: PlannedStep): StepRules {
 async function advanceOnce(
   engine: Engine,
   runId: string,
-  application: (run: RunRecord) => Promise<Application | undefined>,
+  application: (run: RunRecord) => Promise<RunApplication | undefined>,
 ): Promise<{ run?: RunRecord; again: boolean }> {
   const { store } = engine;
   const run = await store.runs.get(runId);
@@ -58,9 +58,9 @@ async function advanceOnce(
   };
   let rules: ReadonlyMap<string, StepRules> | undefined = recordedRules(run);
   if (!rules) {
-    const app = await application(run);
-    if (!app) return purged();
-    rules = derivedRules(engine, app, run);
+    const loaded = await application(run);
+    if (!loaded) return purged();
+    rules = derivedRules(engine, loaded.app, run);
   }
   const mode = run.mode as WorkflowMode;
   const tallies = new Map<string, StepTally>();
@@ -94,10 +94,10 @@ async function advanceOnce(
   const written = decision.changed ? await store.runs.replace(decision.run, run.version) : run;
   let again = false;
   for (const step of [...decision.start, ...decision.replan]) {
-    const app = await application(written);
-    if (!app) return purged();
+    const loaded = await application(written);
+    if (!loaded) return purged();
     const deadline = deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds);
-    const started = await startStep(engine, written, step, app, deadline);
+    const started = await startStep(engine, written, step, loaded, deadline);
     if (started.outcome === 'dispatched') {
       if (started.targets === 0) again = true;
       continue;

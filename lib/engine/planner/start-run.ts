@@ -5,7 +5,7 @@ import type { RunRecord } from '../../core/run/run.ts';
 import { advanceRun, stepRules } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
-import { applicationOf } from './run-revision.ts';
+import { runApplicationOf } from './run-revision.ts';
 import { terminated } from '../../core/run/run-state.ts';
 
 type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
@@ -30,7 +30,8 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
   if (!revision) return undefined;
 
   const now = engine.now();
-  const app = applicationOf(revision);
+  const loaded = runApplicationOf(revision);
+  const { app } = loaded;
   const outline = outlineWorkflow(app, { revision: revision.revisionName });
   const run: RunRecord = {
     runId: request.runId,
@@ -57,7 +58,7 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     return undefined;
   }
   if (!(await goLive(engine, run))) return undefined;
-  await advanceRun(engine, run.runId, app);
+  await advanceRun(engine, run.runId, loaded);
   return run;
 }
 

@@ -1,4 +1,3 @@
-import type { Application } from '../../core/application/application.ts';
 import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
 import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
@@ -7,6 +6,8 @@ import type { RunRecord, StepState } from '../../core/run/run.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
 import type { Engine } from '../context.ts';
+import { confinementIssues } from '../../core/tenancy/confinement.ts';
+import type { RunApplication } from './run-revision.ts';
 
 export type StepStart =
   | { outcome: 'dispatched'; targets: number }
@@ -17,12 +18,16 @@ export type StepStart =
 /**
  * Starts one deploy step: resolves its placements against the cluster registry as it is now (so a cluster joined or
  * labelled since the app was submitted counts), records one target per (cluster, namespace) and sends one apply order
- * per target, grouped by cluster.
+ * per target, grouped by cluster. What it renders is confined to the scope the revision was submitted under, again
+ * here since the clusters (and so the overrides and placements) may differ from the submit's, and a rollback, restart
+ * or trigger replays a revision without a submit.
  */
-export async function startStep(engine: Engine, run: RunRecord, step: StepState, app: Application, deadline: Date): Promise<StepStart> {
+export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
   let placements: PlannedPlacement[];
   try {
     placements = planStep(app, step.name, await placementClusters(engine.store.clusters), { revision: run.revisionName }).placements;
+    const issues = confinementIssues(app, placements, scope);
+    if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };
     if (err instanceof ValidationError) return { outcome: 'invalid', message: err.message };

@@ -2,7 +2,7 @@ import type { RequestCounts } from '../../core/run/request-counts.ts';
 import { RunRecord } from '../../core/run/run.ts';
 import { TargetRecord, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
-import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
+import { ApplicationRecord, RevisionRecord, type SubmitScope } from '../../core/application/application-record.ts';
 import { ClusterRecord } from '../../core/cluster/cluster-record.ts';
 import { TokenRecord } from '../../core/token/token-record.ts';
 import { TriggerRecord } from '../../core/trigger/trigger-record.ts';
@@ -77,6 +77,8 @@ export interface SubmitResult {
 
 export interface SubmitOptions {
   basedOn?: number;
+  /** The scope the document was submitted under, stored with a new revision (see SubmitScope). */
+  scope?: SubmitScope;
 }
 
 export interface ApplicationStore {

@@ -122,6 +122,23 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
       expect((await fixture.store.applications.listRevisions('default', 'example-app')).map((r) => r.revision)).toEqual([4, 3, 2, 1]);
     });
 
+    it('keeps the scope a revision was submitted under with it, and none when none was given', async () => {
+      // Its own namespace, so the listings the other cases check stay as they expect.
+      const scopedApp = (image: string) => {
+        const document = application('scoped', webservice(image));
+        return { ...document, metadata: { ...document.metadata, namespace: 'scoped-ns' } };
+      };
+      const scope = { tokenId: '0123456789abcdef', namespaces: ['team-a'] };
+      const scoped = await fixture.store.applications.submit(scopedApp('nginx:1'), now, { scope });
+      expect(scoped.revision.scope).toEqual(scope);
+      expect((await fixture.store.applications.getRevision('scoped-ns', 'scoped', 1))?.scope).toEqual(scope);
+      const unlimited = { tokenId: '0123456789abcdef', namespaces: [] };
+      await fixture.store.applications.submit(scopedApp('nginx:2'), now, { scope: unlimited });
+      expect((await fixture.store.applications.getRevision('scoped-ns', 'scoped', 2))?.scope).toEqual(unlimited);
+      await fixture.store.applications.submit(scopedApp('nginx:3'), now);
+      expect((await fixture.store.applications.getRevision('scoped-ns', 'scoped', 3))?.scope).toBeUndefined();
+    });
+
     it('turns ten concurrent submits of the same new spec into exactly one new revision', async () => {
       const document = application('racer', webservice('nginx:race'));
       const results = await Promise.all(Array.from({ length: 10 }, () => fixture.store.applications.submit(document, now)));

@@ -64,7 +64,7 @@ describe('confinementIssues', () => {
   });
 
   it("refuses an object's own metadata.namespace outside the token", () => {
-    const application = app([configMap('settings'), configMap('sneaky', 'kube-system')]);
+    const application = app([configMap('sneaky'), configMap('sneaky', 'kube-system')]);
     expect(submitConfinementIssues(application, clusters, teamA)).toEqual([
       {
         path: 'spec.components[1].properties.objects[1]',
@@ -87,14 +87,10 @@ describe('confinementIssues', () => {
     ]);
   });
 
-  it('refuses createNamespace, which creates a Namespace', () => {
-    const application = app([configMap('settings')], { createNamespace: true });
-    expect(submitConfinementIssues(application, clusters, teamA)).toEqual([
-      {
-        path: 'spec.policies[0].properties.createNamespace',
-        message: expect.stringMatching(/^createNamespace would create the cluster-scoped Namespace team-a; this token is limited to namespaces team-a/),
-      },
-    ]);
+  it('lets createNamespace create one of the token\'s own namespaces, not another', () => {
+    expect(submitConfinementIssues(app([configMap('settings')], { createNamespace: true }), clusters, teamA)).toEqual([]);
+    const elsewhere = app([configMap('settings')], { createNamespace: true, namespace: 'team-b' });
+    expect(submitConfinementIssues(elsewhere, clusters, teamA)[0]?.path).toBe('spec.policies[0].properties.namespace');
   });
 
   it('refuses a kind it cannot classify', () => {
