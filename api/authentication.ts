@@ -22,7 +22,7 @@ export async function authenticateRequest(tokens: TokenStore, request: ApiReques
 }
 
 /** 403 unless the principal may take `action` in `namespace` (undefined: across namespaces). */
-export function requireAllowed(principal: Principal | undefined, action: Action, namespace?: string): void {
+export function requireAllowed(principal: Principal | undefined, action: Action, namespace?: string): asserts principal is Principal {
   if (principal === undefined) throw new ApiError('unauthenticated', 'this route needs a token: send Authorization: Bearer <token>', { headers: challenge });
   const decision = authorize(principal, action, namespace);
   if (!decision.allowed) throw new ApiError('forbidden', decision.reason);

@@ -25,6 +25,11 @@ import {
 import { ApplicationPath } from '../../contract/parameters.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 import { errorMessage } from '../../lib/core/errors/error-message.ts';
+import { ValidationError } from '../../lib/core/errors/validation-error.ts';
+import type { Application } from '../../lib/core/application/application.ts';
+import type { SubmitScope } from '../../lib/core/application/application-record.ts';
+import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
+import type { ClusterStore } from '../../lib/engine/ports/store.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -40,7 +45,9 @@ const submitApplication = defineRoute({
   handle: async ({ body: application, principal, request }, deps) => {
     const { namespace, name } = application.metadata;
     requireAllowed(principal, 'applications:write', namespace);
-    const submitted = await deps.store.applications.submit(application, deps.now());
+    const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
+    await requireConfined(deps.store.clusters, application, scope);
+    const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
       try {
@@ -69,6 +76,17 @@ const submitApplication = defineRoute({
     return schemaResponse(202, SubmitApplicationResult, result, { location: status });
   },
 });
+
+/**
+ * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
+ * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
+ */
+async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
+  if (!isConfined(scope)) return;
+  const registry = (await clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
+  const issues = submitConfinementIssues(application, registry, scope);
+  if (issues.length > 0) throw new ApiError('forbidden', new ValidationError(issues).message, { details: issues });
+}
 
 function summarizeApplication(record: ApplicationRecord) {
   return {

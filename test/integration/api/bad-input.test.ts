@@ -70,6 +70,26 @@ const submit = (body: () => unknown, rest: Omit<BadInput, 'method' | 'path' | 'b
 });
 const app = '/namespaces/default/applications/example-app';
 
+/** A team-a Application holding `objects` in a k8s-objects component, placed on beijing-1 by `topology`. */
+const teamAObjects = (objects: unknown[], topology: Record<string, unknown> = {}) => () =>
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'escalation', namespace: 'team-a' },
+    spec: {
+      components: [{ name: 'extras', type: 'k8s-objects', properties: { objects } }],
+      policies: [{ type: 'topology', name: 'here', properties: { clusters: ['beijing-1'], ...topology } }],
+    },
+  });
+const clusterAdminBinding = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: 'team-a-admin' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+  subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'team-a' }],
+};
+const configMap = (namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', ...(namespace ? { namespace } : {}) }, data: { a: 'b' } });
+
 const cases: BadInput[] = [
   // Who is calling
   { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
@@ -84,6 +104,12 @@ const cases: BadInput[] = [
   join(() => ({ kubeconfig: kubeconfig() }), { name: 'a viewer joining a cluster', as: 'viewer', status: 403, code: 'forbidden', message: /^role viewer may not change clusters$/ }),
   join(() => ({ kubeconfig: kubeconfig() }), { name: 'a deployer joining a cluster', as: 'deployer', status: 403, code: 'forbidden', message: /^role deployer may not change clusters$/ }),
   submit(() => basicYaml, { name: 'a deployer deploying outside its namespace', as: 'deployer', status: 403, code: 'forbidden', message: /^this token is limited to namespaces team-a, not default$/ }),
+  // What a namespace-limited token's application renders stays in its namespaces (the appliers apply as cluster admin).
+  submit(teamAObjects([clusterAdminBinding]), { name: 'a team-a deployer applying a ClusterRoleBinding', as: 'deployer', status: 403, code: 'forbidden', message: /^spec\.components\[0\]\.properties\.objects\[0\]: ClusterRoleBinding team-a-admin \(rbac\.authorization\.k8s\.io\/v1\) is cluster-scoped; this token is limited to namespaces team-a/, paths: ['spec.components[0].properties.objects[0]'] }),
+  submit(teamAObjects([configMap(), configMap('kube-system')]), { name: 'a team-a deployer applying a ConfigMap into kube-system', as: 'deployer', status: 403, code: 'forbidden', message: /^spec\.components\[0\]\.properties\.objects\[1\]: ConfigMap kube-system\/settings is in namespace kube-system; this token is limited to namespaces team-a, not kube-system$/, paths: ['spec.components[0].properties.objects[1]'] }),
+  submit(teamAObjects([configMap()], { namespace: 'kube-system' }), { name: 'a team-a deployer moving everything with topology.namespace', as: 'deployer', status: 403, code: 'forbidden', message: /deploys into namespace kube-system; this token is limited to namespaces team-a, not kube-system/, paths: ['spec.policies[0].properties.namespace', 'spec.components[0].properties.objects[0]'] }),
+  submit(teamAObjects([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-z' } }]), { name: 'a team-a deployer creating a Namespace object', as: 'deployer', status: 403, code: 'forbidden', message: /Namespace team-z \(v1\) is cluster-scoped; this token is limited to namespaces team-a/, paths: ['spec.components[0].properties.objects[0]'] }),
+  submit(teamAObjects([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]), { name: 'a team-a deployer applying a kind Flotilla cannot classify', as: 'deployer', status: 403, code: 'forbidden', message: /Widget w \(example\.com\/v1\) is a kind Flotilla cannot classify as namespaced/, paths: ['spec.components[0].properties.objects[0]'] }),
   { name: 'a deployer reading outside its namespace', method: 'GET', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
   { name: 'a deployer listing another namespace', method: 'GET', path: '/applications?namespace=default', as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
   { name: 'a deployer deleting outside its namespace', method: 'DELETE', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
