@@ -228,6 +228,10 @@ describe('generic webhooks', () => {
     const answer = await postHook(server, hook(), body, headers);
     expect(answer.status, answer.text).toBe(202);
     expect(DeliveryResult.parse(answer.json)).toMatchObject({ outcome: 'deployed', delivery: 'build-1400', image: 'ghcr.io/codertocat/hello-world:1.4.0' });
+    // The trigger's revision is confined as the deployer's revision it derives from was (tenancy, issue 12).
+    const revisions = await server.store.applications.listRevisions(namespace, 'shop');
+    expect(revisions[0]!.scope).toEqual(revisions.at(-1)!.scope);
+    expect(revisions[0]!.scope?.namespaces).toEqual([namespace]);
 
     const before = await snapshot();
     const replay = await postHook(server, hook(), body, headers);
