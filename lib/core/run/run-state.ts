@@ -9,6 +9,8 @@ export interface StepRules {
   timeoutSeconds: number;
   /** Suspend steps with `duration`: resume by themselves after this long. */
   durationSeconds?: number;
+  /** Suspend steps: the `message` shown while they wait. */
+  suspendMessage?: string;
 }
 
 export interface RunFacts {
@@ -47,6 +49,7 @@ export function recordedRules(run: RunRecord): Map<string, StepRules> | undefine
         dependsOn: step.dependsOn ?? [],
         timeoutSeconds: step.timeoutSeconds!,
         ...(step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
+        ...(step.suspendMessage !== undefined ? { suspendMessage: step.suspendMessage } : {}),
       },
     ]),
   );
@@ -99,7 +102,9 @@ export function decideRun(facts: RunFacts): RunDecision {
     for (const step of steps) if (step.phase === 'pending') step.phase = 'skipped';
   } else {
     for (const step of readySteps(steps, facts.mode, facts.rules)) {
-      Object.assign(step, { phase: step.type === 'suspend' ? 'suspending' : 'running', startedAt: at, message: undefined });
+      // A suspend step says why it waits, with its own `message` (KubeVela shows it in the step's status).
+      const message = step.type === 'suspend' ? facts.rules.get(step.name)?.suspendMessage : undefined;
+      Object.assign(step, { phase: step.type === 'suspend' ? 'suspending' : 'running', startedAt: at, message });
       if (step.type === 'deploy') {
         decision.start.push(step);
         // The planner owns the deadline from the moment the step starts: it looks again then, whatever happens to

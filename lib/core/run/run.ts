@@ -21,6 +21,8 @@ export const StepState = z.object({
   dependsOn: z.array(z.string()).optional(),
   timeoutSeconds: z.number().positive().optional(),
   durationSeconds: z.number().nonnegative().optional(),
+  /** A suspend step's `message`, shown while it waits. */
+  suspendMessage: z.string().optional(),
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),

@@ -41,6 +41,7 @@ export function stepRules(engine: Engine, step: PlannedStep): StepRules {
     dependsOn: step.dependsOn,
     timeoutSeconds: step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds,
     ...(step.type === 'suspend' && step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
+    ...(step.type === 'suspend' && step.properties.message !== undefined ? { suspendMessage: step.properties.message } : {}),
   };
 }
 

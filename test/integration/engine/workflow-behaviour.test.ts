@@ -71,12 +71,14 @@ describe('workflow behaviour', () => {
   it('a suspend step pauses the workflow until resume; then the deploy step runs', async () => {
     const namespace = `suspend-${suffix}`;
     const steps = [
-      { name: 'approve', type: 'suspend' },
+      { name: 'approve', type: 'suspend', properties: { message: 'approve the rollout to beijing-1' } },
       { name: 'ship', type: 'deploy', properties: { policies: ['here'] } },
     ];
     const { name } = await harness.submit(app('paused', namespace, { steps }));
     const suspended = await harness.waitFor(namespace, name, (s) => s.about.status === 'workflowSuspending');
     expect(suspended.workflow).toMatchObject({ suspend: true, finished: false });
+    // The suspend step's own message says why it waits (KubeVela shows it in the step's status).
+    expect(suspended.workflow?.steps.find((s) => s.name === 'approve')?.message).toBe('approve the rollout to beijing-1');
     expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'paused-web')).toBeUndefined();
 
     await requestOperation(engine, { namespace, name }, 'resume');

@@ -130,4 +130,12 @@ describe('decideRun', () => {
     const stopped = run([step('a', 'failed')], 'terminated');
     expect(decideRun(facts({ run: stopped })).changed).toBe(false);
   });
+
+  it("shows a suspend step's own message while it waits", () => {
+    const steps = [{ id: 'id-approve', name: 'approve', type: 'suspend', phase: 'pending' as const }];
+    const rules = new Map<string, StepRules>([['approve', { dependsOn: [], timeoutSeconds: 60, suspendMessage: 'approve the AWS rollout' }]]);
+    const decided = decideRun(facts({ run: run(steps), rules }));
+    expect(decided.run.steps[0]).toMatchObject({ phase: 'suspending', message: 'approve the AWS rollout' });
+    expect(decided.run.phase).toBe('suspended');
+  });
 });
