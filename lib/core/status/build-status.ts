@@ -96,9 +96,13 @@ function servicesOf(target: TargetRecord, health: TargetHealthDetail | undefined
       checkedAt: health.checkedAt,
     }));
   }
-  // Nothing is known about a target that is still pending or applying; one that failed shows why on each service.
-  if (target.phase !== 'failed') return [];
-  return stepComponents.map((service) => ({
+  // No health read yet. A failed target shows why on each service; an open one shows what it waits for once there is
+  // news (`retrying: cluster x: connect ECONNREFUSED`, `order lost, sent again ...`), so a cluster that never answered
+  // is not missing from the view. Components come from what the planner rendered for the target, else from a sibling.
+  if (target.phase === 'succeeded' || (target.phase !== 'failed' && !target.message)) return [];
+  const rendered = target.payload?.where === 'inline' ? target.payload.components : undefined;
+  const components = rendered?.map((c) => ({ component: c.name, type: c.type, traits: c.traits.map((type) => ({ type })) })) ?? stepComponents;
+  return components.map((service) => ({
     name: service.component,
     ...place,
     type: service.type,
@@ -124,9 +128,18 @@ function stepStatus(step: StepState, targets: readonly ReadTarget[]): WorkflowSt
   return { id: step.id, name: step.name, type: step.type, phase: step.phase, message: stepMessage(step, targets) };
 }
 
-/** A failed step says why: its own message, then each failed target's (`namespaces "multi-cluster" not found`). */
+/**
+ * A failed step says why: its own message, then each failed target's (`namespaces "multi-cluster" not found`). A
+ * running step without a message of its own says what its open targets wait for.
+ */
 function stepMessage(step: StepState, targets: readonly ReadTarget[]): string {
   const own = step.message ?? '';
+  if (step.phase === 'running' && own === '') {
+    return targets
+      .filter(({ record }) => record.stepId === step.id && (record.phase === 'pending' || record.phase === 'applying') && record.message)
+      .map(({ record }) => failureMessage(record))
+      .join('; ');
+  }
   if (step.phase !== 'failed') return own;
   const failures = targets
     .filter(({ record }) => record.stepId === step.id && record.phase === 'failed')

@@ -54,6 +54,26 @@ describe('buildStatus workflow', () => {
     ]);
   });
 
+  it('shows what a running step waits for, and the cluster that never answered among the services', () => {
+    const payload = { where: 'inline' as const, resources: [], components: [{ name: 'hello-world-server', type: 'webservice', traits: ['scaler'], dependsOn: [] }] };
+    const retrying = 'retrying: cluster us-west-1, namespace default: connect ECONNREFUSED 127.0.0.1:6443';
+    const status = buildStatus({
+      application: application(),
+      run: run([step('bbbbbbbbbb', 'deploy-aws', 'running')]),
+      targets: [
+        target('bbbbbbbbbb', 'beijing-1', { phase: 'succeeded', detail: health([helloWorld('10.0.0.1')]) }),
+        target('bbbbbbbbbb', 'us-west-1', { phase: 'applying', message: retrying, payload }),
+        // Just started, no news yet: nothing to say about it.
+        target('bbbbbbbbbb', 'us-west-2', { phase: 'pending', payload }),
+      ],
+    });
+    expect(status.workflow?.steps.map((state) => state.message)).toEqual([retrying]);
+    expect(status.services.map((service) => [service.cluster, service.healthy, service.message])).toEqual([
+      ['beijing-1', true, 'Ready:3/3'],
+      ['us-west-1', false, retrying],
+    ]);
+  });
+
   it('does not repeat a target message the step message already holds', () => {
     const message = 'failed to apply component hello-world-server to beijing-1/multi-cluster: namespaces "multi-cluster" not found';
     const input = seedScreens.namespaceFailed;
