@@ -11,6 +11,8 @@ export interface KubeconfigSelection {
   /** The kubeconfig's own name for the cluster: `cluster join`'s default cluster name. */
   clusterName: string;
   connection: ClusterConnection;
+  /** Where `server` is in the kubeconfig, e.g. `clusters[0].cluster.server`, for refusals found after parsing. */
+  serverPath: string;
 }
 
 export interface KubeconfigOptions {
@@ -97,6 +99,7 @@ export function parseKubeconfig(text: string, options: KubeconfigOptions = {}): 
     contextName: context.name,
     clusterName: context.context.cluster,
     connection: { endpoint: server, ...trust, credential },
+    serverPath: `${clusterPath}.server`,
   };
 }
 
@@ -141,6 +144,20 @@ function readServer(cluster: Record<string, unknown>, path: string, issues: Vali
   }
   if (url.protocol !== 'https:') {
     issues.push({ path: `${path}.server`, message: `the API server must be reached over https, not ${url.protocol.replace(':', '')}` });
+    return undefined;
+  }
+  // Userinfo would become Basic auth and be shown with the endpoint, which is not sealed; a query or fragment has no
+  // meaning to an API server, and Flotilla appends its own paths and queries.
+  if (url.username !== '' || url.password !== '') {
+    issues.push({ path: `${path}.server`, message: `must not hold a user name or password (user@host); ${inlineCredentialsHint}` });
+    return undefined;
+  }
+  if (url.search !== '' || server.includes('?')) {
+    issues.push({ path: `${path}.server`, message: 'must not have a query (?...); give the API server URL alone' });
+    return undefined;
+  }
+  if (url.hash !== '' || server.includes('#')) {
+    issues.push({ path: `${path}.server`, message: 'must not have a fragment (#...); give the API server URL alone' });
     return undefined;
   }
   return server;

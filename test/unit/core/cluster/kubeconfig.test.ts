@@ -53,6 +53,7 @@ describe('parseKubeconfig', () => {
         insecureSkipTlsVerify: false,
         credential: { type: 'X509Certificate', clientCertificateData: certData, clientKeyData: keyData },
       },
+      serverPath: 'clusters[0].cluster.server',
     });
   });
 
@@ -137,6 +138,11 @@ describe('parseKubeconfig', () => {
     ['proxy-url', kubeconfig((d) => (cluster(d)['proxy-url'] = 'socks5://proxy:1080')), 'clusters[0].cluster.proxy-url', /proxies are not supported/],
     ['no server', kubeconfig((d) => delete cluster(d).server), 'clusters[0].cluster.server', /the API server URL is missing/],
     ['server not a URL', kubeconfig((d) => (cluster(d).server = 'not a url')), 'clusters[0].cluster.server', /"not a url" is not a URL/],
+    ['userinfo in the server', kubeconfig((d) => (cluster(d).server = 'https://admin:secret@127.0.0.1:6443')), 'clusters[0].cluster.server', /must not hold a user name or password/],
+    ['a user name alone in the server', kubeconfig((d) => (cluster(d).server = 'https://admin@127.0.0.1:6443')), 'clusters[0].cluster.server', /must not hold a user name or password/],
+    ['a query in the server', kubeconfig((d) => (cluster(d).server = 'https://127.0.0.1:6443/?x=1')), 'clusters[0].cluster.server', /must not have a query/],
+    ['an empty query in the server', kubeconfig((d) => (cluster(d).server = 'https://127.0.0.1:6443?')), 'clusters[0].cluster.server', /must not have a query/],
+    ['a fragment in the server', kubeconfig((d) => (cluster(d).server = 'https://127.0.0.1:6443#top')), 'clusters[0].cluster.server', /must not have a fragment/],
     ['plain http server', kubeconfig((d) => (cluster(d).server = 'http://127.0.0.1:8080')), 'clusters[0].cluster.server', /must be reached over https, not http/],
     ['CA data not base64', kubeconfig((d) => (cluster(d)['certificate-authority-data'] = '/etc/kubernetes/pki/ca.crt')), 'clusters[0].cluster.certificate-authority-data', /it is not base64/],
     ['CA data is base64 but not PEM', kubeconfig((d) => (cluster(d)['certificate-authority-data'] = b64('hello'))), 'clusters[0].cluster.certificate-authority-data', /no PEM block found/],
