@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { Properties } from './component.ts';
 import { dnsLabel } from './dns-name.ts';
-import { limitMessages, MAX_STEPS } from './limits.ts';
 
 /** A workflow step as written in the Application; lib/workflow checks `properties` against the schema of its `type`. */
 export const WorkflowStep = z.strictObject({
@@ -14,6 +13,6 @@ export const WorkflowStep = z.strictObject({
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 export const Workflow = z.strictObject({
-  steps: z.array(WorkflowStep).max(MAX_STEPS, limitMessages.steps).optional(),
+  steps: z.array(WorkflowStep).optional(),
 });
 export type Workflow = z.infer<typeof Workflow>;
