@@ -18,13 +18,7 @@ const apiLog = (level: 'info' | 'warn' | 'error', message: string, fields: Recor
 const api = createApi({
   store,
   queues,
-  registry: new ClusterRegistry({
-    clusters: store.clusters,
-    inventories: store.inventories,
-    cipher,
-    reach: (connection) => reachCluster(connection, { policy: config.clusterEndpoints }),
-    endpointPolicy: config.clusterEndpoints,
-  }),
+  registry: new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster }),
   engine,
   cipher,
   chatops: {
