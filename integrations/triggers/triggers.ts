@@ -7,6 +7,7 @@ import type { Store } from '../../lib/engine/ports/store.ts';
 import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import { checkTemplate, defaultTemplates } from '../../lib/core/trigger/image-template.ts';
 import { sealTriggerSecret } from './trigger-secret.ts';
+import { limitMessages, MAX_TRIGGERS_PER_APPLICATION } from '../../lib/core/application/limits.ts';
 import { EventRule, eventBridgeRequiredFilters, ImageTemplate, isWebhookSource, kindsBySource, TriggerSource } from '../../lib/core/trigger/trigger-rule.ts';
 import { NewTrigger } from '../../contract/trigger-schemas.ts';
 
@@ -83,6 +84,10 @@ export async function createTrigger(
     issues.push({ path: 'component', message: `${target.application} has no component ${trigger.component}${names === '' ? '' : `; it has ${names}`}` });
   } else if (typeof component.properties?.image !== 'string') {
     issues.push({ path: 'component', message: `component ${trigger.component} has no image property to set` });
+  }
+  if (application !== undefined && issues.length === 0) {
+    const existing = await listTriggers(deps.store, target);
+    if (existing.length >= MAX_TRIGGERS_PER_APPLICATION) issues.push({ path: '', message: limitMessages.triggers });
   }
   if (issues.length > 0) throw new ValidationError(issues);
   const id = randomBytes(10).toString('hex');

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ApplicationComponent } from './component.ts';
 import { dnsLabel } from './dns-name.ts';
+import { limitMessages, MAX_COMPONENTS, MAX_POLICIES } from './limits.ts';
 import { ApplicationPolicy } from './policy.ts';
 import { Workflow } from './workflow-step.ts';
 
@@ -17,8 +18,8 @@ export const ApplicationMetadata = z.object({
 export type ApplicationMetadata = z.infer<typeof ApplicationMetadata>;
 
 export const ApplicationSpec = z.strictObject({
-  components: z.array(ApplicationComponent).min(1),
-  policies: z.array(ApplicationPolicy).optional(),
+  components: z.array(ApplicationComponent).min(1).max(MAX_COMPONENTS, limitMessages.components),
+  policies: z.array(ApplicationPolicy).max(MAX_POLICIES, limitMessages.policies).optional(),
   workflow: Workflow.optional(),
 });
 export type ApplicationSpec = z.infer<typeof ApplicationSpec>;

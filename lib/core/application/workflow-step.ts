@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Properties } from './component.ts';
 import { dnsLabel } from './dns-name.ts';
+import { limitMessages, MAX_STEPS } from './limits.ts';
 
 /** A workflow step as written in the Application; lib/workflow checks `properties` against the schema of its `type`. */
 export const WorkflowStep = z.strictObject({
@@ -13,6 +14,6 @@ export const WorkflowStep = z.strictObject({
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 export const Workflow = z.strictObject({
-  steps: z.array(WorkflowStep).optional(),
+  steps: z.array(WorkflowStep).max(MAX_STEPS, limitMessages.steps).optional(),
 });
 export type Workflow = z.infer<typeof Workflow>;

@@ -1,3 +1,4 @@
+import { limitMessages, MAX_OVERRIDE_ENTRIES } from '../application/limits.ts';
 import type { ApplicationPolicy } from '../application/policy.ts';
 import { findComponentDefinition, findTraitDefinition, unknownComponentType, unknownTraitType } from '../definitions/registry.ts';
 import type { ValidationIssue } from '../errors/validation-error.ts';
@@ -31,7 +32,16 @@ export function checkPolicies(policies: readonly ApplicationPolicy[]): Validatio
       issues.push({ path: `${path}.type`, message: `unknown policy type ${JSON.stringify(policy.type)}; known types: ${policyTypes.join(', ')}` });
     }
   });
+  const entries = policies.reduce((total, policy) => total + (policy.type === 'override' ? overrideEntryCount(policy.properties) : 0), 0);
+  // One policy over the limit is reported at its own list; several that add up to more, here.
+  const reported = issues.some((issue) => issue.message === limitMessages.overrideEntries);
+  if (entries > MAX_OVERRIDE_ENTRIES && !reported) issues.push({ path: 'spec.policies', message: `${limitMessages.overrideEntries}; these hold ${entries}` });
   return issues;
+}
+
+function overrideEntryCount(properties: unknown): number {
+  const components = (properties as { components?: unknown } | undefined)?.components;
+  return Array.isArray(components) ? components.length : 0;
 }
 
 function checkOverrideTypes(override: OverrideProperties, path: string): ValidationIssue[] {

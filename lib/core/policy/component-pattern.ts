@@ -1,28 +1,39 @@
+import { RE2JS } from 're2js';
 import { errorMessage } from '../errors/error-message.ts';
 
-/** How many repetitions and alternatives a name pattern may hold; see compileComponentPattern. */
-export const MAX_PATTERN_CHOICES = 4;
+/** A compiled component name pattern: `test` is true when the whole name matches. */
+export interface ComponentPattern {
+  test(name: string): boolean;
+}
 
 /**
  * The `name` of an override entry is a regular expression over component names, with `*` standing for `.*` as in
  * KubeVela ≥ 1.4. Flotilla anchors it (the whole name must match), where KubeVela's unanchored match lets `web` also
  * patch `my-web-2`. Returns the compiled pattern, or why the name is not acceptable.
  *
- * KubeVela runs Go's linear-time regexp engine; JavaScript's backtracks, so a pattern such as `(a+)+b` could stall the
- * API on a 63-character name. Patterns are limited to shapes whose worst case stays small: no repeated groups, no
- * back-references or lookarounds, and at most MAX_PATTERN_CHOICES repetitions and alternatives together
- * (`web-*`, `*-api`, `web|api`, `(web|api)-v[0-9]+` all fit).
+ * KubeVela runs Go's linear-time regexp engine; so does Flotilla, through re2js (a pure-JavaScript port of RE2, the
+ * engine Go's regexp follows, so it reads the same syntax): matching takes time linear in the name whatever the
+ * pattern, so `(a+)+b` is as harmless here as in KubeVela. Like Go, RE2 has no back-references or lookarounds.
  */
-export function compileComponentPattern(name: string): RegExp | string {
-  const source = name.replaceAll('*', '.*');
-  if (/\)[+?{]/.test(source)) return 'a group cannot be repeated in a component name pattern';
-  if (/\\[1-9k]|\(\?[=!<]/.test(source)) return 'back-references and lookarounds are not allowed in a component name pattern';
-  const choices = source.match(/(?<!\\)[*+{|]|(?<![\\(])\?/g)?.length ?? 0;
-  if (choices > MAX_PATTERN_CHOICES) {
-    return `a component name pattern can hold at most ${MAX_PATTERN_CHOICES} repetitions and alternatives (each *, +, ?, {} and | counts)`;
+export function compileComponentPattern(name: string): ComponentPattern | string {
+  let compiled = compiledPatterns.get(name);
+  if (compiled === undefined) {
+    if (compiledPatterns.size >= 1000) compiledPatterns.clear();
+    compiled = compilePattern(name);
+    compiledPatterns.set(name, compiled);
   }
+  return compiled;
+}
+
+// Checking and planning look at each entry once per deploy step: compile each pattern once (bounded, pure).
+const compiledPatterns = new Map<string, ComponentPattern | string>();
+
+function compilePattern(name: string): ComponentPattern | string {
+  const source = name.replaceAll('*', '.*');
+  if (/\\[1-9k]|\(\?[=!<]/.test(source)) return 'back-references and lookarounds are not allowed in a component name pattern';
   try {
-    return new RegExp(`^(?:${source})$`);
+    const compiled = RE2JS.compile(source);
+    return { test: (candidate) => compiled.testExact(candidate) };
   } catch (error) {
     return `not a valid regular expression: ${errorMessage(error)}`;
   }

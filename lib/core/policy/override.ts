@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { ApplicationComponent, ApplicationTrait } from '../application/component.ts';
 import { Properties } from '../application/component.ts';
 import { isDnsLabel } from '../application/dns-name.ts';
+import { limitMessages, MAX_OVERRIDE_ENTRIES } from '../application/limits.ts';
 import { ValidationError } from '../errors/validation-error.ts';
 import type { ClusterInfo } from './cluster-info.ts';
 import { ClusterName } from './cluster-name.ts';
@@ -39,7 +40,7 @@ const OverrideEntry = z
 export type OverrideEntry = z.infer<typeof OverrideEntry>;
 
 export const OverrideProperties = z.strictObject({
-  components: z.array(OverrideEntry),
+  components: z.array(OverrideEntry).max(MAX_OVERRIDE_ENTRIES, limitMessages.overrideEntries),
   /** After patching, keep only the components named here. */
   selector: z.array(z.string()).optional(),
 });

@@ -75,13 +75,39 @@ export function filtersOf(rule: EventRule): [RuleFilter, string[]][] {
   });
 }
 
-/** `*` stands for any run of characters (slashes included); everything else is literal. */
+/**
+ * `*` stands for any run of characters (slashes included); everything else (`?` too) is literal.
+ *
+ * Hand-written rather than a regular expression or a library: the old `^a.*b.*c$` regular expression backtracked
+ * (`*-*-*-*-*-*-*-*-*-*-x` took 10 s against a 40-character subject), and this is the classic greedy two-pointer
+ * wildcard match, O(pattern × subject) in the worst case with no allocation: a 30-star glob against a 255-character
+ * subject takes well under a millisecond (`npm run bench:patterns`). A linear regex engine would do the same work
+ * behind a compile step and an automaton, for a language with one operator.
+ */
 export function matchesPattern(value: string, pattern: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(value);
+  let v = 0;
+  let p = 0;
+  let starAt = -1; // position in the pattern just after the last `*` seen
+  let resumeAt = 0; // where in the value that `*` currently stops
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      starAt = ++p;
+      resumeAt = v;
+    } else if (p < pattern.length && pattern[p] === value[v]) {
+      p += 1;
+      v += 1;
+    } else if (starAt >= 0) {
+      // Let the last `*` take one more character and retry the rest of the pattern from there. Earlier stars need no
+      // revisiting: whatever the last one can reach covers what they could.
+      p = starAt;
+      resumeAt += 1;
+      v = resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p += 1;
+  return p === pattern.length;
 }
 
 /** EventBridge delivers every matching event of the account, so each of its rules must name what it listens to. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { limitMessages, MAX_OBJECTS } from '../../application/limits.ts';
 import { KubernetesObject } from '../../object/kubernetes-object.ts';
 import { defineComponent } from '../component-definition.ts';
 
@@ -9,7 +10,7 @@ import { defineComponent } from '../component-definition.ts';
 export const k8sObjects = defineComponent({
   type: 'k8s-objects',
   description: 'Raw Kubernetes objects, applied as they are written.',
-  properties: z.strictObject({ objects: z.array(KubernetesObject).min(1) }),
+  properties: z.strictObject({ objects: z.array(KubernetesObject).min(1).max(MAX_OBJECTS, limitMessages.objects) }),
   render(properties) {
     const [workload, ...rest] = properties.objects.map((object) => structuredClone(object));
     if (workload === undefined) throw new Error('objects is checked to be non-empty');
