@@ -11,6 +11,10 @@ export const JoinClusterRequest = z.strictObject({
   labels: z.record(z.string(), z.string()).optional().meta({ description: 'Cluster labels, e.g. {"provider": "AWS"}.' }),
   createNamespace: z.string().min(1).optional().meta({ description: 'A namespace to create in the member cluster right away.' }),
   overwrite: z.boolean().optional().meta({ description: "Replace an existing cluster's credentials (rotation); its labels stay unless new ones are given." }),
+  insecureSkipTlsVerify: z
+    .boolean()
+    .optional()
+    .meta({ description: "Must be true to join a kubeconfig with insecure-skip-tls-verify: the API server's certificate is then not verified, and cluster views say so." }),
 });
 
 export const AddLabelsRequest = z.strictObject({
@@ -34,6 +38,8 @@ export const ClusterView = z.object({
   name: z.string(),
   type: z.enum(['X509Certificate', 'ServiceAccountToken']),
   endpoint: z.string(),
+  // Optional so a CLI reads clusters from an API that predates the field.
+  insecureSkipTlsVerify: z.boolean().optional().meta({ description: "True when the API server's certificate is not verified (joined with insecure-skip-tls-verify); the API always sends it." }),
   accepted: z.boolean().meta({ description: 'Whether the latest probe reached the API server with the stored credentials.' }),
   labels: z.record(z.string(), z.string()),
   kubernetesVersion: z.string().optional(),

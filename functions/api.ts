@@ -18,7 +18,13 @@ const apiLog = (level: 'info' | 'warn' | 'error', message: string, fields: Recor
 const api = createApi({
   store,
   queues,
-  registry: new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster }),
+  registry: new ClusterRegistry({
+    clusters: store.clusters,
+    inventories: store.inventories,
+    cipher,
+    reach: (connection) => reachCluster(connection, { policy: config.clusterEndpoints }),
+    endpointPolicy: config.clusterEndpoints,
+  }),
   engine,
   cipher,
   chatops: {

@@ -4,9 +4,17 @@ import { ClusterConnections } from '../lib/adapters/kubernetes/cluster-connectio
 import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { cipher, store, type ClusterAccess } from './runtime.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
+import { config } from './config.ts';
 
-const connections = new ClusterConnections(store.clusters, cipher);
-const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
+const policy = config.clusterEndpoints;
+const connections = new ClusterConnections(store.clusters, cipher, policy);
+const registry = new ClusterRegistry({
+  clusters: store.clusters,
+  inventories: store.inventories,
+  cipher,
+  reach: (connection) => reachCluster(connection, { policy }),
+  endpointPolicy: policy,
+});
 
 export const clusterAccess: ClusterAccess = {
   clusterClient: async (cluster) => (await connections.loadClusterConnection(cluster)).client,

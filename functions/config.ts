@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 import { awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
 import { defaultEngineSettings } from '../lib/engine/context.ts';
+import { parseAllowList } from '../lib/core/cluster/endpoint-policy.ts';
 
 /**
  * Every Flotilla function's configuration, read from the environment once when the module loads and validated there:
@@ -42,6 +44,20 @@ const Environment = z
       .default('https://hooks.slack.com')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
       .pipe(z.array(z.url()).min(1)),
+    /** Whether member-cluster endpoints may be loopback addresses: the local runtime sets true (kind clusters); AWS never should. */
+    CLUSTER_ENDPOINT_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
+    /** Comma-separated CIDRs and host names (`*.example.com`) cluster endpoints must match; empty: any allowed address. */
+    CLUSTER_ENDPOINT_ALLOW: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseAllowList(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+          return z.NEVER;
+        }
+      }),
   })
   .refine((env) => env.CREDENTIALS_KMS_KEY_ID !== undefined || env.CREDENTIALS_KEY_FILE !== undefined, {
     message: 'set CREDENTIALS_KMS_KEY_ID (AWS) or CREDENTIALS_KEY_FILE (local mode) to seal cluster credentials',
@@ -76,6 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     recordBudgetMs: e.RECORD_BUDGET_SECONDS * 1000,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    clusterEndpoints: { allowLoopback: e.CLUSTER_ENDPOINT_ALLOW_LOOPBACK === 'true', allow: e.CLUSTER_ENDPOINT_ALLOW },
     ciEventsQueueUrl: e.CI_EVENTS_QUEUE_URL,
     slack: { inlineBudgetMs: e.SLACK_INLINE_BUDGET_MS, responseUrlOrigins: e.SLACK_RESPONSE_URL_ORIGINS.map((origin) => new URL(origin).origin) },
   };

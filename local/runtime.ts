@@ -108,6 +108,8 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
     HEALTH_QUEUE_URL: resources.healthQueueUrl,
     CREDENTIALS_KEY_FILE: process.env.CREDENTIALS_KEY_FILE ?? join(options.dataDir, 'credentials.key'),
     DRIFT_INTERVAL_SECONDS: String(options.driftSeconds),
+    // Local member clusters (kind) listen on 127.0.0.1; on AWS loopback would be the function's own host.
+    CLUSTER_ENDPOINT_ALLOW_LOOPBACK: 'true',
     ...options.functionEnv,
   });
   const adminTokenPath = join(options.dataDir, 'admin-token');

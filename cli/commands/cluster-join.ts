@@ -18,6 +18,7 @@ export function clusterJoinCommand(context: CliContext) {
     .option('--labels <labels>', 'cluster labels, key=value separated by commas', labelsArgument)
     .option('--create-namespace <namespace>', 'create this namespace in the member cluster right away')
     .option('--overwrite', "replace the credentials of a cluster already joined under this name (rotation); its labels stay unless --labels is given")
+    .option('--insecure-skip-tls-verify', "accept a kubeconfig with insecure-skip-tls-verify: the API server's certificate is then not verified")
     .addHelpText(
       'after',
       examples(
@@ -47,6 +48,7 @@ export function clusterJoinCommand(context: CliContext) {
           labels: options.labels,
           createNamespace: options.createNamespace,
           overwrite: options.overwrite,
+          insecureSkipTlsVerify: options.insecureSkipTlsVerify,
         })
         .catch(hintFor('already_exists', 'join again with --overwrite to replace its credentials'));
       terminal.stdout(joinedMessage(result));

@@ -9,6 +9,9 @@ import {
   type KubernetesObject as ClientObject,
 } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
+import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
+import { ClusterError } from '../../engine/ports/cluster-error.ts';
+import { checkedLookup, checkLiteralEndpoint } from './endpoint-lookup.ts';
 import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { describeObject } from '../../core/object/kubernetes-object.ts';
 import { toClusterError } from './cluster-error.ts';
@@ -20,7 +23,7 @@ import { recordBudgetSignal } from '../sqs/record-budget.ts';
  * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
  * keep-alive pool per cluster, built from the same TLS material, replaces it after authentication has set the headers.
  */
-function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
+function pooledDispatcher(kubeConfig: KubeConfig, policy: EndpointPolicy): Dispatcher {
   const cluster = kubeConfig.getCurrentCluster();
   const user = kubeConfig.getCurrentUser();
   const decode = (data: string | undefined) => (data ? Buffer.from(data, 'base64') : undefined);
@@ -32,12 +35,43 @@ function pooledDispatcher(kubeConfig: KubeConfig): Dispatcher | undefined {
     ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
   };
   const options = kubeConfig.createDispatcherOptions(cluster, tls);
-  return options.type === 'agent' ? new Agent({ connect: options.connect, keepAliveTimeout: 30_000 }) : undefined;
+  // proxy-url is refused at join, so client-node always offers a plain agent; anything else would escape the policy.
+  if (options.type !== 'agent') throw new Error('cluster connections go to the endpoint directly, not through a proxy');
+  // The socket connects to the address checkedLookup approved; TLS verifies the endpoint's name as before.
+  return new Agent({ connect: { ...options.connect, lookup: checkedLookup(policy) }, keepAliveTimeout: 30_000 }).compose(refuseRedirects);
+}
+
+/**
+ * client-node calls undici's fetch, which follows redirects, and a redirect's target (an IP literal, say) would skip
+ * the checked lookup. Every 3xx ends the request instead, before fetch sees it.
+ */
+const refuseRedirects: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) =>
+  dispatch(opts, {
+    ...bound(handler),
+    onResponseStart: (controller, statusCode, headers, statusMessage) => {
+      if (statusCode >= 300 && statusCode < 400) {
+        controller.abort(new ClusterError(`a redirect (HTTP ${statusCode}), which Flotilla does not follow`, { retryable: false, status: statusCode }));
+        return;
+      }
+      handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+    },
+  });
+
+function bound(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
+  return {
+    onRequestStart: handler.onRequestStart?.bind(handler),
+    onRequestUpgrade: handler.onRequestUpgrade?.bind(handler),
+    onResponseData: handler.onResponseData?.bind(handler),
+    onResponseEnd: handler.onResponseEnd?.bind(handler),
+    onResponseError: handler.onResponseError?.bind(handler),
+  };
 }
 
 export interface ConnectOptions {
   /** Per request; a dead cluster must fail fast rather than hold up its queue. */
   timeoutMs?: number;
+  /** Where connections may go (CLUSTER_ENDPOINT_ALLOW_LOOPBACK, CLUSTER_ENDPOINT_ALLOW). */
+  policy?: EndpointPolicy;
 }
 
 /**
@@ -48,7 +82,8 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('kubeconfig has no current cluster');
-  const connections = pooledDispatcher(kubeConfig);
+  const policy = opts.policy ?? localEndpointPolicy;
+  const connections = pooledDispatcher(kubeConfig, policy);
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kubeConfig },
@@ -58,7 +93,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
           // The SQS record's budget, when shorter, ends the request too: a stalled cluster holds its record that long only.
           const budget = recordBudgetSignal();
           context.setSignal(budget ? AbortSignal.any([AbortSignal.timeout(timeoutMs), budget]) : AbortSignal.timeout(timeoutMs));
-          if (connections) context.setDispatcher(connections);
+          context.setDispatcher(connections);
           return context;
         },
         post: async (context) => context,
@@ -70,6 +105,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
 
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
+      checkLiteralEndpoint(policy, server);
       return await fn();
     } catch (err) {
       throw toClusterError(err, what);

@@ -7,6 +7,7 @@ import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
 import type { ClusterStore } from '../../engine/ports/store.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { openConnection } from '../../engine/clusters/cluster-credentials.ts';
+import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 
 export interface ClusterConnectionHandle {
   /** The same object for as long as the cluster's credentials do not change, so callers can key client caches on it. */
@@ -25,10 +26,12 @@ export class ClusterConnections {
   readonly #store: ClusterStore;
   readonly #cipher: CredentialCipher;
   readonly #cache = new Map<string, { generation: string; handle: Promise<ClusterConnectionHandle> }>();
+  readonly #policy: EndpointPolicy;
 
-  constructor(store: ClusterStore, cipher: CredentialCipher) {
+  constructor(store: ClusterStore, cipher: CredentialCipher, policy: EndpointPolicy = localEndpointPolicy) {
     this.#store = store;
     this.#cipher = cipher;
+    this.#policy = policy;
   }
 
   async loadClusterConnection(name: string): Promise<ClusterConnectionHandle> {
@@ -51,6 +54,6 @@ export class ClusterConnections {
   async #open(record: ClusterRecord): Promise<ClusterConnectionHandle> {
     const connection = await openConnection(this.#cipher, record.id, record.credentials);
     const kubeConfig = toKubeConfig(connection, `cluster-${record.id}`);
-    return { kubeConfig, client: connectCluster(kubeConfig), credentialVersion: record.credentialVersion };
+    return { kubeConfig, client: connectCluster(kubeConfig, { policy: this.#policy }), credentialVersion: record.credentialVersion };
   }
 }

@@ -8,6 +8,11 @@ interface StatusBody {
 /** Keeps the API server's own words (`namespaces "multi-cluster" not found`), which users recognise. */
 export function toClusterError(err: unknown, what: string): ClusterError {
   if (err instanceof ClusterError) return err;
+  // fetch wraps what its dispatcher refused (the endpoint policy, a redirect) as `fetch failed`: keep the refusal.
+  if (err instanceof Error && err.cause instanceof ClusterError) {
+    const { message, retryable, status } = err.cause;
+    return new ClusterError(`${what}: ${message}`, { retryable, ...(status === undefined ? {} : { status }), cause: err.cause });
+  }
   if (isApiException(err)) return httpClusterError(err.code, err.body, what, err);
   const cause = err instanceof Error ? err : new Error(String(err));
   const detail = networkDetail(cause);
@@ -25,17 +30,21 @@ function isApiException(err: unknown): err is Error & { code: number; body: unkn
 /** An API server's error answer: its Status message, retryable for throttling and server errors. */
 export function httpClusterError(status: number, body: unknown, what: string, cause?: unknown): ClusterError {
   const parsed = parseBody(body);
-  const message = parsed.message ?? parsed.reason ?? `HTTP ${status}`;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const message = text(parsed.message) ?? text(parsed.reason) ?? `HTTP ${status}`;
   return new ClusterError(`${what}: ${message}`, { retryable: status === 429 || status >= 500, status, cause });
 }
 
 function parseBody(body: unknown): StatusBody {
   if (typeof body === 'object' && body !== null) return body as StatusBody;
   if (typeof body !== 'string') return {};
+  // Only a Kubernetes Status's own words are shown: a raw body (a proxy's page, whatever an endpoint chose to say)
+  // is not echoed into API answers.
   try {
-    return JSON.parse(body) as StatusBody;
+    const parsed = JSON.parse(body) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as StatusBody) : {};
   } catch {
-    return { message: body.slice(0, 500) };
+    return {};
   }
 }
 

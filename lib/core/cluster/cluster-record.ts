@@ -12,6 +12,8 @@ export const ClusterRecord = z.object({
   /** CA, client certificate and key or token, sealed; only the endpoint stays readable. */
   credentials: SealedSecret,
   labels: z.record(z.string(), z.string()),
+  /** Joined with insecure-skip-tls-verify (explicitly requested): shown in every view, as the credentials are not. */
+  insecureSkipTlsVerify: z.boolean().optional(),
   accepted: z.boolean(),
   kubernetesVersion: z.string().optional(),
   /** The outcome of the latest probe: why the cluster is not accepted, when it is not. */

@@ -17,6 +17,12 @@ export type AddressClass = 'metadata' | 'link-local' | 'loopback' | 'private' | 
 
 export const defaultEndpointPolicy: EndpointPolicy = { allowLoopback: false, allow: [] };
 
+/**
+ * For adapters used without configuration (tests, the benchmark against local kind clusters). The functions always
+ * pass the configured policy; metadata and link-local stay refused here too.
+ */
+export const localEndpointPolicy: EndpointPolicy = { allowLoopback: true, allow: [] };
+
 /** IPv4 as 4 bytes, IPv6 as 16; undefined when `text` is no IP literal. Brackets and a zone (`%eth0`) are dropped. */
 export function addressBytes(text: string): number[] | undefined {
   const ip = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');

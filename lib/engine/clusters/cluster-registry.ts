@@ -18,6 +18,7 @@ import { openConnection, sealConnection } from './cluster-credentials.ts';
 import { probeCluster, type ProbeResult } from './cluster-probe.ts';
 import { type ReachCluster } from '../ports/cluster-reach.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
+import { literalAddress, localEndpointPolicy, refusedAddress, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 
 export const JoinRequest = z.strictObject({
   /** Defaults to the kubeconfig's name for the cluster of the chosen context. */
@@ -29,6 +30,8 @@ export const JoinRequest = z.strictObject({
   namespace: z.string().min(1).optional(),
   /** Replace an existing cluster's credentials (rotation). */
   overwrite: z.boolean().optional(),
+  /** Required (true) to join a kubeconfig with insecure-skip-tls-verify: skipping verification is a decision, not a default. */
+  insecureSkipTlsVerify: z.boolean().optional(),
 });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
@@ -37,6 +40,8 @@ export interface ClusterSummary {
   name: string;
   type: CredentialType;
   endpoint: string;
+  /** The API server's certificate is not verified (joined with insecure-skip-tls-verify). */
+  insecureSkipTlsVerify: boolean;
   accepted: boolean;
   labels: Record<string, string>;
   kubernetesVersion: string | undefined;
@@ -66,6 +71,8 @@ export interface ClusterRegistryOptions {
   cipher: CredentialCipher;
   /** How to talk to a member cluster (adapters/kubernetes/cluster-reach.ts: plain HTTPS). */
   reach: ReachCluster;
+  /** Checks IP-literal endpoints before any probe; `reach` checks resolved names. Default: loopback allowed (tests). */
+  endpointPolicy?: EndpointPolicy;
   now?: () => Date;
 }
 
@@ -79,6 +86,7 @@ export class ClusterRegistry {
   readonly #cipher: CredentialCipher;
   readonly #reach: ReachCluster;
   readonly #now: () => Date;
+  readonly #policy: EndpointPolicy;
 
   constructor(options: ClusterRegistryOptions) {
     this.#clusters = options.clusters;
@@ -86,6 +94,7 @@ export class ClusterRegistry {
     this.#cipher = options.cipher;
     this.#reach = options.reach;
     this.#now = options.now ?? (() => new Date());
+    this.#policy = options.endpointPolicy ?? localEndpointPolicy;
   }
 
   /**
@@ -105,6 +114,7 @@ export class ClusterRegistry {
     if (existing && !request.overwrite) throw new ConflictError('cluster', name, 'already-exists');
 
     const { connection } = selection;
+    checkEndpoint(this.#policy, selection, request);
     const client = this.#reach(connection);
     let probe: ProbeResult;
     try {
@@ -131,6 +141,7 @@ export class ClusterRegistry {
       credentialType: connection.credential.type,
       credentialVersion: (existing?.credentialVersion ?? 0) + 1,
       credentials: await sealConnection(this.#cipher, id, connection),
+      ...(connection.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
       labels: request.labels ?? existing?.labels ?? {},
       accepted: true,
       kubernetesVersion: probe.kubernetesVersion,
@@ -240,6 +251,20 @@ export class ClusterRegistry {
   }
 }
 
+/** Refusals that need no connection: an IP-literal endpoint the policy refuses, and unrequested insecure TLS. */
+function checkEndpoint(policy: EndpointPolicy, selection: KubeconfigSelection, request: JoinRequest): void {
+  const path = `kubeconfig.${selection.serverPath}`;
+  const ip = literalAddress(selection.connection.endpoint);
+  const refused = ip === undefined ? undefined : refusedAddress(policy, ip, ip);
+  if (refused !== undefined) throw ValidationError.single(path, `refused by the cluster endpoint policy: ${refused}`);
+  if (selection.connection.insecureSkipTlsVerify && request.insecureSkipTlsVerify !== true) {
+    throw ValidationError.single(
+      path.replace(/\.server$/, '.insecure-skip-tls-verify'),
+      'skips verifying the API server certificate; join with insecureSkipTlsVerify: true (--insecure-skip-tls-verify) to accept that, or give certificate-authority-data',
+    );
+  }
+}
+
 function selectKubeconfig(request: JoinRequest): KubeconfigSelection {
   try {
     return parseKubeconfig(request.kubeconfig, request.context === undefined ? {} : { context: request.context });
@@ -256,6 +281,7 @@ export function summarize(record: ClusterRecord): ClusterSummary {
     name: record.name,
     type: record.credentialType,
     endpoint: record.endpoint,
+    insecureSkipTlsVerify: record.insecureSkipTlsVerify === true,
     accepted: record.accepted,
     labels: record.labels,
     kubernetesVersion: record.kubernetesVersion,

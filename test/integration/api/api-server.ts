@@ -58,6 +58,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     APPLIER_QUEUE_URL: applier.url,
     HEALTH_QUEUE_URL: health.url,
     MAX_BODY_BYTES: String(options.maxBodyBytes ?? 1024 * 1024),
+    // As the local runtime sets it: the test clusters listen on 127.0.0.1.
+    CLUSTER_ENDPOINT_ALLOW_LOOPBACK: 'true',
   });
 
   const api = await import('../../../functions/api.ts');

@@ -1,6 +1,15 @@
 // Every way a caller can get a request wrong, through real HTTP: each answer has the right status, error code and
 // message, and the store (every item of the table) and the planner queue are exactly as they were before.
 import { freeLoopbackPort } from '../../../devenv/process.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { ClusterRegistry } from '../../../lib/engine/clusters/cluster-registry.ts';
+import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
+import { ValidationError } from '../../../lib/core/errors/validation-error.ts';
+import type { CredentialCipher } from '../../../lib/engine/ports/credential-cipher.ts';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { ErrorCode } from '../../../contract/error-schemas.ts';
@@ -257,6 +266,34 @@ const cases: BadInput[] = [
   { name: 'revoking by something that is no token id', method: 'DELETE', path: '/tokens/flt_abc', status: 400, code: 'validation_failed', message: /must be a token id/, paths: ['path.id'] },
 ];
 
+// The cluster endpoint egress policy (issue 12): endpoints Flotilla must not call, refused before anything is stored.
+let redirectPort = 0;
+const endpointCases: BadInput[] = [
+  join(() => ({ name: 'userinfo-1', kubeconfig: kubeconfig((c) => (cluster(c).server = String(cluster(c).server).replace('https://', 'https://admin:hunter2@'))) }), { name: 'userinfo in the server URL', status: 400, code: 'validation_failed', message: /server: must not hold a user name or password/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'query-1', kubeconfig: kubeconfig((c) => (cluster(c).server = `${String(cluster(c).server)}/?watch=1`)) }), { name: 'a query in the server URL', status: 400, code: 'validation_failed', message: /must not have a query/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'fragment-1', kubeconfig: kubeconfig((c) => (cluster(c).server = `${String(cluster(c).server)}#x`)) }), { name: 'a fragment in the server URL', status: 400, code: 'validation_failed', message: /must not have a fragment/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'metadata-1', kubeconfig: kubeconfig((c) => (cluster(c).server = 'https://169.254.169.254')) }), { name: 'the cloud metadata address', status: 400, code: 'validation_failed', message: /refused by the cluster endpoint policy: 169\.254\.169\.254 is a cloud metadata address/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'metadata-2', kubeconfig: kubeconfig((c) => (cluster(c).server = 'https://[::ffff:169.254.169.254]')) }), { name: 'the metadata address IPv4-mapped', status: 400, code: 'validation_failed', message: /is a cloud metadata address/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
+  join(() => ({ name: 'insecure-1', kubeconfig: kubeconfig((c) => (c.clusters[0]!.cluster = { server: cluster(c).server, 'insecure-skip-tls-verify': true })) }), { name: 'insecure-skip-tls-verify without the join flag', status: 400, code: 'validation_failed', message: /skips verifying the API server certificate; join with insecureSkipTlsVerify: true/, paths: ['kubeconfig.clusters[0].cluster.insecure-skip-tls-verify'] }),
+  join(() => ({ name: 'redirect-1', insecureSkipTlsVerify: true, kubeconfig: kubeconfig((c) => (c.clusters[0]!.cluster = { server: `https://127.0.0.1:${redirectPort}`, 'insecure-skip-tls-verify': true })) }), { name: 'an endpoint that redirects', status: 422, code: 'cluster_unreachable', message: /^cannot join cluster redirect-1: the API server at https:\/\/127\.0\.0\.1:\d+ answered 302: a redirect, which Flotilla does not follow$/ }),
+];
+
+// A loopback HTTPS endpoint that answers every request with a redirect (to the metadata service, say).
+let redirectServer: HttpsServer | undefined;
+beforeAll(async () => {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'flotilla-redirect-'));
+  try {
+    const [key, cert] = [joinPath(dir, 'key.pem'), joinPath(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    redirectServer = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end('moved'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await new Promise<void>((done) => redirectServer!.listen(0, '127.0.0.1', done));
+  redirectPort = (redirectServer.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((done) => (redirectServer ? redirectServer.close(() => done()) : done())));
+
 describe('the API refuses bad input and changes nothing', () => {
   beforeAll(async () => {
     server = await startApiServer({ credentials: 'key-file', maxBodyBytes });
@@ -303,7 +340,7 @@ describe('the API refuses bad input and changes nothing', () => {
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
-  test.each(cases)('$name: $status $code', async (bad) => {
+  test.each([...cases, ...endpointCases])('$name: $status $code', async (bad) => {
     const before = await tableSnapshot(server.clients.dynamodb, server.tableName);
     const as = bad.as ?? 'admin';
     const answer = await call(server, bad.method, bad.path, {
@@ -326,6 +363,20 @@ describe('the API refuses bad input and changes nothing', () => {
 
     expect(await tableSnapshot(server.clients.dynamodb, server.tableName)).toBe(before);
     expect(await drainQueue(server.clients.sqs, server.plannerQueueUrl)).toEqual([]);
+  });
+
+  // The API under test runs as in local mode (loopback allowed), so the AWS setting is exercised through the registry.
+  test.each(['https://[::ffff:127.0.0.1]:6443', 'https://127.0.0.1:6443', 'https://[::1]:6443'])('%s on the AWS setting (no loopback): refused, nothing stored', async (endpoint) => {
+    const aws = { allowLoopback: false, allow: [] };
+    const unused: CredentialCipher = new Proxy({} as CredentialCipher, { get: () => () => Promise.reject(new Error('nothing may be sealed')) });
+    const registry = new ClusterRegistry({ clusters: server.store.clusters, inventories: server.store.inventories, cipher: unused, reach: (c) => reachCluster(c, { policy: aws }), endpointPolicy: aws });
+    const before = await tableSnapshot(server.clients.dynamodb, server.tableName);
+    const refused = await registry.join({ name: 'mapped-1', kubeconfig: kubeconfig((c) => (cluster(c).server = endpoint)) }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).details).toEqual([
+      { path: 'kubeconfig.clusters[0].cluster.server', message: expect.stringMatching(/^refused by the cluster endpoint policy: .+ is a loopback address, which this deployment does not allow \(CLUSTER_ENDPOINT_ALLOW_LOOPBACK\)$/) },
+    ]);
+    expect(await tableSnapshot(server.clients.dynamodb, server.tableName)).toBe(before);
   });
 });
 

@@ -83,6 +83,7 @@ describe('cluster summaries', () => {
       name: 'beijing-1',
       type: 'ServiceAccountToken',
       endpoint: 'https://127.0.0.1:6443',
+      insecureSkipTlsVerify: false,
       accepted: true,
       labels: { region: 'beijing' },
       kubernetesVersion: 'v1.34.1',
