@@ -88,6 +88,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       inlineHealthWaitMs: defaultEngineSettings.inlineHealthWaitMs,
       maxOrderReceives: defaultEngineSettings.maxOrderReceives,
       orderLostAfterSeconds: e.ORDER_LOST_AFTER_SECONDS,
+      planBudgetMs: defaultEngineSettings.planBudgetMs,
     },
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     recordBudgetMs: e.RECORD_BUDGET_SECONDS * 1000,

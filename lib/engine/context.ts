@@ -27,6 +27,8 @@ export interface EngineSettings {
   maxOrderReceives: number;
   /** A target with no news for this long has lost its order; the sweep sends it again. */
   orderLostAfterSeconds: number;
+  /** Planning one step (placements resolved, every target rendered) fails the step past this (PlanBudget). */
+  planBudgetMs: number;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -36,4 +38,5 @@ export const defaultEngineSettings: EngineSettings = {
   inlineHealthWaitMs: 5_000,
   maxOrderReceives: 8,
   orderLostAfterSeconds: 120,
+  planBudgetMs: 10_000,
 };

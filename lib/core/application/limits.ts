@@ -12,6 +12,8 @@ export const MAX_STEPS = 10;
 export const MAX_OBJECTS = 100;
 /** Triggers of one application (integrations/triggers). */
 export const MAX_TRIGGERS_PER_APPLICATION = 20;
+/** Objects one target (one cluster and namespace of a deploy step) receives from all its components together. */
+export const MAX_OBJECTS_PER_TARGET = 500;
 
 export const limitMessages = {
   components: `an application can hold at most ${MAX_COMPONENTS} components (MAX_COMPONENTS)`,
@@ -19,5 +21,6 @@ export const limitMessages = {
   overrideEntries: `an application's override policies can hold at most ${MAX_OVERRIDE_ENTRIES} entries together (MAX_OVERRIDE_ENTRIES)`,
   steps: `a workflow can hold at most ${MAX_STEPS} steps (MAX_STEPS)`,
   objects: `a k8s-objects component can hold at most ${MAX_OBJECTS} objects (MAX_OBJECTS)`,
+  objectsPerTarget: `a target (one cluster and namespace of a deploy step) can receive at most ${MAX_OBJECTS_PER_TARGET} objects (MAX_OBJECTS_PER_TARGET)`,
   triggers: `an application can have at most ${MAX_TRIGGERS_PER_APPLICATION} triggers (MAX_TRIGGERS_PER_APPLICATION); remove one first`,
 } as const;

@@ -1,5 +1,6 @@
 import type { Application } from '../application/application.ts';
 import type { ApplicationComponent } from '../application/component.ts';
+import { limitMessages, MAX_OBJECTS_PER_TARGET } from '../application/limits.ts';
 import { PlacementError } from '../errors/placement-error.ts';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
 import { parseWith } from '../errors/zod-issues.ts';
@@ -9,6 +10,7 @@ import { resolvePlacements } from '../policy/topology.ts';
 import { renderComponent, type RenderedComponent } from '../render/render-component.ts';
 import { DeployStepProperties } from './deploy-step.ts';
 import { parseGoDuration } from './go-duration.ts';
+import type { PlanBudget } from './plan-budget.ts';
 import { componentsFor, overrideScopeKey, resolveStepPolicies, type StepPolicies } from './step-policies.ts';
 import { stepId } from './step-id.ts';
 import { SuspendStepProperties } from './suspend-step.ts';
@@ -18,6 +20,8 @@ import { outlineSteps, workflowMode, type OutlinedStep } from './workflow-steps.
 export interface PlanOptions {
   /** The app revision, `<app>-v<N>`, written into every object's app.oam.dev/appRevision label. */
   revision: string;
+  /** Checked after each placement is rendered; none means no time limit (dry runs and tests). */
+  budget?: PlanBudget;
 }
 
 export const stepTypes = ['deploy', 'suspend'] as const;
@@ -102,7 +106,7 @@ function placeComponents(app: Application, step: OutlinedStep, policies: StepPol
   }
   const clustersByName = new Map(clusters.map((cluster) => [cluster.name, cluster]));
   const componentsByScope = new Map<string, ApplicationComponent[]>();
-  return placements.map((placement) => {
+  return placements.map((placement, index) => {
     const cluster = clustersByName.get(placement.cluster) ?? { name: placement.cluster, labels: {} };
     const scope = overrideScopeKey(policies.overrides, cluster);
     let components = componentsByScope.get(scope);
@@ -111,12 +115,18 @@ function placeComponents(app: Application, step: OutlinedStep, policies: StepPol
       componentsByScope.set(scope, components);
     }
     const rendered = renderStepComponents(app, step, policies, components, { revision: options.revision, namespace: placement.namespace });
+    const namespace = placement.namespace ?? app.metadata.namespace;
+    const resources = rendered.flatMap((component) => component.resources);
+    if (resources.length > MAX_OBJECTS_PER_TARGET) {
+      throw ValidationError.single(step.source, `step ${step.name} renders ${resources.length} objects for cluster ${placement.cluster}, namespace ${namespace}; ${limitMessages.objectsPerTarget}`);
+    }
+    options.budget?.check(step.name, `${index + 1} of ${placements.length} placements`);
     return {
       cluster: placement.cluster,
-      namespace: placement.namespace ?? app.metadata.namespace,
+      namespace,
       createNamespace: placement.createNamespace,
       components: rendered.map(({ name, type, traits, dependsOn }) => ({ name, type, traits, dependsOn })),
-      resources: rendered.flatMap((component) => component.resources),
+      resources,
     };
   });
 }

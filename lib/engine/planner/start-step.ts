@@ -3,6 +3,7 @@ import { ValidationError } from '../../core/errors/validation-error.ts';
 import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
 import { placementClusters } from '../clusters/placement-clusters.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
+import { PlanBudget } from '../../core/workflow/plan-budget.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
 import type { Engine } from '../context.ts';
@@ -25,7 +26,10 @@ export type StepStart =
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
   let placements: PlannedPlacement[];
   try {
-    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), { revision: run.revisionName }).placements;
+    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), {
+      revision: run.revisionName,
+      budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
+    }).placements;
     const issues = confinementIssues(app, placements, scope);
     if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {

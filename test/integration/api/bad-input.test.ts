@@ -99,6 +99,29 @@ const clusterAdminBinding = {
 };
 const configMap = (namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', ...(namespace ? { namespace } : {}) }, data: { a: 'b' } });
 
+/** An Application on beijing-1 with the given counts of components, steps, override entries or k8s objects. */
+const countedApp = (counts: { components?: number; steps?: number; overrideEntries?: number; objects?: number; overridePattern?: string }) => () => {
+  const components: unknown[] = Array.from({ length: counts.components ?? 1 }, (_, i) => ({ name: `web-${i}`, type: 'webservice', properties: { image: 'nginx' } }));
+  if (counts.objects !== undefined) {
+    components[0] = { name: 'web-0', type: 'k8s-objects', properties: { objects: Array.from({ length: counts.objects }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}` } })) } };
+  }
+  const entries = counts.overridePattern !== undefined ? [{ name: counts.overridePattern }] : Array.from({ length: counts.overrideEntries ?? 1 }, () => ({ name: 'web-0' }));
+  const steps = Array.from({ length: counts.steps ?? 1 }, (_, i) => ({ name: `s-${i}`, type: 'deploy', properties: { policies: ['here', 'patch'] } }));
+  return JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'counted', namespace: 'default' },
+    spec: {
+      components,
+      policies: [
+        { name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } },
+        { name: 'patch', type: 'override', properties: { components: entries } },
+      ],
+      workflow: { steps },
+    },
+  });
+};
+
 const cases: BadInput[] = [
   // Who is calling
   { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
@@ -157,6 +180,12 @@ const cases: BadInput[] = [
     message: /^3 problems:/,
     paths: ['spec.components[0].traits[0].type', 'spec.components[0].traits[1].type', 'spec.policies[0].properties.clusters[0]'],
   }),
+  // Counts are bounded (issue 12), each refusal naming its limit.
+  submit(countedApp({ components: 51 }), { name: 'one component over MAX_COMPONENTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.components: an application can hold at most 50 components \(MAX_COMPONENTS\)$/, paths: ['spec.components'] }),
+  submit(countedApp({ steps: 11 }), { name: 'one step over MAX_STEPS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps: a workflow can hold at most 10 steps \(MAX_STEPS\)$/, paths: ['spec.workflow.steps'] }),
+  submit(countedApp({ overrideEntries: 51 }), { name: 'one override entry over MAX_OVERRIDE_ENTRIES', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 50 entries together \(MAX_OVERRIDE_ENTRIES\)/, paths: ['spec.policies[1].properties.components'] }),
+  submit(countedApp({ objects: 101 }), { name: 'one k8s-objects object over MAX_OBJECTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 100 objects \(MAX_OBJECTS\)/, paths: ['spec.components[0].properties.objects'] }),
+  submit(countedApp({ overridePattern: '(web)-\\1' }), { name: 'an override pattern with a back-reference (no linear-time engine runs one)', contentType: 'application/json', status: 400, code: 'validation_failed', message: /back-references and lookarounds are not allowed in a component name pattern/, paths: ['spec.policies[1].properties.components[0].name'] }),
   submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
 
   // Joining clusters

@@ -11,6 +11,7 @@ import type { CliContext } from '../../../cli/context.ts';
 import { triggerCommand } from '../../../cli/commands/trigger-group.ts';
 import { failureMessage } from '../../../cli/output/failure-message.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
+import { limitMessages, MAX_TRIGGERS_PER_APPLICATION } from '../../../lib/core/application/limits.ts';
 import { call, startApiServer, type ApiServer } from '../api/api-server.ts';
 import { githubHeaders, githubPush, newSha, postHook, twoComponentApp } from './trigger-harness.ts';
 
@@ -112,5 +113,16 @@ describe('flotilla trigger', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/events\[0\]\.projects: is required/);
     expect(refused.stderr).toMatch(/component: shop has no component nope; it has api, web/);
+  });
+
+  it('refuses a trigger beyond MAX_TRIGGERS_PER_APPLICATION, naming the limit, and keeps the ones it has', async () => {
+    const before = (await flotilla(['trigger', 'list', 'shop', '-o', 'json'])).stdout;
+    const held = (JSON.parse(before) as unknown[]).length;
+    const add = () => flotilla(['trigger', 'add', 'shop', '--source', 'github', '--component', 'api', '--on', 'push', '--branch', 'main', '--image', 'a:${sha}', '-o', 'json']);
+    for (let count = held; count < MAX_TRIGGERS_PER_APPLICATION; count++) expect((await add()).code).toBe(0);
+    const over = await add();
+    expect(over.code).toBe(1);
+    expect(over.stderr).toBe(`Error: ${limitMessages.triggers}\n`);
+    expect(JSON.parse((await flotilla(['trigger', 'list', 'shop', '-o', 'json'])).stdout)).toHaveLength(MAX_TRIGGERS_PER_APPLICATION);
   });
 });

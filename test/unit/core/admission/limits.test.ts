@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { maximalApplication, timeMaximalPlan } from '../../../../bench/patterns.ts';
 import { parseApplication } from '../../../../lib/core/admission/parse-application.ts';
-import { limitMessages, MAX_COMPONENTS, MAX_OBJECTS, MAX_OVERRIDE_ENTRIES, MAX_POLICIES, MAX_STEPS } from '../../../../lib/core/application/limits.ts';
+import { limitMessages, MAX_COMPONENTS, MAX_OBJECTS, MAX_OBJECTS_PER_TARGET, MAX_OVERRIDE_ENTRIES, MAX_POLICIES, MAX_STEPS } from '../../../../lib/core/application/limits.ts';
 import { ValidationError } from '../../../../lib/core/errors/validation-error.ts';
+import { PlanBudget } from '../../../../lib/core/workflow/plan-budget.ts';
+import { planStep } from '../../../../lib/core/workflow/plan-workflow.ts';
 
 const base = () => JSON.parse(maximalApplication()) as { spec: { components: unknown[]; policies: { name: string; type: string; properties: { components?: unknown[] } }[]; workflow: { steps: unknown[] } } };
 
@@ -67,5 +69,32 @@ describe('count limits', () => {
   it('parses and plans the maximal Application in little time (the benchmark prints the figure, about 35 ms)', () => {
     timeMaximalPlan();
     expect(timeMaximalPlan()).toBeLessThan(500);
+  });
+
+  it('refuses a step whose target would receive more than MAX_OBJECTS_PER_TARGET objects, naming the cluster and namespace', () => {
+    const perComponent = MAX_OBJECTS;
+    const componentCount = Math.floor(MAX_OBJECTS_PER_TARGET / perComponent) + 1;
+    const components = Array.from({ length: componentCount }, (_, c) => ({
+      name: `objects-${c}`,
+      type: 'k8s-objects',
+      properties: { objects: Array.from({ length: perComponent }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${c}-${i}` } })) },
+    }));
+    const app = parseApplication(JSON.stringify({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'many', namespace: 'team-a' }, spec: { components, policies: [{ name: 'here', type: 'topology', properties: { clusters: ['member'] } }], workflow: { steps: [{ name: 'deploy', type: 'deploy', properties: { policies: ['here'] } }] } } }), 'json');
+    const planning = () => planStep(app, 'deploy', [{ name: 'member', labels: {} }], { revision: 'many-v1' });
+    expect(planning).toThrow(ValidationError);
+    expect(planning).toThrow(`renders ${componentCount * perComponent} objects for cluster member, namespace team-a; ${limitMessages.objectsPerTarget}`);
+  });
+
+  it('fails planning cleanly once its time budget is spent, naming the step and how far it got', () => {
+    const app = parseApplication(maximalApplication(), 'json');
+    const clusters = Array.from({ length: MAX_POLICIES }, (_, i) => ({ name: `c-${i}`, labels: {} }));
+    let clock = 0;
+    // Every clock read advances 10 ms: the first placement already overruns a 5 ms budget.
+    const budget = new PlanBudget(5, () => (clock += 10));
+    expect(() => planStep(app, 's-0', clusters, { revision: 'maximal-v1', budget })).toThrow(
+      'planning step s-0 took longer than its budget of 5 ms (planBudgetMs) after 1 of 1 placements',
+    );
+    const generous = new PlanBudget(60_000, () => performance.now());
+    expect(planStep(app, 's-0', clusters, { revision: 'maximal-v1', budget: generous }).placements).toHaveLength(1);
   });
 });
