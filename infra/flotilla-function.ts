@@ -37,6 +37,8 @@ export interface ControlPlane {
   queues: Record<QueueName, WorkQueue>;
   credentialsKey: IKey;
   driftIntervalSeconds: number;
+  /** CLUSTER_ENDPOINT_ALLOW; set only when not empty, so the default contract stays as small as it is. */
+  clusterEndpointAllow: string;
 }
 /** `ciEvents`: the CI-event inbox (EventBridge CI events, slow Slack replies) the trigger function consumes. */
 export type QueueName = 'planner' | 'applier' | 'health' | 'ciEvents';
@@ -93,6 +95,7 @@ export class FlotillaFunction extends NodejsFunction {
     this.addEnvironment('CI_EVENTS_QUEUE_URL', queues.ciEvents.queue.queueUrl);
     this.addEnvironment('CREDENTIALS_KMS_KEY_ID', credentialsKey.keyArn);
     this.addEnvironment('DRIFT_INTERVAL_SECONDS', String(plane.driftIntervalSeconds));
+    if (plane.clusterEndpointAllow !== '') this.addEnvironment('CLUSTER_ENDPOINT_ALLOW', plane.clusterEndpointAllow);
 
     if (access.table === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);

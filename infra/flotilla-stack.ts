@@ -99,7 +99,7 @@ export class FlotillaStack extends Stack {
       health: new WorkQueue(this, 'HealthQueue', { fifo: false, consumerTimeout: timeouts.applier, maxReceiveCount: 5 }),
       ciEvents: new WorkQueue(this, 'CiEvents', { fifo: false, consumerTimeout: timeouts.triggers, maxReceiveCount: 5 }),
     };
-    const plane: ControlPlane = { table, queues, credentialsKey, driftIntervalSeconds: settings.driftMinutes * 60 };
+    const plane: ControlPlane = { table, queues, credentialsKey, driftIntervalSeconds: settings.driftMinutes * 60, clusterEndpointAllow: settings.clusterEndpointAllow };
 
     const api = new FlotillaFunction(this, 'Api', {
       name: 'api',

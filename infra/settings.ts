@@ -3,6 +3,8 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { parseAllowList } from '../lib/core/cluster/endpoint-policy.ts';
+import { errorMessage } from '../lib/core/errors/error-message.ts';
 
 export interface FlotillaSettings {
   /** Reserved concurrency of the applier: the most member-cluster work running at once. */
@@ -18,6 +20,11 @@ export interface FlotillaSettings {
   apiBurstLimit: number;
   /** Subscribed to the alarm topic when given. */
   alarmEmail: string | undefined;
+  /**
+   * CLUSTER_ENDPOINT_ALLOW of every control-plane function: the CIDRs and host names member-cluster endpoints must
+   * match (empty: any private or public address). Loopback is never allowed on AWS; metadata and link-local never.
+   */
+  clusterEndpointAllow: string;
 }
 
 export const defaultSettings: FlotillaSettings = {
@@ -29,6 +36,7 @@ export const defaultSettings: FlotillaSettings = {
   apiRateLimit: 50,
   apiBurstLimit: 100,
   alarmEmail: undefined,
+  clusterEndpointAllow: '',
 };
 
 const retentionDays = new Set<number>(Object.values(RetentionDays).filter((value) => typeof value === 'number'));
@@ -46,6 +54,17 @@ const Context = z.object({
   'flotilla:apiRateLimit': count.default(defaultSettings.apiRateLimit),
   'flotilla:apiBurstLimit': count.default(defaultSettings.apiBurstLimit),
   'flotilla:alarmEmail': z.email().optional(),
+  'flotilla:clusterEndpointAllow': z
+    .string()
+    .default(defaultSettings.clusterEndpointAllow)
+    .superRefine((value, ctx) => {
+      // The functions would refuse it at cold start; refuse it at synth instead, with the same reason.
+      try {
+        parseAllowList(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+      }
+    }),
 });
 
 export function settingsFromContext(node: Node): { stackName: string; settings: FlotillaSettings } {
@@ -66,6 +85,7 @@ export function settingsFromContext(node: Node): { stackName: string; settings: 
       apiRateLimit: c['flotilla:apiRateLimit'],
       apiBurstLimit: c['flotilla:apiBurstLimit'],
       alarmEmail: c['flotilla:alarmEmail'],
+      clusterEndpointAllow: c['flotilla:clusterEndpointAllow'],
     },
   };
 }

@@ -27,3 +27,8 @@ test('wrong values are refused with the context key', () => {
   expect(() => fromContext({ 'flotilla:alarmEmail': 'ops' })).toThrow(/flotilla:alarmEmail/);
   expect(() => fromContext({ 'flotilla:stackName': 'my stack' })).toThrow(/flotilla:stackName/);
 });
+
+test('a cluster endpoint allow-list is checked at synth with the reason the functions would give', () => {
+  expect(fromContext({ 'flotilla:clusterEndpointAllow': '10.0.0.0/8, *.eks.amazonaws.com' }).settings.clusterEndpointAllow).toBe('10.0.0.0/8, *.eks.amazonaws.com');
+  expect(() => fromContext({ 'flotilla:clusterEndpointAllow': '10.0.0.0/33' })).toThrow(/flotilla:clusterEndpointAllow: /);
+});

@@ -92,6 +92,20 @@ describe('resources', () => {
     }
     expect(() => synthFlotilla({ settings: { applierConcurrency: 3 } })).toThrow('applierConcurrency must be at least 4, not 3');
   });
+
+  test('the cluster endpoint allow-list reaches every control-plane function (no loopback setting: AWS never allows it)', () => {
+    const other = synthFlotilla({ settings: { clusterEndpointAllow: '10.0.0.0/8,*.eks.amazonaws.com' } });
+    try {
+      const resources = resourcesOf(other.template, 'AWS::Lambda::Function');
+      for (const name of ['api', 'planner', 'applier', 'refresh', 'triggers'] as const) {
+        const variables = (resources[idOf(other.stack.functions[name])]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables.CLUSTER_ENDPOINT_ALLOW, name).toBe('10.0.0.0/8,*.eks.amazonaws.com');
+        expect(variables.CLUSTER_ENDPOINT_ALLOW_LOOPBACK, name).toBeUndefined();
+      }
+    } finally {
+      other.dispose();
+    }
+  });
 });
 
 describe('table', () => {

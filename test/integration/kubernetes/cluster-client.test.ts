@@ -5,6 +5,12 @@ import { freeLoopbackPort } from '../../../devenv/process.ts';
 import { connectCluster } from '../../../lib/adapters/kubernetes/cluster-client.ts';
 import { withRecordBudget } from '../../../lib/adapters/sqs/record-budget.ts';
 import { createServer, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultEndpointPolicy, localEndpointPolicy } from '../../../lib/core/cluster/endpoint-policy.ts';
 import { ClusterError } from '../../../lib/engine/ports/cluster-error.ts';
 import type { KubernetesObject } from '../../../lib/core/object/kubernetes-object.ts';
 
@@ -97,6 +103,63 @@ describe('cluster client on a real API server', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       stalled.close();
+    }
+  });
+
+  it('never follows a redirect: the applier ends the request on the 3xx and the redirect target is never reached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-redirect-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const tls = { key: readFileSync(key), cert: readFileSync(cert) };
+    rmSync(dir, { recursive: true, force: true });
+    let targetHits = 0;
+    const target = createHttpsServer(tls, (_req, res) => {
+      targetHits += 1;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"major":"1","minor":"34","gitVersion":"v1.34.4"}');
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const targetPort = (target.address() as { port: number }).port;
+    const redirector = createHttpsServer(tls, (req, res) => res.writeHead(307, { location: `https://127.0.0.1:${targetPort}${req.url ?? '/'}` }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser({ name: 'redirects', server: `https://127.0.0.1:${(redirector.address() as { port: number }).port}`, skipTLSVerify: true }, { name: 'u', token: 't' });
+      const cluster = connectCluster(kc, { timeoutMs: 5_000 });
+      for (const attempt of [() => cluster.serverVersion(), () => cluster.apply(configMap('x', 'default', { a: '1' }))]) {
+        const error = (await attempt().catch((e: unknown) => e)) as ClusterError;
+        expect(error).toBeInstanceOf(ClusterError);
+        expect(error.retryable).toBe(false);
+        expect(error.message).toMatch(/a redirect \(HTTP 307\), which Flotilla does not follow/);
+      }
+      expect(targetHits).toBe(0);
+    } finally {
+      redirector.close();
+      target.close();
+    }
+  });
+
+  it('refuses a loopback endpoint under the AWS policy before connecting, and metadata addresses under any policy', async () => {
+    let connections = 0;
+    const listener = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser({ name: 'loop', server: `https://127.0.0.1:${(listener.address() as { port: number }).port}`, skipTLSVerify: true }, { name: 'u', token: 't' });
+      const refused = (await connectCluster(kc, { policy: defaultEndpointPolicy }).serverVersion().catch((e: unknown) => e)) as ClusterError;
+      expect(refused).toBeInstanceOf(ClusterError);
+      expect(refused.retryable).toBe(false);
+      expect(refused.message).toMatch(/is a loopback address, which this deployment does not allow \(CLUSTER_ENDPOINT_ALLOW_LOOPBACK\)/);
+      expect(connections).toBe(0);
+
+      const metadata = new KubeConfig();
+      metadata.loadFromClusterAndUser({ name: 'imds', server: 'https://169.254.169.254', skipTLSVerify: true }, { name: 'u', token: 't' });
+      const imds = (await connectCluster(metadata, { policy: localEndpointPolicy }).serverVersion().catch((e: unknown) => e)) as ClusterError;
+      expect(imds.message).toMatch(/169\.254\.169\.254 is a cloud metadata address/);
+    } finally {
+      listener.close();
     }
   });
 });
