@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,17 @@ const run = promisify(execFile);
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** All cluster state lives under the repo's git-ignored .flotilla/ folder. */
-export const stateDir = join(repoRoot, '.flotilla');
+// Resolved: a checkout whose .flotilla links to another's (a git worktree sharing clusters) must name the same paths,
+// since running clusters are found by the work dir in their processes' command lines.
+export const stateDir = resolvedPath(join(repoRoot, '.flotilla'));
+
+function resolvedPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
 const workDir = join(stateDir, 'kwok');
 const clustersDir = join(workDir, 'clusters');
 export const kubeconfigDir = join(stateDir, 'clusters');

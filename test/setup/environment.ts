@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { holdClusters, releaseClusters } from '../../devenv/clusters/holders.ts';
 import { clustersDown, clustersUp } from '../../devenv/clusters/kwok.ts';
 import { ensureMoto } from '../../devenv/moto.ts';
 
@@ -12,11 +13,14 @@ export const memberClusters = ['beijing-1', 'beijing-2', 'us-west-1'];
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string) => console.error(`[environment] ${line}`);
+  holdClusters();
   const [moto, clusters] = await Promise.all([ensureMoto(), clustersUp(memberClusters, log)]);
   project.provide('motoEndpoint', moto.endpoint);
   project.provide('clusterKubeconfigs', Object.fromEntries(clusters.map((c) => [c.name, c.kubeconfig])));
   return async () => {
-    const started = clusters.filter((c) => c.started).map((c) => c.name);
+    // Another run side by side still using them keeps them up; the clusters' own lock orders the two.
+    const othersHold = releaseClusters();
+    const started = othersHold ? [] : clusters.filter((c) => c.started).map((c) => c.name);
     // stop() releases this run's hold on moto; moto stops only when no other live process holds it.
     await Promise.all([moto.stop(), started.length ? clustersDown(started) : undefined]);
   };
