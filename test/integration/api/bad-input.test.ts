@@ -157,6 +157,13 @@ const cases: BadInput[] = [
     message: /^3 problems:/,
     paths: ['spec.components[0].traits[0].type', 'spec.components[0].traits[1].type', 'spec.policies[0].properties.clusters[0]'],
   }),
+  submit(() => basicWith(['clusters: ["beijing-1", "beijing-2"]', 'clusters: ["beijing-1", "beijing-9"]']), {
+    name: 'a topology naming a cluster that is not registered',
+    status: 400,
+    code: 'validation_failed',
+    message: /^spec.policies\[0\].properties.clusters\[1\]: no cluster named beijing-9 is registered; registered clusters: beijing-1, beijing-2$/,
+    paths: ['spec.policies[0].properties.clusters[1]'],
+  }),
   submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
 
   // Joining clusters
