@@ -20,7 +20,7 @@ let plane: ControlPlane;
 let darkKubeconfig: string;
 
 beforeAll(async () => {
-  plane = await startControlPlane({ env: { DEFAULT_STEP_TIMEOUT_SECONDS: '120', FLOTILLA_SWEEP_SECONDS: '5' } });
+  plane = await startControlPlane({ env: { DEFAULT_STEP_TIMEOUT_SECONDS: '120', FLOTILLA_SWEEP_SECONDS: '5', ...(process.env.DEBUG_DEAD ? { FLOTILLA_QUIET: '0' } : {}) } });
   const [up] = await clustersUp([dark]);
   darkKubeconfig = up!.kubeconfig;
   await join('beijing-1', inject('clusterKubeconfigs')['beijing-1']!, { provider: 'AWS' });
@@ -29,6 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await plane?.stop('SIGKILL');
+  if (process.env.DEBUG_DEAD) (await import('node:fs')).writeFileSync('/tmp/wt-te-plane.log', plane.output());
   await clustersDown([dark]);
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')['beijing-1']!);
@@ -142,7 +143,8 @@ describe('a member cluster that is down or unknown', () => {
 
   it('by label selector, the cluster that failed its probe is still placed: the step waits on it and nothing is removed there', async () => {
     const revision = await submit(application(selected, { clusterLabelSelector: { provider: 'AWS' } }, { replicas: 2, timeout: '20s' }));
-    expect(await pollUntil(async () => (await replicas(beijing1(), selected)) === 2, 15_000, 250)).toBe(true);
+    const deployed = await pollUntil(async () => (await replicas(beijing1(), selected)) === 2, 15_000, 250);
+    expect(deployed, (await statusOf(selected)).text).toBe(true);
     const status = await finished(selected, revision, 60_000);
     expect(status.workflow.steps[0].phase, JSON.stringify(status.workflow)).toBe('failed');
     expect(status.workflow.steps[0].message).toContain(`cluster ${dark}`);
