@@ -64,6 +64,17 @@ export const RevisionView = z.object({
 
 export const RevisionList = z.object({ revisions: z.array(RevisionView).meta({ description: 'Newest first.' }) });
 
+/** Objects left in a cluster because it could not be reached when the application was deleted with force (or detached). */
+export const OrphanView = z.object({
+  cluster: z.string(),
+  revision: z.int(),
+  resources: z.array(z.object({ apiVersion: z.string(), kind: z.string(), namespace: z.string().optional(), name: z.string() })),
+  reason: z.string().optional(),
+  recordedAt: z.string(),
+});
+
+export const OrphanList = z.object({ orphans: z.array(OrphanView).meta({ description: 'Oldest first.' }) });
+
 export const DeleteApplicationResult = z.object({
   namespace: z.string(),
   name: z.string(),

@@ -18,6 +18,7 @@ import {
   DeleteApplicationQuery,
   DeleteApplicationResult,
   ListApplicationsQuery,
+  OrphanList,
   RevisionList,
   StatusQuery,
   SubmitApplicationResult,
@@ -29,7 +30,8 @@ import { ValidationError } from '../../lib/core/errors/validation-error.ts';
 import type { Application } from '../../lib/core/application/application.ts';
 import type { SubmitScope } from '../../lib/core/application/application-record.ts';
 import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
-import type { ClusterStore } from '../../lib/engine/ports/store.ts';
+import type { ClusterInfo } from '../../lib/core/policy/cluster-info.ts';
+import { unregisteredClusterIssues } from '../../lib/core/policy/unregistered-clusters.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -46,7 +48,9 @@ const submitApplication = defineRoute({
     const { namespace, name } = application.metadata;
     requireAllowed(principal, 'applications:write', namespace);
     const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
-    await requireConfined(deps.store.clusters, application, scope);
+    const registry = (await deps.store.clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
+    requireRegisteredClusters(application, registry);
+    requireConfined(application, registry, scope);
     const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
@@ -81,11 +85,16 @@ const submitApplication = defineRoute({
  * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
  * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
  */
-async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
+function requireConfined(application: Application, registry: readonly ClusterInfo[], scope: SubmitScope): void {
   if (!isConfined(scope)) return;
-  const registry = (await clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
   const issues = submitConfinementIssues(application, registry, scope);
   if (issues.length > 0) throw new ApiError('forbidden', new ValidationError(issues).message, { details: issues });
+}
+
+/** 400 naming each unregistered cluster a topology lists and the clusters that exist (nothing is stored). */
+function requireRegisteredClusters(application: Application, registry: readonly ClusterInfo[]): void {
+  const issues = unregisteredClusterIssues(application, registry.map((cluster) => cluster.name));
+  if (issues.length > 0) throw new ValidationError(issues);
 }
 
 function summarizeApplication(record: ApplicationRecord) {
@@ -191,6 +200,34 @@ const deleteApplication = defineRoute({
   },
 });
 
+const listOrphans = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}/orphans',
+  operationId: 'listApplicationOrphans',
+  summary: "Objects of an application left behind in clusters that could not be reached (also after it is gone)",
+  description:
+    'What a forced delete (or a forced detach) left in a cluster, per cluster and revision, with why. Answers for an application that is already deleted, since that is when the list matters.',
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: ApplicationPath,
+  responses: { 200: { description: 'The orphans, oldest first.', schema: OrphanList } },
+  handle: async ({ params }, deps) => {
+    const records = await deps.store.inventories.listOrphans();
+    const orphans = records.flatMap((record) =>
+      record.inventories
+        .filter((inventory) => inventory.namespace === params.namespace && inventory.application === params.name)
+        .map((inventory) => ({
+          cluster: record.cluster,
+          revision: inventory.revision,
+          resources: inventory.resources.map(({ apiVersion, kind, namespace, name }) => ({ apiVersion, kind, ...(namespace ? { namespace } : {}), name })),
+          ...(record.reason ? { reason: record.reason } : {}),
+          recordedAt: record.detachedAt,
+        })),
+    );
+    return schemaResponse(200, OrphanList, { orphans });
+  },
+});
+
 const statusTypes = ['application/json', 'text/plain', 'application/yaml'] as const;
 
 const getStatus = defineRoute({
@@ -215,4 +252,4 @@ const getStatus = defineRoute({
   },
 });
 
-export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, getStatus];
+export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, listOrphans, getStatus];

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApplicationDetail, ApplicationList, DeleteApplicationResult, RevisionList, SubmitApplicationResult } from '../../contract/application-schemas.ts';
+import { ApplicationDetail, ApplicationList, DeleteApplicationResult, OrphanList, RevisionList, SubmitApplicationResult } from '../../contract/application-schemas.ts';
 import {
   ClusterChangeView,
   ClusterList,
@@ -151,6 +151,7 @@ export function apiClient(options: ApiClientOptions) {
     listRevisions: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/revisions`, { schema: RevisionList })).revisions,
     deleteApplication: (namespace: string, name: string, force: boolean) =>
       call('DELETE', application(namespace, name), { schema: DeleteApplicationResult, query: { force: force ? 'true' : undefined } }),
+    orphans: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/orphans`, { schema: OrphanList })).orphans,
     status: (namespace: string, name: string, svc?: string) =>
       call('GET', `${application(namespace, name)}/status`, { schema: ApplicationStatus, query: { svc } }),
     workflow: (namespace: string, name: string, operation: WorkflowOperation) =>

@@ -4,6 +4,11 @@ import { waitForDeletion } from '../wait-for.ts';
 import { connection, progressOutput, type CliContext } from '../context.ts';
 import { examples, namespaceOption, pollIntervalOption, timeoutOption } from '../options.ts';
 
+function leftBehind(orphan: { cluster: string; revision: number; resources: { kind: string; namespace?: string | undefined; name: string }[]; reason?: string | undefined; recordedAt: string }): string {
+  const objects = orphan.resources.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`).join(', ');
+  return `left in cluster ${orphan.cluster} (revision ${orphan.revision}, ${orphan.recordedAt}): ${objects}${orphan.reason ? `\n  because ${orphan.reason}` : ''}\n`;
+}
+
 export function deleteCommand(context: CliContext) {
   return new Command('delete')
     .summary('delete an application everywhere (vela delete)')
@@ -35,5 +40,8 @@ export function deleteCommand(context: CliContext) {
       });
       if (outcome.outcome === 'failed') throw new Error(outcome.message);
       terminal.stdout(`app "${name}" deleted from namespace "${namespace}"\n`);
+      // What a forced delete could not remove stays in its cluster: say where, so it can be cleaned up by hand.
+      const orphans = await client.orphans(namespace, name);
+      for (const orphan of orphans) terminal.stdout(leftBehind(orphan));
     });
 }

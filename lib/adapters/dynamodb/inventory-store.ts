@@ -76,7 +76,8 @@ export class DynamoInventoryStore implements InventoryStore {
     return this.#inventories.listForCluster(cluster);
   }
 
-  async remove(inventory: InventoryRecord): Promise<void> {
+  async remove(inventory: InventoryRecord, expectedVersion?: number): Promise<void> {
+    if (expectedVersion !== undefined) return this.#inventories.remove(inventory, expectedVersion);
     await this.#table.delete(inventoryKey(inventory.namespace, inventory.application, inventory.cluster, inventory.revision));
   }
 

@@ -46,6 +46,7 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
         namespace: placement.namespace,
         payload: placement.payload,
         createNamespace: placement.createNamespace,
+        ...(placement.message === undefined ? {} : { message: placement.message }),
         phase: 'pending',
         attempts: 0,
         createdAt: now.toISOString(),

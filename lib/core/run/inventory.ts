@@ -22,16 +22,27 @@ export const InventoryRecord = z.object({
   recordedAt: z.iso.datetime(),
   /** Why removing these objects keeps failing (an unreachable cluster); shown in status until it succeeds. */
   removalProblem: z.string().optional(),
+  /** A removal that met an unreachable cluster left its queue group; the next attempt is due then (backing off). */
+  removalRetryAt: z.iso.datetime().optional(),
+  removalAttempts: z.int().nonnegative().optional(),
+  /** When a forced removal was first ordered: past a grace period the planner records the objects as orphans itself. */
+  forcedRemovalAt: z.iso.datetime().optional(),
   version: z.int().positive(),
 });
 
 export type InventoryRecord = z.infer<typeof InventoryRecord>;
 
 
-/** Resources left behind in a cluster that was detached by force: nobody will delete them. */
+/**
+ * Resources left behind in a cluster, by a forced detach or a forced delete the cluster could not carry out: nobody
+ * will delete them. `GET .../applications/{name}/orphans` lists an application's.
+ */
 export const OrphanRecord = z.object({
   cluster: z.string().min(1),
+  /** When they were left behind (the record's key; named for the first cause, a detach). */
   detachedAt: z.iso.datetime(),
+  /** Why they could not be removed (absent for a forced detach). */
+  reason: z.string().optional(),
   inventories: z.array(InventoryRecord.omit({ version: true })),
   version: z.int().positive(),
 });

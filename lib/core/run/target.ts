@@ -49,6 +49,8 @@ export interface TargetPlacement {
 export interface PlannedTarget extends TargetPlacement {
   payload: TargetPayload;
   createNamespace: boolean;
+  /** What the target waits for from the start (its cluster failed its latest probe), shown until the applier has news. */
+  message?: string;
 }
 
 /** The fan-in record of a step: how many targets it waits for and which have finished. */

@@ -1,10 +1,25 @@
 import type { ClusterInfo } from '../../core/policy/cluster-info.ts';
 import type { ClusterStore } from '../ports/store.ts';
 
+export interface PlacementRegistry {
+  /** Every registered cluster with its labels: names and selectors resolve against all of them. */
+  clusters: ClusterInfo[];
+  /** Why each cluster that failed its latest probe is not accepted, by name. */
+  notAccepted: ReadonlyMap<string, string>;
+}
+
 /**
- * The clusters a topology policy sees when a step starts: the registered clusters that passed their latest probe
- * (accepted), with their labels. Every placement is resolved against this one list.
+ * The clusters a topology sees when a step starts: every registered cluster, accepted or not, as KubeVela lists its
+ * cluster Secrets whatever their health. A cluster that failed its latest probe is still placed: its target waits
+ * with the probe's reason (and deploys if the cluster answers before the deadline) instead of being dropped, which
+ * would deploy elsewhere only and let garbage collection remove the application from the cluster that was down.
  */
-export async function placementClusters(clusters: ClusterStore): Promise<ClusterInfo[]> {
-  return (await clusters.list()).filter((c) => c.accepted).map((c) => ({ name: c.name, labels: c.labels }));
+export async function placementClusters(clusters: ClusterStore): Promise<PlacementRegistry> {
+  const registered = await clusters.list();
+  return {
+    clusters: registered.map((c) => ({ name: c.name, labels: c.labels })),
+    notAccepted: new Map(
+      registered.filter((c) => !c.accepted).map((c) => [c.name, `cluster ${c.name} is not accepted: its probe at ${c.probedAt} failed: ${c.probeMessage ?? 'no reason recorded'}`]),
+    ),
+  };
 }

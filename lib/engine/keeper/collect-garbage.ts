@@ -23,7 +23,9 @@ export async function collectGarbage(engine: Engine, request: { namespace: strin
   for (const inventory of inventories) {
     if (inventory.revision === run.revision && placed.has(inventory.cluster)) kept.set(inventory.cluster, new Set(inventory.resources.map(referenceKey)));
   }
-  const stale = inventories.filter((i) => !(i.revision === run.revision && placed.has(i.cluster)));
+  // A removal that met its cluster down waits for its next attempt (the sweep collects again when it is due).
+  const now = engine.now().getTime();
+  const stale = inventories.filter((i) => !(i.revision === run.revision && placed.has(i.cluster)) && !(i.removalRetryAt !== undefined && Date.parse(i.removalRetryAt) > now));
   return removeInventories(engine, stale, (inventory) => {
     const keep = kept.get(inventory.cluster) ?? new Set<string>();
     return inventory.resources.filter((r) => !keep.has(referenceKey(r)));

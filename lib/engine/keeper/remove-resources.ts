@@ -2,7 +2,9 @@ import { ClusterError } from '../ports/cluster-error.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import type { Engine } from '../context.ts';
 import { purgeApplication } from './purge-application.ts';
-import { backoffSeconds, RetryLater } from '../retry.ts';
+import { backoffSeconds, retryOnConflict, RetryLater } from '../retry.ts';
+import type { InventoryRecord } from '../../core/run/inventory.ts';
+import { orphanInventories } from './orphan-inventories.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { deleteRefusal, type ApplicationRef } from '../../core/render/ownership.ts';
 import type { ClusterClient, ObjectRef } from '../ports/cluster-client.ts';
@@ -13,17 +15,28 @@ export type RemoveOutcome =
   /** `kept`: the objects left alone because another application (or none) owns them, each with why. */
   | { result: 'removed'; deleted: number; kept: string[] }
   | { result: 'orphaned'; reason: string }
+  /** The cluster did not answer: the order left its queue group and the next attempt is due at `retryAt`. */
+  | { result: 'deferred'; reason: string; retryAt: string }
   | { result: 'dropped'; reason: string };
 
+/** Receives of one removal order at the head of its cluster's queue group before it steps aside (1 s, then 2 s). */
+const removalTriesAtHead = 3;
+
 /**
- * Deletes objects that no current revision holds, then drops the inventory that listed them. An unreachable cluster is
- * retried with backoff (the order waits in its cluster's queue group); with `force` its objects are recorded as orphans
- * and the inventory goes, so deleting an application never hangs on a dead cluster.
+ * Deletes objects that no current revision holds, then drops the inventory that listed them. An unreachable cluster
+ * is retried briefly in place; then the order leaves its cluster's queue group (so that cluster's later orders are not
+ * held behind it) and the inventory says why and when the next attempt is due, which the deletion's re-check or the
+ * sweep sends. With `force` the objects of an unreachable cluster are recorded as orphans and the inventory goes, so
+ * deleting an application never hangs on a dead cluster.
  */
 export async function removeResources(engine: Engine, order: RemoveOrder, receiveCount = 1): Promise<RemoveOutcome> {
   const { store } = engine;
   const inventory = await store.inventories.get(order.namespace, order.application, order.cluster, order.revision);
   if (!inventory) return { result: 'dropped', reason: 'inventory already removed' };
+  // An earlier order met the cluster down and stepped aside: copies sent meanwhile wait for the attempt it set.
+  if (!order.force && inventory.removalRetryAt !== undefined && Date.parse(inventory.removalRetryAt) > engine.now().getTime()) {
+    return { result: 'dropped', reason: `next removal attempt is due at ${inventory.removalRetryAt}` };
+  }
   let deleted = 0;
   const kept: string[] = [];
   try {
@@ -37,21 +50,42 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
   } catch (err) {
     const reachable = !(err instanceof ClusterError && err.retryable) && !(err instanceof UnknownClusterError);
     if (reachable) throw err;
+    const problem = `cannot remove ${order.resources.length} objects of revision ${order.revision} from cluster ${order.cluster}: ${(err as Error).message}`;
     if (!order.force && !(err instanceof UnknownClusterError)) {
-      const problem = `cannot remove ${order.resources.length} objects of revision ${order.revision} from cluster ${order.cluster}: ${(err as Error).message}`;
-      // Reported where people look (status), then retried with backoff.
-      await store.inventories.record({ ...inventory, removalProblem: problem }, inventory.version).catch(() => {});
-      throw new RetryLater(problem, backoffSeconds(receiveCount, 60), { cause: err });
+      if (receiveCount < removalTriesAtHead) {
+        // Reported where people look (status), then retried shortly in place.
+        await noteRemoval(engine, order, (current) => ({ ...current, removalProblem: problem }));
+        throw new RetryLater(problem, backoffSeconds(receiveCount, 60), { cause: err });
+      }
+      const attempts = (inventory.removalAttempts ?? 0) + 1;
+      const retryAt = new Date(engine.now().getTime() + deferralSeconds(attempts) * 1000).toISOString();
+      await noteRemoval(engine, order, (current) => ({ ...current, removalProblem: `${problem} (next attempt at ${retryAt})`, removalRetryAt: retryAt, removalAttempts: attempts }));
+      return { result: 'deferred', reason: problem, retryAt };
     }
-    const { version: _version, ...orphaned } = inventory;
-    await store.inventories.recordOrphans({ cluster: order.cluster, detachedAt: engine.now().toISOString(), inventories: [orphaned], version: 1 });
-    await store.inventories.remove(inventory);
+    await orphanInventories(engine, order.cluster, [await freshInventory(engine, order, inventory)], problem);
     await purgeWhenGone(engine, order);
     return { result: 'orphaned', reason: (err as Error).message };
   }
   await store.inventories.remove(inventory);
   await purgeWhenGone(engine, order);
   return { result: 'removed', deleted, kept };
+}
+
+/** 15 s, 30 s, 60 s ... between attempts on a cluster that stays down, at most 5 minutes. */
+function deferralSeconds(attempts: number): number {
+  return Math.min(300, 15 * 2 ** Math.min(attempts - 1, 10));
+}
+
+async function freshInventory(engine: Engine, order: RemoveOrder, fallback: InventoryRecord): Promise<InventoryRecord> {
+  return (await engine.store.inventories.get(order.namespace, order.application, order.cluster, order.revision)) ?? fallback;
+}
+
+/** Best effort: a concurrent write (an apply recording objects, another removal) has news of its own. */
+async function noteRemoval(engine: Engine, order: RemoveOrder, change: (inventory: InventoryRecord) => InventoryRecord): Promise<void> {
+  await retryOnConflict(async () => {
+    const current = await engine.store.inventories.get(order.namespace, order.application, order.cluster, order.revision);
+    if (current) await engine.store.inventories.record(change(current), current.version);
+  }).catch(() => {});
 }
 
 /**

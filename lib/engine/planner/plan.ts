@@ -26,7 +26,7 @@ export async function plan(engine: Engine, message: PlannerMessage): Promise<str
     }
     case 'sweep': {
       const swept = await sweep(engine, message);
-      return `sweep: ${swept.runsStarted} runs started, ${swept.runsAdvanced} advanced, ${swept.ordersResent} orders sent again, ${swept.deletesResumed} deletions resumed`;
+      return `sweep: ${swept.runsStarted} runs started, ${swept.runsAdvanced} advanced, ${swept.ordersResent} orders sent again, ${swept.deletesResumed} deletions resumed, ${swept.collectionsResumed} collections resumed`;
     }
     case 'operate':
       return operateRun(engine, message);

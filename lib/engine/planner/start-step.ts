@@ -25,8 +25,9 @@ export type StepStart =
  */
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
   let placements: PlannedPlacement[];
+  const registry = await placementClusters(engine.store.clusters);
   try {
-    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), {
+    placements = planStep(app, step.name, registry.clusters, {
       revision: run.revisionName,
       budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
     }).placements;
@@ -40,7 +41,8 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
   const targets: PlannedTarget[] = [];
   for (const placement of placements) {
     const { cluster, namespace, createNamespace } = placement;
-    targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement) });
+    const notAccepted = registry.notAccepted.get(cluster);
+    targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement), ...(notAccepted ? { message: notAccepted } : {}) });
   }
   await engine.store.targets.register(run.runId, step.id, targets);
   await sendApplyOrders(engine, run, step, targets, deadline);

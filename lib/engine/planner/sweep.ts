@@ -13,6 +13,8 @@ export interface SweepSummary {
   runsAdvanced: number;
   ordersResent: number;
   deletesResumed: number;
+  /** Garbage collections asked again because a removal that met its cluster down fell due. */
+  collectionsResumed: number;
 }
 
 /**
@@ -22,14 +24,15 @@ export interface SweepSummary {
  * - every active run is advanced, so its deadlines are enforced even if its wake-up was lost;
  * - an open target with no news for `orderLostAfterSeconds` has lost its order (dead-lettered, or gone with the
  *   queue): the order is sent again with the objects recorded for the target, and status says so;
- * - a deletion whose re-check was lost goes on.
+ * - a deletion whose re-check was lost goes on;
+ * - a garbage collection whose removal stepped aside from a cluster that was down is asked again once it is due.
  * With `recover` every open target's order is sent again at once, since nothing was in flight.
  */
 export async function sweep(engine: Engine, options: { recover: boolean }): Promise<SweepSummary> {
   const { store } = engine;
   const now = engine.now();
   const lostBefore = now.getTime() - (options.recover ? 0 : engine.settings.orderLostAfterSeconds * 1000);
-  const summary: SweepSummary = { runsStarted: 0, runsAdvanced: 0, ordersResent: 0, deletesResumed: 0 };
+  const summary: SweepSummary = { runsStarted: 0, runsAdvanced: 0, ordersResent: 0, deletesResumed: 0, collectionsResumed: 0 };
   for (const application of await store.applications.listAll()) {
     if (application.deleting) {
       if (Date.parse(application.updatedAt) <= lostBefore) {
@@ -49,8 +52,18 @@ export async function sweep(engine: Engine, options: { recover: boolean }): Prom
       summary.runsAdvanced++;
       if (run.phase === 'running') summary.ordersResent += await resendLostOrders(engine, run, lostBefore);
     }
+    if (runs[0]?.phase === 'succeeded' && (await removalDue(engine, application, now))) {
+      await engine.queues.toPlanner([{ kind: 'collect', namespace: application.namespace, name: application.name, runId: runs[0].runId }]);
+      summary.collectionsResumed++;
+    }
   }
   return summary;
+}
+
+/** A garbage-collection removal stepped aside from a cluster that was down and its next attempt is due. */
+async function removalDue(engine: Engine, application: ApplicationRecord, now: Date): Promise<boolean> {
+  const inventories = await engine.store.inventories.listForApplication(application.namespace, application.name);
+  return inventories.some((i) => i.removalRetryAt !== undefined && Date.parse(i.removalRetryAt) <= now.getTime());
 }
 
 /**

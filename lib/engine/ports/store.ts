@@ -63,7 +63,8 @@ export interface InventoryStore {
   listForApplication(namespace: string, application: string): Promise<InventoryRecord[]>;
   /** Every application's inventories in one cluster; read from the group index. */
   listForCluster(cluster: string): Promise<InventoryRecord[]>;
-  remove(inventory: InventoryRecord): Promise<void>;
+  /** With `expectedVersion`: ConflictError('changed') when the inventory moved on or is gone. */
+  remove(inventory: InventoryRecord, expectedVersion?: number): Promise<void>;
   recordOrphans(orphans: OrphanRecord): Promise<OrphanRecord>;
   listOrphans(): Promise<OrphanRecord[]>;
 }

@@ -186,6 +186,13 @@ const cases: BadInput[] = [
   submit(countedApp({ overrideEntries: 51 }), { name: 'one override entry over MAX_OVERRIDE_ENTRIES', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 50 entries together \(MAX_OVERRIDE_ENTRIES\)/, paths: ['spec.policies[1].properties.components'] }),
   submit(countedApp({ objects: 101 }), { name: 'one k8s-objects object over MAX_OBJECTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 100 objects \(MAX_OBJECTS\)/, paths: ['spec.components[0].properties.objects'] }),
   submit(countedApp({ overridePattern: '(web)-\\1' }), { name: 'an override pattern with a back-reference (no linear-time engine runs one)', contentType: 'application/json', status: 400, code: 'validation_failed', message: /back-references and lookarounds are not allowed in a component name pattern/, paths: ['spec.policies[1].properties.components[0].name'] }),
+  submit(() => basicWith(['clusters: ["beijing-1", "beijing-2"]', 'clusters: ["beijing-1", "beijing-9"]']), {
+    name: 'a topology naming a cluster that is not registered',
+    status: 400,
+    code: 'validation_failed',
+    message: /^spec.policies\[0\].properties.clusters\[1\]: no cluster named beijing-9 is registered; registered clusters: beijing-1, beijing-2$/,
+    paths: ['spec.policies[0].properties.clusters[1]'],
+  }),
   submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
 
   // Joining clusters

@@ -2,12 +2,16 @@
 // of a bare 500 after which an unchanged resubmit would queue nothing.
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, startApiServer, type ApiServer } from './api-server.ts';
 
 let server: ApiServer;
 beforeAll(async () => {
   server = await startApiServer({ credentials: 'key-file' });
+  // A topology may only name registered clusters.
+  const kubeconfig = await readFile(inject('clusterKubeconfigs')['beijing-1']!, 'utf8');
+  expect((await call(server, 'POST', '/clusters', { token: server.adminToken, body: { kubeconfig } })).status).toBe(201);
 });
 afterAll(() => server?.close());
 

@@ -248,9 +248,28 @@ describe('flotilla delete', () => {
         { json: deletingStatus },
         { status: 404, json: { error: { code: 'application_not_found', message: 'no application example-app in namespace default', details: [] } } },
       ],
+      'GET /namespaces/default/applications/example-app/orphans': {
+        json: {
+          orphans: [
+            {
+              cluster: 'us-west-1',
+              revision: 2,
+              resources: [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' }],
+              reason: 'cannot remove 1 objects of revision 2 from cluster us-west-1: connect ECONNREFUSED',
+              recordedAt: '2026-01-01T00:00:00.000Z',
+            },
+          ],
+        },
+      },
     });
     const { code, stdout, stderr } = await runCli(['delete', 'example-app', '--force', '--wait'], { api: fake });
-    expect({ code, stdout }).toEqual({ code: 0, stdout: 'app "example-app" deleted from namespace "default"\n' });
+    expect({ code, stdout }).toEqual({
+      code: 0,
+      stdout:
+        'app "example-app" deleted from namespace "default"\n' +
+        'left in cluster us-west-1 (revision 2, 2026-01-01T00:00:00.000Z): Deployment default/web\n' +
+        '  because cannot remove 1 objects of revision 2 from cluster us-west-1: connect ECONNREFUSED\n',
+    });
     expect(stderr).toBe('Deleting Application "example-app"\nWaiting for example-app to be deleted (timeout 5m0s)\nexample-app: deleting\nexample-app: deleted\n');
     expect(fake.requests[0]!.query).toEqual({ force: 'true' });
   });
