@@ -45,7 +45,11 @@ const submitApplication = defineRoute({
   handle: async ({ body: application, principal, request }, deps) => {
     const { namespace, name } = application.metadata;
     requireAllowed(principal, 'applications:write', namespace);
-    const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
+    const scope: SubmitScope = {
+      tokenId: principal.tokenId,
+      namespaces: [...principal.namespaces],
+      ...(principal.clusters === undefined ? {} : { clusters: principal.clusters }),
+    };
     await requireConfined(deps.store.clusters, application, scope);
     const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
     const revision = submitted.revision.revision;
@@ -78,8 +82,9 @@ const submitApplication = defineRoute({
 });
 
 /**
- * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
- * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
+ * 403 when what the document renders would leave the token's namespaces or place on a cluster outside its cluster
+ * scope: the appliers apply with the cluster's admin credentials, so the namespace of the document alone limits
+ * nothing. Unlimited tokens skip the rendering.
  */
 async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
   if (!isConfined(scope)) return;

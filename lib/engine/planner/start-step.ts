@@ -25,8 +25,9 @@ export type StepStart =
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
   let placements: PlannedPlacement[];
   try {
-    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), { revision: run.revisionName }).placements;
-    const issues = confinementIssues(app, placements, scope);
+    const clusters = await placementClusters(engine.store.clusters);
+    placements = planStep(app, step.name, clusters, { revision: run.revisionName }).placements;
+    const issues = confinementIssues(app, placements, scope, clusters);
     if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };
