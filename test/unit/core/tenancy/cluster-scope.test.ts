@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { applicationFromObject } from '../../../../lib/core/admission/parse-application.ts';
 import { allowsCluster, clusterScopeIssues, describeClusterScope } from '../../../../lib/core/tenancy/cluster-scope.ts';
 import { confinementIssues, isConfined, submitConfinementIssues } from '../../../../lib/core/tenancy/confinement.ts';
+import type { ClusterInfo } from '../../../../lib/core/policy/cluster-info.ts';
 import { planWorkflow } from '../../../../lib/core/workflow/plan-workflow.ts';
 
-const clusters = [
+const clusters: ClusterInfo[] = [
   { name: 'beijing-1', labels: { region: 'beijing', team: 'a' } },
   { name: 'beijing-2', labels: { region: 'beijing' } },
   { name: 'us-west-1', labels: { region: 'us-west', team: 'a' } },
