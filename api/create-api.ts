@@ -32,7 +32,7 @@ export function createApi(deps: ApiDependencies, routes: readonly Route[] = rout
         }
         const { route, params } = found;
         if (!('public' in route.access)) {
-          principal = await authenticateRequest(deps.store.tokens, request);
+          principal = await authenticateRequest({ tokens: deps.store.tokens, now: () => deps.now(), log: deps.log }, request);
           const { action, namespaceParam } = route.access;
           if (namespaceParam === undefined) requireRole(principal, action);
           else requireAllowed(principal, action, params[namespaceParam]);

@@ -47,7 +47,11 @@ const submitApplication = defineRoute({
   handle: async ({ body: application, principal, request }, deps) => {
     const { namespace, name } = application.metadata;
     requireAllowed(principal, 'applications:write', namespace);
-    const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
+    const scope: SubmitScope = {
+      tokenId: principal.tokenId,
+      namespaces: [...principal.namespaces],
+      ...(principal.clusters === undefined ? {} : { clusters: principal.clusters }),
+    };
     const registry = (await deps.store.clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
     requireRegisteredClusters(application, registry);
     requireConfined(application, registry, scope);
@@ -82,8 +86,9 @@ const submitApplication = defineRoute({
 });
 
 /**
- * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
- * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
+ * 403 when what the document renders would leave the token's namespaces or place on a cluster outside its cluster
+ * scope: the appliers apply with the cluster's admin credentials, so the namespace of the document alone limits
+ * nothing. Unlimited tokens skip the rendering.
  */
 function requireConfined(application: Application, registry: readonly ClusterInfo[], scope: SubmitScope): void {
   if (!isConfined(scope)) return;

@@ -17,13 +17,15 @@ const createTokenRoute = defineRoute({
   path: '/tokens',
   operationId: 'createToken',
   summary: 'Create a bearer token',
-  description: 'The answer holds the token itself, this once; only its hash is stored.',
+  description:
+    'The answer holds the token itself, this once; only its hash is stored. A token may expire (expiresInDays or expiresAt, at most 365 days ahead) and a deployer may be limited to member clusters (clusters: names and/or a label selector).',
   tag: 'tokens',
   access: { action: 'tokens:write' },
   body: jsonBody(CreateTokenRequest),
   responses: { 201: { description: 'The new token.', schema: CreatedToken } },
   handle: async ({ body }, deps) => {
-    const created = await createToken(deps.store.tokens, { description: body.name, role: body.role, namespaces: body.namespaces }, deps.now());
+    const { name, ...rest } = body;
+    const created = await createToken(deps.store.tokens, { description: name, ...rest }, deps.now());
     return schemaResponse(201, CreatedToken, { ...viewOf(created.summary), token: created.token });
   },
 });
@@ -33,11 +35,11 @@ const listTokensRoute = defineRoute({
   path: '/tokens',
   operationId: 'listTokens',
   summary: 'List tokens (never the tokens themselves)',
-  description: 'Revoked tokens stay listed, with revokedAt.',
+  description: 'Revoked and expired tokens stay listed, with revokedAt, expiresAt, lastUsedAt and their state.',
   tag: 'tokens',
   access: { action: 'tokens:read' },
   responses: { 200: { description: 'Every token ever created.', schema: TokenList } },
-  handle: async (_input, deps) => schemaResponse(200, TokenList, { tokens: (await listTokens(deps.store.tokens)).map(viewOf) }),
+  handle: async (_input, deps) => schemaResponse(200, TokenList, { tokens: (await listTokens(deps.store.tokens, deps.now())).map(viewOf) }),
 });
 
 const revokeTokenRoute = defineRoute({

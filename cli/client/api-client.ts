@@ -9,6 +9,7 @@ import {
   type JoinClusterRequest,
 } from '../../contract/cluster-schemas.ts';
 import { HealthStatus } from '../../contract/system-schemas.ts';
+import { CreatedToken, TokenList, TokenView, type CreateTokenRequest } from '../../contract/token-schemas.ts';
 import { CreateTriggerRequest, TriggerList, TriggerView } from '../../contract/trigger-schemas.ts';
 import { WorkflowOperationAccepted } from '../../contract/workflow-schemas.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
@@ -71,6 +72,8 @@ export type WorkflowOperation = 'suspend' | 'resume' | 'terminate' | 'restart' |
 export type JoinRequest = z.input<typeof JoinClusterRequest>;
 export type Trigger = z.infer<typeof TriggerView>;
 export type TriggerRequest = z.input<typeof CreateTriggerRequest>;
+export type Token = z.infer<typeof TokenView>;
+export type TokenRequest = z.input<typeof CreateTokenRequest>;
 
 const ErrorAnswer = z.object({
   error: z.object({
@@ -166,6 +169,10 @@ export function apiClient(options: ApiClientOptions) {
       ).triggers,
     removeTrigger: (namespace: string, name: string, id: string): Promise<Trigger> =>
       call('DELETE', `${triggers(namespace, name)}/${encodeURIComponent(id)}`, { schema: TriggerView }),
+    /** The answer holds the bearer token itself, this once. */
+    createToken: (request: TokenRequest) => call('POST', '/tokens', { schema: CreatedToken, body: json(request) }),
+    listTokens: async (): Promise<Token[]> => (await call('GET', '/tokens', { schema: TokenList })).tokens,
+    revokeToken: (id: string): Promise<Token> => call('DELETE', `/tokens/${encodeURIComponent(id)}`, { schema: TokenView }),
   };
 }
 

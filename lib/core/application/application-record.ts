@@ -18,13 +18,24 @@ export type ApplicationRecord = z.infer<typeof ApplicationRecord>;
 
 
 /**
- * The namespaces a revision was submitted under (the submitting token's; empty: no limit). Kept with the revision so
- * that every later run of it (a rollback, a restart, a trigger's derived revision, a re-run after a cluster change)
- * is confined exactly as the submit was.
+ * The member clusters a token may place on: those named, and those whose labels carry every entry of the selector;
+ * with both, a cluster either names or matches is allowed. Absent on a token: every cluster.
+ */
+export const TokenClusterScope = z.strictObject({
+  names: z.array(z.string()).optional(),
+  selector: z.record(z.string(), z.string()).optional(),
+});
+export type TokenClusterScope = z.infer<typeof TokenClusterScope>;
+
+/**
+ * The namespaces and clusters a revision was submitted under (the submitting token's; no namespaces and no clusters:
+ * no limit). Kept with the revision so that every later run of it (a rollback, a restart, a trigger's derived
+ * revision, a re-run after a cluster change) is confined exactly as the submit was.
  */
 export const SubmitScope = z.strictObject({
   tokenId: z.string().optional(),
   namespaces: z.array(z.string()),
+  clusters: TokenClusterScope.optional(),
 });
 export type SubmitScope = z.infer<typeof SubmitScope>;
 

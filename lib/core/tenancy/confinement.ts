@@ -5,28 +5,43 @@ import type { ValidationIssue } from '../errors/validation-error.ts';
 import { kindScope } from '../object/cluster-scoped-kinds.ts';
 import type { KubernetesObject } from '../object/kubernetes-object.ts';
 import type { ClusterInfo } from '../policy/cluster-info.ts';
-import { TopologyProperties } from '../policy/topology.ts';
 import { OamLabel } from '../render/oam-labels.ts';
 import { outlineWorkflow, planStep } from '../workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../workflow/workflow-plan.ts';
+import { topologiesOf } from './app-topologies.ts';
+import { clusterScopeIssues } from './cluster-scope.ts';
 
-/** A scope limits anything only when it names namespaces; no scope or an empty list is an unlimited (admin) token. */
+/**
+ * A scope limits anything only when it names namespaces or carries a cluster scope; no scope, or an empty namespace
+ * list without clusters, is an unlimited (admin) token.
+ */
 export function isConfined(scope: SubmitScope | undefined): scope is SubmitScope {
-  return scope !== undefined && scope.namespaces.length > 0;
+  return scope !== undefined && (scope.namespaces.length > 0 || scope.clusters !== undefined);
 }
 
 /**
- * What a namespace-limited token may put into member clusters, checked on the rendered placements: every placement's
- * namespace and every object's final namespace inside the token's namespaces, no cluster-scoped object (Namespace
- * objects included), and no kind that cannot be classified offline. The appliers apply with the cluster's admin
- * credentials, so this is the only place the token's limits reach the cluster. `createNamespace` stays allowed: it
- * creates only the placement's namespace, which must be one of the token's own.
- * One issue per problem, however many clusters or steps repeat it.
+ * What a limited token may put into member clusters, checked on the rendered placements. A cluster scope: every
+ * placement on a cluster the token may place on (see cluster-scope.ts). Namespaces: every placement's namespace and
+ * every object's final namespace inside the token's namespaces, no cluster-scoped object (Namespace objects
+ * included), and no kind that cannot be classified offline. The appliers apply with the cluster's admin credentials,
+ * so this is the only place the token's limits reach the cluster. `createNamespace` stays allowed: it creates only
+ * the placement's namespace, which must be one of the token's own. `clusters` are the clusters the placements were
+ * resolved against, for their labels. One issue per problem, however many clusters or steps repeat it.
  */
-export function confinementIssues(app: Application, placements: readonly PlannedPlacement[], scope: SubmitScope | undefined): ValidationIssue[] {
+export function confinementIssues(
+  app: Application,
+  placements: readonly PlannedPlacement[],
+  scope: SubmitScope | undefined,
+  clusters: readonly ClusterInfo[],
+): ValidationIssue[] {
   if (!isConfined(scope)) return [];
-  const allowed = new Set(scope.namespaces);
-  const limits = `this token is limited to namespaces ${scope.namespaces.join(', ')}`;
+  const issues = scope.clusters === undefined ? [] : clusterScopeIssues(app, placements, scope.clusters, clusters);
+  return scope.namespaces.length === 0 ? issues : [...issues, ...namespaceIssues(app, placements, scope.namespaces)];
+}
+
+function namespaceIssues(app: Application, placements: readonly PlannedPlacement[], namespaces: readonly string[]): ValidationIssue[] {
+  const allowed = new Set(namespaces);
+  const limits = `this token is limited to namespaces ${namespaces.join(', ')}`;
   const issues = new Map<string, ValidationIssue>();
   const add = (issue: ValidationIssue) => issues.set(`${issue.path}\n${issue.message}`, issue);
 
@@ -61,16 +76,8 @@ function objectProblem(object: KubernetesObject, placementNamespace: string, all
 
 /** The topology that names the namespace, or the Application's own `metadata.namespace`. */
 function placementNamespacePath(app: Application, namespace: string): string {
-  const found = topologies(app).find(({ properties }) => properties.namespace === namespace);
+  const found = topologiesOf(app).find(({ properties }) => properties.namespace === namespace);
   return found === undefined ? 'metadata.namespace' : `spec.policies[${found.index}].properties.namespace`;
-}
-
-function topologies(app: Application): { index: number; properties: TopologyProperties }[] {
-  return (app.spec.policies ?? []).flatMap((policy, index) => {
-    if (policy.type !== 'topology') return [];
-    const parsed = TopologyProperties.safeParse(policy.properties ?? {});
-    return parsed.success ? [{ index, properties: parsed.data }] : [];
-  });
 }
 
 /** The component that rendered the object, down to the entry of a k8s-objects list when it is one. */
@@ -103,7 +110,7 @@ function isSameObject(candidate: unknown, object: KubernetesObject, sameNamespac
 export function submitConfinementIssues(app: Application, registry: readonly ClusterInfo[], scope: SubmitScope | undefined): ValidationIssue[] {
   if (!isConfined(scope)) return [];
   const known = new Set(registry.map((cluster) => cluster.name));
-  const named = topologies(app).flatMap(({ properties }) => properties.clusters ?? []).filter((name) => !known.has(name));
+  const named = topologiesOf(app).flatMap(({ properties }) => properties.clusters ?? []).filter((name) => !known.has(name));
   const clusters = [...registry, ...[...new Set(named)].map((name) => ({ name, labels: {} }))];
   const options = { revision: `${app.metadata.name}-v0` };
   const placements: PlannedPlacement[] = [];
@@ -115,5 +122,5 @@ export function submitConfinementIssues(app: Application, registry: readonly Clu
       if (!(err instanceof PlacementError)) throw err;
     }
   }
-  return confinementIssues(app, placements, scope);
+  return confinementIssues(app, placements, scope, clusters);
 }

@@ -1,3 +1,4 @@
+import type { TokenClusterScope } from '../application/application-record.ts';
 import type { TokenRecord } from './token-record.ts';
 
 export type Role = TokenRecord['role'];
@@ -8,6 +9,8 @@ export interface Principal {
   role: Role;
   /** Namespaces the principal may act in; empty means every namespace. */
   namespaces: readonly string[];
+  /** Member clusters the principal may place on; absent means every cluster. */
+  clusters?: TokenClusterScope;
 }
 
 /** Everything the API lets a caller do, by resource and verb. */

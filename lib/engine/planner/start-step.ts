@@ -31,7 +31,7 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
       revision: run.revisionName,
       budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
     }).placements;
-    const issues = confinementIssues(app, placements, scope);
+    const issues = confinementIssues(app, placements, scope, registry.clusters);
     if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };

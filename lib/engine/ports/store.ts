@@ -113,6 +113,11 @@ export interface ClusterStore extends VersionedWrites<ClusterRecord> {
 export interface TokenStore extends VersionedWrites<TokenRecord> {
   get(id: string): Promise<TokenRecord | undefined>;
   list(): Promise<TokenRecord[]>;
+  /**
+   * Sets `lastUsedAt` to `at` only if the token exists and its `lastUsedAt` is absent or before `ifBefore`; leaves the
+   * version alone (bookkeeping, not a change of the token). Answers whether it wrote.
+   */
+  recordUse(id: string, at: string, ifBefore: string): Promise<boolean>;
 }
 
 export interface TriggerStore extends VersionedWrites<TriggerRecord> {

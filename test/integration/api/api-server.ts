@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsClients, type AwsClients } from '../../../lib/adapters/aws/clients.ts';
+import { tokenPartition } from '../../../lib/adapters/dynamodb/keys.ts';
 import { createStore } from '../../../lib/adapters/dynamodb/store.ts';
 import { type Store } from '../../../lib/engine/ports/store.ts';
 import { createTable } from '../../../lib/adapters/dynamodb/table.ts';
@@ -83,17 +84,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-/** Every item of the table, in key order, as JSON text: equal snapshots mean nothing was written. */
+/**
+ * Every item of the table, in key order, as JSON text: equal snapshots mean nothing was written. A token's
+ * `lastUsedAt` is left out: any authenticated request may record it (at most once a minute), refused or not; it is
+ * bookkeeping of the caller, not something the request changed.
+ */
 export async function tableSnapshot(dynamodb: DynamoDBClient, tableName: string): Promise<string> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamodb.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey as never }));
-    items.push(...(page.Items ?? []));
+    items.push(...(page.Items ?? []).map(withoutLastUse));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const key = (item: Record<string, unknown>) => JSON.stringify([item.pk, item.sk]);
   return JSON.stringify(items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
+}
+
+function withoutLastUse(item: Record<string, unknown>): Record<string, unknown> {
+  if ((item.pk as { S?: string } | undefined)?.S !== tokenPartition) return item;
+  const { lastUsedAt: _lastUse, ...rest } = item;
+  return rest;
 }
 
 /** Every message waiting on the queue, received and so hidden for the queue's visibility timeout; bodies parsed. */

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { ErrorCode } from '../../../contract/error-schemas.ts';
 import { ErrorBody } from '../../../contract/error-schemas.ts';
 import { CreatedToken } from '../../../contract/token-schemas.ts';
+import { createToken } from '../../../lib/engine/tokens/tokens.ts';
 import { call, drainQueue, purgeQueue, startApiServer, tableSnapshot, type ApiServer } from './api-server.ts';
 
 const maxBodyBytes = 64 * 1024;
@@ -29,7 +30,7 @@ interface Kubeconfig {
 }
 
 let server: ApiServer;
-const tokens = { admin: '', viewer: '', deployer: '', revoked: '' };
+const tokens = { admin: '', viewer: '', deployer: '', revoked: '', expired: '', clusterScoped: '' };
 let beijing1: Kubeconfig;
 let unreachablePort = 0;
 
@@ -129,6 +130,7 @@ const cases: BadInput[] = [
   { name: 'a token that is no Flotilla token', method: 'GET', path: '/clusters', as: 'none', headers: { authorization: 'Bearer hunter2' }, status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
   { name: 'a well-formed token nobody issued', method: 'GET', path: '/clusters', as: 'none', headers: { authorization: `Bearer flt_${'A'.repeat(43)}` }, status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
   { name: 'a revoked token', method: 'GET', path: '/applications', as: 'revoked', status: 401, code: 'unauthenticated', message: /not valid or has been revoked/ },
+  { name: 'an expired token', method: 'GET', path: '/clusters', as: 'expired', status: 401, code: 'unauthenticated', message: /^the token expired at \d{4}-\d\d-\d\dT[\d:.]+Z; ask an admin for a new one$/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
   submit(() => basicYaml, { name: 'submitting without a token', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token/ }),
 
   // What the caller may do
@@ -142,6 +144,8 @@ const cases: BadInput[] = [
   submit(teamAObjects([configMap()], { namespace: 'kube-system' }), { name: 'a team-a deployer moving everything with topology.namespace', as: 'deployer', status: 403, code: 'forbidden', message: /deploys into namespace kube-system; this token is limited to namespaces team-a, not kube-system/, paths: ['spec.policies[0].properties.namespace', 'spec.components[0].properties.objects[0]'] }),
   submit(teamAObjects([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-z' } }]), { name: 'a team-a deployer creating a Namespace object', as: 'deployer', status: 403, code: 'forbidden', message: /Namespace team-z \(v1\) is cluster-scoped; this token is limited to namespaces team-a/, paths: ['spec.components[0].properties.objects[0]'] }),
   submit(teamAObjects([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]), { name: 'a team-a deployer applying a kind Flotilla cannot classify', as: 'deployer', status: 403, code: 'forbidden', message: /Widget w \(example\.com\/v1\) is a kind Flotilla cannot classify as namespaced/, paths: ['spec.components[0].properties.objects[0]'] }),
+  // A token limited to clusters places nowhere else (issue 12).
+  submit(() => basicYaml, { name: 'a beijing-2 deployer placing on beijing-1', as: 'clusterScoped', status: 403, code: 'forbidden', message: /^spec\.policies\[0\]\.properties\.clusters\[0\]: places on cluster beijing-1; this token may place only on clusters beijing-2, not beijing-1$/, paths: ['spec.policies[0].properties.clusters[0]'] }),
   { name: 'a deployer reading outside its namespace', method: 'GET', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
   { name: 'a deployer listing another namespace', method: 'GET', path: '/applications?namespace=default', as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
   { name: 'a deployer deleting outside its namespace', method: 'DELETE', path: app, as: 'deployer', status: 403, code: 'forbidden', message: /limited to namespaces team-a, not default/ },
@@ -298,6 +302,15 @@ const cases: BadInput[] = [
   { name: 'an admin token limited to namespaces', method: 'POST', path: '/tokens', body: () => ({ name: 'ops', role: 'admin', namespaces: ['team-a'] }), status: 400, code: 'validation_failed', message: /admin tokens .* cannot be limited to namespaces/, paths: ['namespaces'] },
   { name: 'a token without a name', method: 'POST', path: '/tokens', body: () => ({ role: 'viewer' }), status: 400, code: 'validation_failed', message: /^name: is required$/, paths: ['name'] },
   { name: 'a token for an invalid namespace', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', namespaces: ['Team A'] }), status: 400, code: 'validation_failed', message: /must be a namespace name/, paths: ['namespaces[0]'] },
+  { name: 'a token expiring in the past', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', expiresAt: '2020-01-01T00:00:00Z' }), status: 400, code: 'validation_failed', message: /^expiresAt: must be in the future: 2020-01-01T00:00:00.000Z is not after now/, paths: ['expiresAt'] },
+  { name: 'a token expiring more than 365 days ahead', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', expiresAt: '2999-01-01T00:00:00Z' }), status: 400, code: 'validation_failed', message: /^expiresAt: must be at most 365 days from now/, paths: ['expiresAt'] },
+  { name: 'a token living 366 days', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', expiresInDays: 366 }), status: 400, code: 'validation_failed', message: /^expiresInDays: must be at most 365$/, paths: ['expiresInDays'] },
+  { name: 'a token with both expiresAt and expiresInDays', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', expiresInDays: 3, expiresAt: '2030-01-01T00:00:00Z' }), status: 400, code: 'validation_failed', message: /^expiresAt: give expiresAt or expiresInDays, not both$/, paths: ['expiresAt'] },
+  { name: 'an admin token limited to clusters', method: 'POST', path: '/tokens', body: () => ({ name: 'ops', role: 'admin', clusters: { names: ['beijing-1'] } }), status: 400, code: 'validation_failed', message: /admin tokens .* cannot be limited to clusters/, paths: ['clusters'] },
+  { name: 'an empty cluster scope', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', clusters: { names: [], selector: {} } }), status: 400, code: 'validation_failed', message: /^clusters: name clusters \(names\) or labels they must carry \(selector\)/, paths: ['clusters'] },
+  { name: 'a cluster scope naming 101 clusters', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', clusters: { names: Array.from({ length: 101 }, (_, i) => `c-${i}`) } }), status: 400, code: 'validation_failed', message: /^clusters\.names: must list at most 100 items$/, paths: ['clusters.names'] },
+  { name: 'a cluster selector of 21 labels', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', clusters: { selector: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) } }), status: 400, code: 'validation_failed', message: /^clusters\.selector: must have at most 20 labels, not 21$/, paths: ['clusters.selector'] },
+  { name: 'a misspelt cluster scope field', method: 'POST', path: '/tokens', body: () => ({ name: 'ci', role: 'deployer', clusters: { name: ['beijing-1'] } }), status: 400, code: 'validation_failed', message: /^clusters\.name: unknown field$/, paths: ['clusters.name'] },
   { name: 'revoking an unknown token', method: 'DELETE', path: '/tokens/0123456789abcdef', status: 404, code: 'token_not_found', message: /^no token with id 0123456789abcdef$/ },
   { name: 'revoking by something that is no token id', method: 'DELETE', path: '/tokens/flt_abc', status: 400, code: 'validation_failed', message: /must be a token id/, paths: ['path.id'] },
 ];
@@ -341,6 +354,9 @@ describe('the API refuses bad input and changes nothing', () => {
     tokens.viewer = await created({ name: 'viewer', role: 'viewer' });
     tokens.deployer = await created({ name: 'team-a deployer', role: 'deployer', namespaces: ['team-a'] });
     tokens.revoked = await created({ name: 'revoked', role: 'admin' });
+    tokens.clusterScoped = await created({ name: 'beijing-2 deployer', role: 'deployer', clusters: { names: ['beijing-2'] } });
+    // The API refuses an expiry in the past, so the expired token is made as if created two days ago with a day's life.
+    tokens.expired = (await createToken(server.store.tokens, { role: 'admin', description: 'expired', expiresInDays: 1 }, new Date(Date.now() - 2 * 86_400_000))).token;
     const revokedId = (await call(server, 'GET', '/tokens', admin)).text.match(/"id":"([0-9a-f]{16})","name":"revoked"/)?.[1];
     expect((await call(server, 'DELETE', `/tokens/${revokedId}`, admin)).status).toBe(200);
 

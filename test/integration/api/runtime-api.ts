@@ -11,6 +11,7 @@ import type { Store } from '../../../lib/engine/ports/store.ts';
 import { startLocalRuntime } from '../../../local/runtime.ts';
 import { uniqueName } from '../aws/backends.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';
+import { tableSnapshot } from './api-server.ts';
 
 export interface RuntimeApi {
   url: string;
@@ -19,6 +20,8 @@ export interface RuntimeApi {
   store: Store;
   /** One item exactly as DynamoDB holds it, attribute values and all. */
   rawItem(key: Key): Promise<Record<string, unknown> | undefined>;
+  /** Every item of the table as text (see tableSnapshot): equal snapshots mean nothing was written. */
+  snapshot(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startRuntimeApi(): Promise<RuntimeApi> {
     url: runtime.url,
     adminToken: runtime.adminToken,
     store,
+    snapshot: () => tableSnapshot(clients.dynamodb, tableName),
     rawItem: async (key) => (await clients.dynamodb.send(new GetItemCommand({ TableName: tableName, Key: marshallItem({ ...key }), ConsistentRead: true }))).Item,
     stop: async () => {
       await runtime.stop();

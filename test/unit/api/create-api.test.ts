@@ -36,6 +36,15 @@ class MemoryTokenStore implements TokenStore {
     this.records.set(record.id, stored);
     return stored;
   }
+  /** Set to make recording a use fail, as a throttled or unreachable table would. */
+  useFailure: Error | undefined;
+  async recordUse(id: string, at: string, ifBefore: string) {
+    if (this.useFailure) throw this.useFailure;
+    const record = this.records.get(id);
+    if (record === undefined || (record.lastUsedAt !== undefined && record.lastUsedAt >= ifBefore)) return false;
+    this.records.set(id, { ...record, lastUsedAt: at });
+    return true;
+  }
 }
 
 /** Members these routes never touch: any use fails the test loudly. */
@@ -166,6 +175,40 @@ describe('createApi', () => {
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).error.details).toEqual([{ path: 'path.name', message: expect.stringContaining('DNS-1123') }]);
     expect(seen).toEqual([]);
+  });
+
+  it('refuses an expired token with 401 saying when it expired, and records nothing for it', async () => {
+    // deps.now is 2026-11-29T12:00:00Z; the token was created two days earlier with a one-day life.
+    const { token, summary } = await createToken(tokens, { role: 'admin', expiresInDays: 1 }, new Date('2026-11-27T12:00:00Z'));
+    const response = await api.handle(request('POST', '/namespaces/default/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(response.status).toBe(401);
+    expect(errorOf(response.body).message).toBe('the token expired at 2026-11-28T12:00:00.000Z; ask an admin for a new one');
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="flotilla"');
+    expect(response.body).not.toContain(tokens.records.get(summary.id)!.hash);
+    expect(tokens.records.get(summary.id)?.lastUsedAt).toBeUndefined();
+  });
+
+  it('records the last use at most once a minute', async () => {
+    const { token, summary } = await createToken(tokens, { role: 'admin' });
+    const call = () => api.handle(request('POST', '/namespaces/default/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect((await call()).status).toBe(200);
+    expect(tokens.records.get(summary.id)?.lastUsedAt).toBe('2026-11-29T12:00:00.000Z');
+    tokens.records.set(summary.id, { ...tokens.records.get(summary.id)!, lastUsedAt: '2026-11-29T11:59:30.000Z' });
+    expect((await call()).status).toBe(200);
+    expect(tokens.records.get(summary.id)?.lastUsedAt).toBe('2026-11-29T11:59:30.000Z');
+    tokens.records.set(summary.id, { ...tokens.records.get(summary.id)!, lastUsedAt: '2026-11-29T11:58:59.000Z' });
+    expect((await call()).status).toBe(200);
+    expect(tokens.records.get(summary.id)?.lastUsedAt).toBe('2026-11-29T12:00:00.000Z');
+    expect(tokens.records.get(summary.id)?.version).toBe(1);
+  });
+
+  it('answers the request when recording the last use fails, with a warning in the log', async () => {
+    const { token, summary } = await createToken(tokens, { role: 'admin' });
+    tokens.useFailure = new Error('ProvisionedThroughputExceededException: slow down');
+    const response = await api.handle(request('POST', '/namespaces/default/applications/x/echo', { token, body: '{"note":"hi"}', contentType: 'application/json' }));
+    expect(response.status).toBe(200);
+    expect(logLines).toContainEqual({ level: 'warn', message: 'could not record the last use of a token', fields: expect.objectContaining({ tokenId: summary.id, requestId: 'req-42' }) });
+    expect(JSON.stringify(logLines)).not.toContain(token);
   });
 
   it('answers unknown paths with 404 and known paths with other methods with 405 and Allow', async () => {

@@ -86,7 +86,7 @@ describe('the OpenAPI document', () => {
   it('shows clusters and tokens without anything secret', () => {
     expect(Object.keys(document.components.schemas.ClusterView!.properties!)).toEqual(Object.keys(ClusterView.shape));
     expect(Object.keys(ClusterView.shape)).not.toContain('credentials');
-    expect(Object.keys(document.components.schemas.TokenView!.properties!).sort()).toEqual(['createdAt', 'id', 'name', 'namespaces', 'revokedAt', 'role']);
+    expect(Object.keys(document.components.schemas.TokenView!.properties!).sort()).toEqual(['clusters', 'createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'namespaces', 'revokedAt', 'role', 'state']);
     expect(Object.keys(document.components.schemas.CreatedToken!.properties!)).toContain('token');
   });
 

@@ -49,6 +49,10 @@ describe('every command', () => {
       'trigger add',
       'trigger list',
       'trigger rm',
+      'token',
+      'token create',
+      'token list',
+      'token revoke',
       'dry-run',
     ]);
     for (const { path, help } of commands) {

@@ -40,13 +40,13 @@ const placements = (application: ReturnType<typeof app>) =>
 describe('confinementIssues', () => {
   it('lets a team-a token deploy namespaced objects into team-a', () => {
     const application = app([configMap('settings'), configMap('other', 'team-a')]);
-    expect(confinementIssues(application, placements(application), teamA)).toEqual([]);
+    expect(confinementIssues(application, placements(application), teamA, clusters)).toEqual([]);
     expect(submitConfinementIssues(application, clusters, teamA)).toEqual([]);
   });
 
   it('refuses an application namespace outside the token', () => {
     const application = app([configMap('settings')], {}, 'team-b');
-    expect(confinementIssues(application, placements(application), teamA)).toContainEqual({
+    expect(confinementIssues(application, placements(application), teamA, clusters)).toContainEqual({
       path: 'metadata.namespace',
       message: 'deploys into namespace team-b; this token is limited to namespaces team-a, not team-b',
     });
@@ -54,7 +54,7 @@ describe('confinementIssues', () => {
 
   it('refuses topology.namespace outside the token, once however many clusters repeat it', () => {
     const application = app([configMap('settings')], { namespace: 'kube-system' });
-    const issues = confinementIssues(application, placements(application), teamA);
+    const issues = confinementIssues(application, placements(application), teamA, clusters);
     expect(issues[0]).toEqual({
       path: 'spec.policies[0].properties.namespace',
       message: 'deploys into namespace kube-system; this token is limited to namespaces team-a, not kube-system',
@@ -105,8 +105,8 @@ describe('confinementIssues', () => {
 
   it('leaves an unlimited (admin) token or a revision stored without a scope unrestricted', () => {
     const application = app([clusterAdminBinding, configMap('sneaky', 'kube-system')], { namespace: 'kube-system', createNamespace: true }, 'team-b');
-    expect(confinementIssues(application, placements(application), { namespaces: [] })).toEqual([]);
-    expect(confinementIssues(application, placements(application), undefined)).toEqual([]);
+    expect(confinementIssues(application, placements(application), { namespaces: [] }, clusters)).toEqual([]);
+    expect(confinementIssues(application, placements(application), undefined, clusters)).toEqual([]);
     expect(submitConfinementIssues(application, [], { namespaces: [] })).toEqual([]);
   });
 
