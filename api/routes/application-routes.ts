@@ -30,8 +30,10 @@ import type { Application } from '../../lib/core/application/application.ts';
 import type { SubmitScope } from '../../lib/core/application/application-record.ts';
 import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
 import type { ClusterStore } from '../../lib/engine/ports/store.ts';
+import { submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
+import { redactSecretValues } from '../../lib/core/secret/secret-values.ts';
 
-const submitApplication = defineRoute({
+const submitApplicationRoute = defineRoute({
   method: 'POST',
   path: '/applications',
   operationId: 'submitApplication',
@@ -47,7 +49,7 @@ const submitApplication = defineRoute({
     requireAllowed(principal, 'applications:write', namespace);
     const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
     await requireConfined(deps.store.clusters, application, scope);
-    const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
+    const submitted = await submitApplication({ applications: deps.store.applications, cipher: deps.cipher }, application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
       try {
@@ -135,7 +137,8 @@ const getApplication = defineRoute({
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
-    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
+    // Stored documents hold `<redacted>` already; redacting again covers revisions stored before values were sealed.
+    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: redactSecretValues(revision?.document) });
   },
 });
 
@@ -215,4 +218,4 @@ const getStatus = defineRoute({
   },
 });
 
-export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, getStatus];
+export const applicationRoutes = [submitApplicationRoute, listApplications, getApplication, listRevisions, deleteApplication, getStatus];
