@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { revisionKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { deployImage } from '../../../integrations/triggers/deploy-image.ts';
 import { startEngineHarness, type EngineHarness } from './engine-harness.ts';
+import { lambdaContext } from '../../../local/lambda-context.ts';
 
 let harness: EngineHarness;
 let runtimeModule: typeof import('../../../functions/runtime.ts');
@@ -163,6 +164,18 @@ describe('Secret data in an Application', () => {
     expect(deployed).toMatchObject({ outcome: 'deployed', revisionNumber: 3 });
     await harness.waitFor(namespace, name, (s) => s.workflow?.revision === deployed.revision && s.workflow.finished, 240_000);
     expect((await harness.status(namespace, name))?.workflow?.steps.map((step) => step.phase).filter((phase) => phase !== 'succeeded')).toEqual([]);
+    expect((await readSecret())?.data).toEqual({ password: b64(rotated), token: b64(token) });
+    expect(leaks(await scanTable())).toEqual([]);
+  });
+
+  it('is applied again with its values by drift correction, from the sealed target', async () => {
+    const beijing1 = harness.cluster('beijing-1');
+    await beijing1.delete({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace } });
+    expect(await readSecret()).toBeUndefined();
+    const refresh = await import('../../../functions/refresh.ts');
+    await (refresh.handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)({ task: 'drift' }, lambdaContext('refresh', 60_000));
+    const deadline = Date.now() + 60_000;
+    while ((await readSecret()) === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
     expect((await readSecret())?.data).toEqual({ password: b64(rotated), token: b64(token) });
     expect(leaks(await scanTable())).toEqual([]);
   });
