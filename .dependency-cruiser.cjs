@@ -26,6 +26,7 @@ const rooms = [
   'lib/engine/ports',
   'lib/engine/retry',
   'lib/engine/context',
+  'lib/engine/secrets',
   'lib/engine/status',
   'lib/engine/clusters',
   'lib/engine/tokens',

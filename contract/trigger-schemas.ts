@@ -76,7 +76,7 @@ export const TriggerList = z.object({ triggers: z.array(TriggerView) });
 
 const outcome = z.enum(['deployed', 'unchanged', 'ignored', 'duplicate']).meta({
   description:
-    '`deployed`: a new revision with the image was published and its workflow queued (202). `unchanged`: the component already runs that image. `ignored`: the event does not match the trigger; `reason` says why. `duplicate`: this delivery id was processed before; nothing new happened.',
+    '`deployed`: a new revision with the image was published and its workflow queued (202). `unchanged`: the component already runs that image. `ignored`: the event does not match the trigger; `reason` says why. `duplicate`: this delivery id (for GitHub also this signed body, under any delivery id) was processed before; nothing new happened.',
 });
 
 /** What a webhook delivery did. */

@@ -31,5 +31,5 @@ export const noClusterAccess: ClusterAccess = {
 };
 
 export function engineWith(access: ClusterAccess): Engine {
-  return { store, queues, now: () => new Date(), settings: config.engine, ...access };
+  return { store, queues, cipher, now: () => new Date(), settings: config.engine, ...access };
 }

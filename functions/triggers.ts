@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import middy from '@middy/core';
 import { InboxMessage, processInboxMessage } from '../integrations/inbox.ts';
 import { config } from './config.ts';
-import { clients, queues, store } from './runtime.ts';
+import { cipher, clients, queues, store } from './runtime.ts';
 import { log } from '../lib/adapters/telemetry/log.ts';
 import { sqsWorker } from '../lib/adapters/sqs/sqs-worker.ts';
 
@@ -18,6 +18,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     sqs: clients.sqs,
     queueUrls: config.ciEventsQueueUrl === undefined ? [] : [config.ciEventsQueueUrl],
     work: (message) =>
-      processInboxMessage({ store, queues, now: () => new Date(), log: (level, text, fields = {}) => log(level, text, { fn: 'triggers', ...fields }) }, message),
+      processInboxMessage({ store, queues, cipher, now: () => new Date(), log: (level, text, fields = {}) => log(level, text, { fn: 'triggers', ...fields }) }, message),
   }),
 );

@@ -15,6 +15,8 @@ import { acknowledge } from './nag.ts';
 import type { WorkQueue } from './work-queue.ts';
 import { chatSecretPurpose } from '../integrations/chatops/slack-integration.ts';
 import { triggerSecretPurpose } from '../integrations/triggers/trigger-secret.ts';
+import { applicationSecretsPurpose } from '../lib/engine/secrets/application-secrets.ts';
+import { targetSecretsPurpose } from '../lib/engine/secrets/target-secrets.ts';
 
 /** The encryption context every sealed cluster credential carries (lib/clusters/cluster-credentials.ts). */
 export const credentialsPurpose = 'flotilla/cluster-credentials';
@@ -51,7 +53,22 @@ export interface ControlPlaneAccess {
   credentials?: 'seal' | 'open';
   /** Seal and open the secrets that verify webhook and Slack senders (never cluster credentials). */
   senderSecrets?: boolean;
+  /**
+   * The Secret values inside Applications (lib/engine/secrets): `submit` seals and opens revisions' values (API,
+   * triggers), `render` opens revisions' and seals targets' (planner), `apply` opens targets' (applier).
+   */
+  documentSecrets?: 'submit' | 'render' | 'apply';
 }
+
+/** Which KMS actions `documentSecrets` grants, under which encryption-context purpose. */
+const documentSecretGrants: Record<NonNullable<ControlPlaneAccess['documentSecrets']>, { actions: string[]; purpose: string }[]> = {
+  submit: [{ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], purpose: applicationSecretsPurpose }],
+  render: [
+    { actions: ['kms:Decrypt'], purpose: applicationSecretsPurpose },
+    { actions: ['kms:GenerateDataKey'], purpose: targetSecretsPurpose },
+  ],
+  apply: [{ actions: ['kms:Decrypt'], purpose: targetSecretsPurpose }],
+};
 
 export class FlotillaFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: FlotillaFunctionProps) {
@@ -121,6 +138,15 @@ export class FlotillaFunction extends NodejsFunction {
         resourceArns: [credentialsKey.keyArn],
         resource: credentialsKey,
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...senderSecretPurposes] } },
+      });
+    }
+    for (const grant of access.documentSecrets === undefined ? [] : documentSecretGrants[access.documentSecrets]) {
+      Grant.addToPrincipalOrResource({
+        grantee: this,
+        actions: grant.actions,
+        resourceArns: [credentialsKey.keyArn],
+        resource: credentialsKey,
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': grant.purpose } },
       });
     }
     return this;

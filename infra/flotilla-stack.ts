@@ -107,7 +107,7 @@ export class FlotillaStack extends Stack {
       timeout: timeouts.api,
       memorySize: 1024,
       logRetention,
-    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health', 'ciEvents'], credentials: 'seal', senderSecrets: true });
+    }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health', 'ciEvents'], credentials: 'seal', senderSecrets: true, documentSecrets: 'submit' });
 
     const planner = new FlotillaFunction(this, 'Planner', {
       name: 'planner',
@@ -116,7 +116,7 @@ export class FlotillaStack extends Stack {
       memorySize: 1024,
       logRetention,
     })
-      .bindControlPlane(plane, { table: 'read-write', sendTo: ['applier', 'planner'] })
+      .bindControlPlane(plane, { table: 'read-write', sendTo: ['applier', 'planner'], documentSecrets: 'render' })
       .consume(queues.planner, { batchSize: 10 });
 
     const applier = new FlotillaFunction(this, 'Applier', {
@@ -127,7 +127,7 @@ export class FlotillaStack extends Stack {
       logRetention,
       reservedConcurrentExecutions: applierConcurrency,
     })
-      .bindControlPlane(plane, { table: 'read-write', sendTo: ['health', 'planner'], credentials: 'open' })
+      .bindControlPlane(plane, { table: 'read-write', sendTo: ['health', 'planner'], credentials: 'open', documentSecrets: 'apply' })
       .consume(queues.applier, { batchSize: 5, maxConcurrency: applierConcurrency - healthConcurrency })
       .consume(queues.health, { batchSize: 5, maxConcurrency: healthConcurrency });
 
@@ -146,7 +146,7 @@ export class FlotillaStack extends Stack {
       memorySize: 512,
       logRetention,
     })
-      .bindControlPlane(plane, { table: 'read-write', sendTo: ['planner'] })
+      .bindControlPlane(plane, { table: 'read-write', sendTo: ['planner'], documentSecrets: 'submit' })
       .consume(queues.ciEvents, { batchSize: 10 });
 
     const authorizer = new FlotillaFunction(this, 'Authorizer', {

@@ -32,8 +32,10 @@ import type { SubmitScope } from '../../lib/core/application/application-record.
 import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
 import type { ClusterInfo } from '../../lib/core/policy/cluster-info.ts';
 import { unregisteredClusterIssues } from '../../lib/core/policy/unregistered-clusters.ts';
+import { submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
+import { redactSecretValues } from '../../lib/core/secret/secret-values.ts';
 
-const submitApplication = defineRoute({
+const submitApplicationRoute = defineRoute({
   method: 'POST',
   path: '/applications',
   operationId: 'submitApplication',
@@ -55,7 +57,7 @@ const submitApplication = defineRoute({
     const registry = (await deps.store.clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
     requireRegisteredClusters(application, registry);
     requireConfined(application, registry, scope);
-    const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
+    const submitted = await submitApplication({ applications: deps.store.applications, cipher: deps.cipher }, application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
       try {
@@ -149,7 +151,8 @@ const getApplication = defineRoute({
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
-    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
+    // Stored documents hold `<redacted>` already; redacting again covers revisions stored before values were sealed.
+    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: redactSecretValues(revision?.document) });
   },
 });
 
@@ -257,4 +260,4 @@ const getStatus = defineRoute({
   },
 });
 
-export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, listOrphans, getStatus];
+export const applicationRoutes = [submitApplicationRoute, listApplications, getApplication, listRevisions, deleteApplication, listOrphans, getStatus];

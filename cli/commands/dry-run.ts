@@ -5,6 +5,7 @@ import { dryRunSummary } from '../output/dry-run-summary.ts';
 import { formatData } from '../output/format.ts';
 import type { Terminal } from '../output/terminal.ts';
 import { examples } from '../options.ts';
+import { redactSecretValues } from '../../lib/core/secret/secret-values.ts';
 
 export function dryRunCommand(terminal: Terminal) {
   return new Command('dry-run')
@@ -39,6 +40,7 @@ export function dryRunCommand(terminal: Terminal) {
         const names = result.clusters.map((cluster) => cluster.name).join(', ');
         terminal.stderr(`No --clusters given: assuming the clusters the topologies name (${names === '' ? 'none' : names}), with no labels.\n`);
       }
-      terminal.stdout(options.output === undefined ? dryRunSummary(result, terminal.colors) : formatData(result.entries, options.output));
+      // Printed plans end up in CI logs: Secret values show as `<redacted>`, as in every API answer.
+      terminal.stdout(options.output === undefined ? dryRunSummary(result, terminal.colors) : formatData(redactSecretValues(result.entries), options.output));
     });
 }

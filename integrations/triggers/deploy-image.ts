@@ -4,11 +4,15 @@ import type { WorkQueues } from '../../lib/engine/ports/work-queues.ts';
 import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
+import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
+import { openRevisionDocument, submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 
 export interface DeployDependencies {
   store: Store;
   queues: WorkQueues;
+  /** Opens the current revision's Secret values and seals them again for the derived one. */
+  cipher: CredentialCipher;
   now(): Date;
 }
 
@@ -55,7 +59,7 @@ export async function deployImage(deps: DeployDependencies, target: ImageTarget,
     if (application.deleting) throw new TriggerTargetError('application-deleting', `application ${namespace}/${name} is being deleted`);
     const current = await deps.store.applications.getRevision(namespace, name, application.currentRevision);
     if (current === undefined) throw new Error(`application ${namespace}/${name} names revision ${application.currentRevision}, which is missing`);
-    const document = structuredClone(current.document) as { spec?: { components?: { name?: unknown; properties?: Record<string, unknown> }[] } };
+    const document = structuredClone(await openRevisionDocument(deps.cipher, current)) as { spec?: { components?: { name?: unknown; properties?: Record<string, unknown> }[] } };
     const entry = document.spec?.components?.find((candidate) => candidate.name === component);
     if (entry === undefined) throw new TriggerTargetError('component-unfit', `revision ${current.revisionName} has no component ${component}`);
     if (entry.properties?.image === image) {
@@ -72,7 +76,7 @@ export async function deployImage(deps: DeployDependencies, target: ImageTarget,
     try {
       // The derived revision is confined as the one it derives from was: a trigger changes an image, not who may deploy.
       const scope = current.scope === undefined ? {} : { scope: current.scope };
-      const submitted = await deps.store.applications.submit(checked, deps.now(), { basedOn: current.revision, ...scope });
+      const submitted = await submitApplication({ applications: deps.store.applications, cipher: deps.cipher }, checked, deps.now(), { basedOn: current.revision, ...scope });
       const revision = submitted.revision;
       if (submitted.outcome === 'created') {
         await deps.queues.toPlanner([runRequest({ namespace, name, revision: revision.revision, reason: 'submit' }, deps.now())]);

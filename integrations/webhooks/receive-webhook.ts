@@ -1,4 +1,3 @@
-import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
 import type { TriggerRecord } from '../../lib/core/trigger/trigger-record.ts';
 import type { ReadDelivery } from '../../lib/core/trigger/ci-event.ts';
 import type { DeployDependencies } from '../triggers/deploy-image.ts';
@@ -9,11 +8,9 @@ import { genericSignature, readGenericDelivery } from './generic.ts';
 import { readGitHubDelivery, verifyGitHub } from './github.ts';
 import { readGitLabDelivery, verifyGitLab } from './gitlab.ts';
 import { timestampedSignatureOf, verifyTimestamped, type Verified } from './signature.ts';
-import type { WebhookRequest } from './webhook-request.ts';
+import { bodyDigest, type WebhookRequest } from './webhook-request.ts';
 
-export interface WebhookDependencies extends DeployDependencies {
-  cipher: CredentialCipher;
-}
+export type WebhookDependencies = DeployDependencies;
 
 export type WebhookResult =
   | { kind: 'unknown-trigger'; message: string }
@@ -25,10 +22,12 @@ interface Provider {
   read(request: WebhookRequest): ReadDelivery;
   /** Timestamped schemes: the signature the replay guard remembers, and for how long. */
   replay?: { signature(request: WebhookRequest): string | undefined; windowSeconds: number };
+  /** The delivery id is not signed, so the signed body is de-duplicated as well (handleDelivery). */
+  dedupeBody?: boolean;
 }
 
 const providers: Record<WebhookSource, Provider> = {
-  github: { verify: verifyGitHub, read: readGitHubDelivery },
+  github: { verify: verifyGitHub, read: readGitHubDelivery, dedupeBody: true },
   gitlab: { verify: verifyGitLab, read: readGitLabDelivery },
   generic: {
     verify: (secret, request, now) => verifyTimestamped(genericSignature, secret, request, now),
@@ -66,5 +65,6 @@ export async function receiveWebhook(deps: WebhookDependencies, source: WebhookS
   }
   const read = provider.read(request);
   if (read.kind === 'ignored') return { kind: 'handled', trigger, deliveryId: undefined, outcome: { outcome: 'ignored', reason: read.reason } };
-  return { kind: 'handled', trigger, deliveryId: read.event.deliveryId, outcome: await handleDelivery(deps, trigger, read.event) };
+  const event = provider.dedupeBody ? { ...read.event, bodyDigest: `sha256:${bodyDigest(request)}` } : read.event;
+  return { kind: 'handled', trigger, deliveryId: event.deliveryId, outcome: await handleDelivery(deps, trigger, event) };
 }

@@ -1,11 +1,14 @@
 import type { ClusterClient } from './ports/cluster-client.ts';
 import type { WorkQueues } from './ports/work-queues.ts';
 import type { Store } from './ports/store.ts';
+import type { CredentialCipher } from './ports/credential-cipher.ts';
 
 /** What the planner and the appliers work with; the functions build it once per container from validated config. */
 export interface Engine {
   store: Store;
   queues: WorkQueues;
+  /** Opens the Secret values of revisions and seals them per target (lib/engine/secrets). */
+  cipher: CredentialCipher;
   /** A connected client for a registered member cluster; one per cluster and credential version, reused. */
   clusterClient(cluster: string): Promise<ClusterClient>;
   /** Checks a registered cluster with its stored credentials and records the outcome (ClusterRegistry.probe). */

@@ -126,21 +126,38 @@ describe('credentials key', () => {
     Condition: { StringEquals: { 'kms:EncryptionContext:purpose': ['flotilla/trigger-secret', 'flotilla/chat-signing-secret'] } },
   });
 
-  test('only the applier can decrypt cluster credentials; the API opens sender secrets only', () => {
+  // The Secret values inside Applications, each under its own purpose: the API and the trigger function seal and open
+  // revisions' values, the planner opens them and seals each target's, the applier opens targets' to apply.
+  const documentSecrets = (actions: string | string[], purpose: string) => ({
+    Effect: 'Allow',
+    Action: actions,
+    Resource: keyArn(),
+    Condition: { StringEquals: { 'kms:EncryptionContext:purpose': purpose } },
+  });
+  const submitSecrets = () => documentSecrets(['kms:Decrypt', 'kms:GenerateDataKey'], 'flotilla/application-secrets');
+
+  test('only the applier can decrypt cluster credentials; the API opens sender secrets; Application secrets open where they are used', () => {
+    const expected: Partial<Record<(typeof functionNames)[number], unknown[]>> = {
+      applier: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn(), Condition: context }, documentSecrets('kms:Decrypt', 'flotilla/target-secrets')],
+      api: [senderSecrets(), submitSecrets()],
+      planner: [documentSecrets('kms:Decrypt', 'flotilla/application-secrets')],
+      triggers: [submitSecrets()],
+    };
     for (const name of functionNames) {
       const decrypt = statementsOf(name).filter((statement) => actionsOf(statement).some((action) => /^kms:(Decrypt|\*)$|^kms:ReEncrypt/.test(action)));
-      if (name === 'applier') expect(decrypt).toEqual([{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyArn(), Condition: context }]);
-      else if (name === 'api') expect(decrypt).toEqual([senderSecrets()]);
-      else expect(decrypt, name).toEqual([]);
+      expect(decrypt, name).toEqual(expected[name] ?? []);
     }
   });
 
-  test('only the API can make data keys: for joining clusters under the credentials context, and for sender secrets', () => {
+  test('data keys: the API for joining clusters and sender secrets; Application secrets where they are sealed', () => {
+    const expected: Partial<Record<(typeof functionNames)[number], unknown[]>> = {
+      api: [{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn(), Condition: context }, senderSecrets(), submitSecrets()],
+      planner: [documentSecrets('kms:GenerateDataKey', 'flotilla/target-secrets')],
+      triggers: [submitSecrets()],
+    };
     for (const name of functionNames) {
       const generate = statementsOf(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:GenerateDataKey')));
-      if (name === 'api') {
-        expect(generate).toEqual([{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: keyArn(), Condition: context }, senderSecrets()]);
-      } else expect(generate, name).toEqual([]);
+      expect(generate, name).toEqual(expected[name] ?? []);
     }
   });
 });

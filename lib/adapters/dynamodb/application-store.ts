@@ -42,7 +42,7 @@ class Revisions extends RecordTable<RevisionRecord> {
     super(table, {
       entity: 'revision',
       schema: RevisionRecord,
-      jsonFields: ['document'],
+      jsonFields: ['document', 'secrets'],
       key: (record) => revisionKey(record.namespace, record.application, record.revision),
       label: (record) => `${record.namespace}/${record.revisionName}`,
     });
@@ -75,7 +75,7 @@ export class DynamoApplicationStore implements ApplicationStore {
   }
 
   async submit(document: Application, now: Date = new Date(), options: SubmitOptions = {}): Promise<SubmitResult> {
-    const identity = identifyApplication(document);
+    const identity = identifyApplication(document, options.secrets?.digest);
     const { namespace, name } = identity;
     for (let round = 0; round < maxSubmitRounds; round++) {
       const application = await this.#applications.get(namespace, name);
@@ -97,6 +97,7 @@ export class DynamoApplicationStore implements ApplicationStore {
         specHash: identity.specHash,
         publishVersion: identity.publishVersion,
         document,
+        ...(options.secrets === undefined ? {} : { secrets: await options.secrets.seal(number) }),
         ...(options.scope === undefined ? {} : { scope: options.scope }),
         createdAt: now.toISOString(),
         version: 1,

@@ -8,7 +8,10 @@ export interface ApplicationIdentity {
   namespace: string;
   /** The `app.oam.dev/publishVersion` annotation, when set. */
   publishVersion: string | undefined;
-  /** SHA-256 over what the revision depends on: spec, labels and annotations other than publishVersion. */
+  /**
+   * SHA-256 over what the revision depends on: spec, labels and annotations other than publishVersion, and for a
+   * document whose Secret values were taken out (lib/core/secret), their keyed digest instead of the values.
+   */
   specHash: string;
 }
 
@@ -16,10 +19,11 @@ export interface ApplicationIdentity {
  * What decides whether a submitted Application is a new revision. It reads the Application the admission checks
  * produced (lib/core/admission), so nothing is validated twice; the store keeps that Application as the revision.
  */
-export function identifyApplication(application: Application): ApplicationIdentity {
+export function identifyApplication(application: Application, secretDigest?: string): ApplicationIdentity {
   const { metadata, spec } = application;
   const { [publishVersionAnnotation]: publishVersion, ...annotations } = metadata.annotations ?? {};
-  const hashed = { labels: metadata.labels ?? {}, annotations, spec: spec ?? null };
+  // Documents without Secrets hash exactly as before, so their resubmits stay unchanged across upgrades.
+  const hashed = { labels: metadata.labels ?? {}, annotations, spec: spec ?? null, ...(secretDigest === undefined ? {} : { secrets: secretDigest }) };
   return {
     name: metadata.name,
     namespace: metadata.namespace,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SealedSecret } from '../secret/sealed-secret.ts';
 
 export const ApplicationRecord = z.object({
   namespace: z.string().min(1),
@@ -47,8 +48,10 @@ export const RevisionRecord = z.object({
   revisionName: z.string().min(1),
   specHash: z.string(),
   publishVersion: z.string().optional(),
-  /** The submitted Application document, as JSON. */
+  /** The submitted Application document, as JSON, each Secret value replaced by `<redacted>` (lib/core/secret). */
   document: z.unknown(),
+  /** The Secret values taken out of `document` (and the key of their digest in `specHash`), sealed; absent without any. */
+  secrets: SealedSecret.optional(),
   /** Absent on revisions stored before confinement, which were submitted without one: they stay unlimited. */
   scope: SubmitScope.optional(),
   createdAt: z.iso.datetime(),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { KubernetesObject } from '../object/kubernetes-object.ts';
+import { SealedSecret } from '../secret/sealed-secret.ts';
 
 /** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
 export const TargetPayload = z.discriminatedUnion('where', [
@@ -7,6 +8,8 @@ export const TargetPayload = z.discriminatedUnion('where', [
     where: z.literal('inline'),
     resources: z.array(KubernetesObject),
     components: z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) })),
+    /** The Secret values of `resources` (which show `<redacted>`), sealed for this target; absent without any. */
+    secrets: SealedSecret.optional(),
   }),
   z.object({ where: z.literal('stored'), key: z.string().min(1) }),
 ]);

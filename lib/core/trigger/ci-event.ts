@@ -10,6 +10,11 @@ export interface CiEvent {
   kind: EventKind;
   /** The provider's id of this delivery; a trigger processes each at most once. */
   deliveryId: string;
+  /**
+   * `sha256:<hex>` of the signed body, for providers whose delivery id is not signed (GitHub's X-GitHub-Delivery): a
+   * trigger processes each body at most once too, so a captured request replayed under a new id deploys nothing.
+   */
+  bodyDigest?: string;
   /** For people: `push of 6113728 to branch main of codertocat/hello-world`. */
   summary: string;
   /** What the rules' filters compare with. */

@@ -14,9 +14,10 @@ import { backoffSeconds, RetryLater } from '../retry.ts';
 import { readTargetHealth, type TargetHealth } from './target-health.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';
+import { openTargetResources } from '../secrets/target-secrets.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
-type Where = Pick<TargetOrder, 'cluster' | 'namespace'> & { createNamespace: boolean };
+type Where = Pick<TargetOrder, 'runId' | 'stepId' | 'cluster' | 'namespace'> & { createNamespace: boolean };
 
 export type DispatchOutcome =
   /** The run was superseded, terminated or finished, or the target already finished: the order is void. */
@@ -152,7 +153,9 @@ export async function applyAll(
     await forgetIfOrphaned(engine, run, order.cluster);
     throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
   }
-  for (const object of payload.resources) {
+  // The Secret values come out of their seal here, just before the apply, and live only in this call.
+  const resources = await openTargetResources(engine.cipher, order, payload);
+  for (const object of resources) {
     const failed = (message: string, cause: ClusterError) =>
       new ApplyFailure(
         `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${message}`,

@@ -8,7 +8,8 @@ import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
 import type { Engine } from '../context.ts';
 import { confinementIssues } from '../../core/tenancy/confinement.ts';
-import type { RunApplication } from './run-revision.ts';
+import { renderableApplication, type RunApplication } from './run-revision.ts';
+import { sealTargetResources } from '../secrets/target-secrets.ts';
 
 export type StepStart =
   | { outcome: 'dispatched'; targets: number }
@@ -23,10 +24,12 @@ export type StepStart =
  * here since the clusters (and so the overrides and placements) may differ from the submit's, and a rollback, restart
  * or trigger replays a revision without a submit.
  */
-export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
+export async function startStep(engine: Engine, run: RunRecord, step: StepState, loaded: RunApplication, deadline: Date): Promise<StepStart> {
+  const { scope } = loaded;
   let placements: PlannedPlacement[];
   const registry = await placementClusters(engine.store.clusters);
   try {
+    const app = await renderableApplication(engine, loaded);
     placements = planStep(app, step.name, registry.clusters, {
       revision: run.revisionName,
       budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
@@ -76,13 +79,15 @@ async function sendApplyOrders(engine: Engine, run: RunRecord, step: StepState, 
   );
 }
 
-/** Inline when it fits comfortably in an SQS message; otherwise stored and referenced, never truncated. */
+/**
+ * Inline when it fits comfortably in an SQS message; otherwise stored and referenced, never truncated. Either way the
+ * Secret values of the objects are sealed for this target, so no message or record carries them in the clear.
+ */
 async function payloadFor(engine: Engine, run: RunRecord, step: StepState, placement: PlannedPlacement): Promise<TargetPayload> {
-  const inline: TargetPayload = { where: 'inline', resources: placement.resources, components: placement.components };
+  const address = { runId: run.runId, stepId: step.id, cluster: placement.cluster, namespace: placement.namespace };
+  const { resources, secrets } = await sealTargetResources(engine.cipher, address, placement.resources);
+  const inline: TargetPayload = { where: 'inline', resources, components: placement.components, ...(secrets === undefined ? {} : { secrets }) };
   if (Buffer.byteLength(JSON.stringify(inline)) <= engine.settings.inlinePayloadBytes) return inline;
-  const key = await engine.store.payloads.put(
-    { runId: run.runId, stepId: step.id, cluster: placement.cluster, namespace: placement.namespace },
-    inline,
-  );
+  const key = await engine.store.payloads.put(address, inline);
   return { where: 'stored', key };
 }

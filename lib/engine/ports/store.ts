@@ -10,6 +10,7 @@ import { DeliveryRecord, type Claim } from '../../core/trigger/delivery-record.t
 import { ChatIntegrationRecord } from '../../core/chatops/chat-integration-record.ts';
 import { Application } from '../../core/application/application.ts';
 import { type PlannedTarget } from '../../core/run/target.ts';
+import type { SealedSecret } from '../../core/secret/sealed-secret.ts';
 
 /** Every stored record carries the optimistic-concurrency counter; 1 on create, +1 per accepted write. */
 export interface Versioned {
@@ -80,6 +81,15 @@ export interface SubmitOptions {
   basedOn?: number;
   /** The scope the document was submitted under, stored with a new revision (see SubmitScope). */
   scope?: SubmitScope;
+  /** The document's Secret values, taken out of it (lib/engine/secrets/application-secrets.ts). */
+  secrets?: SubmittedSecrets;
+}
+
+export interface SubmittedSecrets {
+  /** The keyed digest of the values, part of the spec hash so that a changed value is a new revision. */
+  digest: string;
+  /** Seals the values for revision N; called only when a revision is about to be written. */
+  seal(revision: number): Promise<SealedSecret>;
 }
 
 export interface ApplicationStore {

@@ -19,6 +19,7 @@ import { pointFunctionsAtMoto } from '../moto-environment.ts';
 import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
 import { applicationFromObject } from '../../../lib/core/admission/parse-application.ts';
 import { runRequest } from '../../../lib/engine/messages/planner-message.ts';
+import { submitApplication } from '../../../lib/engine/secrets/application-secrets.ts';
 
 export interface EngineHarness {
   runtime: LocalRuntime;
@@ -35,7 +36,10 @@ export interface EngineHarness {
   stop(): Promise<void>;
 }
 
-export async function startEngineHarness(functionEnv: Record<string, string> = {}, options: { duplicateDeliveries?: boolean } = {}): Promise<EngineHarness> {
+export async function startEngineHarness(
+  functionEnv: Record<string, string> = {},
+  options: { duplicateDeliveries?: boolean; serveApi?: boolean } = {},
+): Promise<EngineHarness> {
   pointFunctionsAtMoto();
   const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-engine-'));
   const runtime = await startLocalRuntime({
@@ -47,7 +51,7 @@ export async function startEngineHarness(functionEnv: Record<string, string> = {
     driftSeconds: 3600,
     duplicateDeliveries: options.duplicateDeliveries ?? false,
     functionEnv,
-    serveApi: false,
+    serveApi: options.serveApi ?? false,
     log: () => {},
   });
   const { store, cipher, queues } = await import('../../../functions/runtime.ts');
@@ -66,7 +70,8 @@ export async function startEngineHarness(functionEnv: Record<string, string> = {
     }
   };
   const submit = async (document: unknown) => {
-    const submitted = await store.applications.submit(applicationFromObject(document));
+    // As the API submits: Secret values are sealed, the revision keeps `<redacted>` in their place.
+    const submitted = await submitApplication({ applications: store.applications, cipher }, applicationFromObject(document), new Date());
     const { namespace, name } = submitted.application;
     if (submitted.outcome === 'created') {
       await queues.toPlanner([runRequest({ namespace, name, revision: submitted.revision.revision, reason: 'submit' }, new Date())]);

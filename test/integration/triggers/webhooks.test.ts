@@ -131,6 +131,34 @@ describe('GitHub webhooks', () => {
     expect(await plannerRuns()).toEqual([]);
   });
 
+  it('the same signed body replayed under a new X-GitHub-Delivery deploys nothing: a duplicate by its body digest', async () => {
+    await plannerRuns();
+    const sha = newSha();
+    const body = JSON.stringify(githubPush('main', sha));
+    const first = await postHook(server, hook(), body, githubHeaders(secret, body, 'push', `delivery-${sha.slice(0, 8)}`));
+    expect(first.status, first.text).toBe(202);
+    const deployed = DeliveryResult.parse(first.json);
+    expect(deployed.outcome).toBe('deployed');
+    expect(await plannerRuns()).toHaveLength(1);
+
+    const before = await snapshot();
+    // The delivery id is not covered by the signature, so a captured request can carry any id.
+    const replay = await postHook(server, hook(), body, githubHeaders(secret, body, 'push', `replayed-${sha.slice(0, 8)}`));
+    expect(replay.status, replay.text).toBe(200);
+    expect(DeliveryResult.parse(replay.json)).toMatchObject({ outcome: 'duplicate', revision: deployed.revision, image: deployed.image });
+    expect(replay.text).toMatch(/its body \(sha256:[0-9a-f]{64}, delivery replayed-/);
+    expect(await snapshot()).toBe(before);
+    expect(await plannerRuns()).toEqual([]);
+    expect((await currentDocument(server, tokens.viewer, namespace, 'shop')).revision).toBe(deployed.revision);
+
+    // A different body (another commit) under a reused id is still refused by the id: each guard holds on its own.
+    const other = JSON.stringify(githubPush('main', newSha()));
+    const reused = await postHook(server, hook(), other, githubHeaders(secret, other, 'push', `delivery-${sha.slice(0, 8)}`));
+    expect(reused.status).toBe(200);
+    expect(DeliveryResult.parse(reused.json).outcome).toBe('duplicate');
+    expect(await snapshot()).toBe(before);
+  });
+
   it('a push elsewhere, a ping and other events answer 200 ignored with the reason, and store nothing', async () => {
     const before = await snapshot();
     const elsewhere = JSON.stringify(githubPush('dev', newSha()));

@@ -13,6 +13,21 @@ const files: Record<string, string> = {
   'intermediate.yaml': fixtureText('seed/intermediate.yaml'),
   'advanced.yaml': fixtureText('seed/advanced.yaml'),
   'clusters.yaml': fixtureText('clusters.yaml'),
+  'secret.yaml': [
+    'apiVersion: core.oam.dev/v1beta1',
+    'kind: Application',
+    'metadata: {name: vault}',
+    'spec:',
+    '  components:',
+    '    - name: credentials',
+    '      type: k8s-objects',
+    '      properties:',
+    '        objects:',
+    '          - {apiVersion: v1, kind: Secret, metadata: {name: db}, data: {password: aHVudGVyMg==}, stringData: {token: s3cr3t}}',
+    '  policies:',
+    '    - {type: topology, name: here, properties: {clusters: [beijing-1]}}',
+    '',
+  ].join('\n'),
   'broken.yaml': 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata: {name: Shop}\nspec: {components: []}\n',
 };
 
@@ -53,6 +68,14 @@ describe('flotilla dry-run', () => {
     const yaml = await run('dry-run', '-f', 'intermediate.yaml', '--clusters', 'clusters.yaml', '-o', 'yaml');
     expect(yaml.code).toBe(0);
     expect(parse(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+  });
+
+  it('shows Secret values as <redacted> in the printed plan', async () => {
+    const { code, stdout } = await run('dry-run', '-f', 'secret.yaml', '--clusters', 'clusters.yaml', '-o', 'json');
+    expect(code).toBe(0);
+    const [entry] = JSON.parse(stdout) as { resources: { kind: string; data?: unknown; stringData?: unknown }[] }[];
+    expect(entry?.resources.find((object) => object.kind === 'Secret')).toMatchObject({ data: { password: '<redacted>' }, stringData: { token: '<redacted>' } });
+    expect(stdout).not.toMatch(/aHVudGVyMg==|s3cr3t/);
   });
 
   it('prints a readable summary by default', async () => {

@@ -28,3 +28,17 @@ describe('application identity', () => {
     expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
   });
 });
+
+describe('application identity with Secret values taken out', () => {
+  const app = () =>
+    Application.parse({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'web' }, spec: { components: [{ name: 'a', type: 'webservice', properties: { image: 'x' } }] } });
+
+  it('hashes as before without a digest, and the digest into the hash when there is one', () => {
+    const plain = identifyApplication(app()).specHash;
+    expect(identifyApplication(app(), undefined).specHash).toBe(plain);
+    const one = identifyApplication(app(), 'hmac-sha256:aa').specHash;
+    expect(one).not.toBe(plain);
+    expect(identifyApplication(app(), 'hmac-sha256:aa').specHash).toBe(one);
+    expect(identifyApplication(app(), 'hmac-sha256:bb').specHash).not.toBe(one);
+  });
+});
