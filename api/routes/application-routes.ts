@@ -28,8 +28,10 @@ import { errorMessage } from '../../lib/core/errors/error-message.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
 import type { Application } from '../../lib/core/application/application.ts';
 import type { SubmitScope } from '../../lib/core/application/application-record.ts';
-import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
-import type { ClusterStore } from '../../lib/engine/ports/store.ts';
+import { confinementIssues, createsNamespaces, isConfined, submitPlacements, unclassifiedKinds } from '../../lib/core/tenancy/confinement.ts';
+import { namespaceCreationIssues } from '../../lib/core/tenancy/namespace-creation.ts';
+import { discoverKinds } from '../../lib/engine/clusters/kind-discovery.ts';
+import type { ApiDependencies } from '../api-dependencies.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -46,7 +48,7 @@ const submitApplication = defineRoute({
     const { namespace, name } = application.metadata;
     requireAllowed(principal, 'applications:write', namespace);
     const scope = { tokenId: principal.tokenId, namespaces: [...principal.namespaces] };
-    await requireConfined(deps.store.clusters, application, scope);
+    await requirePlacementsAllowed(deps, application, scope);
     const submitted = await deps.store.applications.submit(application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
@@ -78,13 +80,22 @@ const submitApplication = defineRoute({
 });
 
 /**
- * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
- * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
+ * 403 when what the document renders would leave the token's namespaces (the appliers apply with the cluster's admin
+ * credentials, so the namespace of the document alone limits nothing), or would create a namespace a registered
+ * cluster does not let Flotilla create (for every token). Kinds only discovery can classify are asked of the placed
+ * clusters through the applier, briefly. Documents that neither are confined nor create namespaces skip the rendering.
  */
-async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
-  if (!isConfined(scope)) return;
-  const registry = (await clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
-  const issues = submitConfinementIssues(application, registry, scope);
+async function requirePlacementsAllowed(deps: ApiDependencies, application: Application, scope: SubmitScope): Promise<void> {
+  const confined = isConfined(scope);
+  if (!confined && !createsNamespaces(application)) return;
+  const records = await deps.store.clusters.list();
+  const placements = submitPlacements(application, records.map((cluster) => ({ name: cluster.name, labels: cluster.labels })));
+  const issues = namespaceCreationIssues(application, placements, records);
+  if (confined) {
+    const wanted = unclassifiedKinds(placements, scope);
+    const discovered = wanted.size === 0 ? {} : await discoverKinds({ clusters: deps.store.clusters, queues: deps.queues, now: deps.now }, records, wanted);
+    issues.push(...confinementIssues(application, placements, scope, { discovered, unanswered: 'refuse' }));
+  }
   if (issues.length > 0) throw new ApiError('forbidden', new ValidationError(issues).message, { details: issues });
 }
 

@@ -2,6 +2,8 @@ import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
 import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
 import { placementClusters } from '../clusters/placement-clusters.ts';
+import { storedKindScopes } from '../clusters/kind-discovery.ts';
+import { namespaceCreationIssues } from '../../core/tenancy/namespace-creation.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
@@ -25,8 +27,11 @@ export type StepStart =
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, { app, scope }: RunApplication, deadline: Date): Promise<StepStart> {
   let placements: PlannedPlacement[];
   try {
-    placements = planStep(app, step.name, await placementClusters(engine.store.clusters), { revision: run.revisionName }).placements;
-    const issues = confinementIssues(app, placements, scope);
+    const records = await engine.store.clusters.list();
+    placements = planStep(app, step.name, placementClusters(records), { revision: run.revisionName }).placements;
+    // Kinds without a stored discovery answer are deferred: the applier asks the cluster before it applies anything.
+    const discovered = storedKindScopes(records, engine.now());
+    const issues = [...namespaceCreationIssues(app, placements, records), ...confinementIssues(app, placements, scope, { discovered, unanswered: 'defer' })];
     if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };
