@@ -130,6 +130,21 @@ describe('a kind only the cluster can classify', () => {
     expect(answer.status).toBe(403);
     expect(ErrorBody.parse(answer.json).error.message).toMatch(new RegExp(`Ghost boo \\(${apiVersion.replaceAll('.', '\\.')}\\) is not a kind cluster beijing-1 serves`));
   });
+
+  it('fails the step when a placement the submit could not see starts, and nothing reaches the cluster', async () => {
+    const gizmo = { apiVersion, kind: 'Gizmo', metadata: { name: `gz-later-${suffix}` }, spec: {} };
+    const submitted = await call(api, 'POST', '/applications', { ...deployer, body: application('gizmos-later', [gizmo], { clusterLabelSelector: { [`${labelKey}-kinds`]: 'yes' } }) });
+    expect(submitted.status).toBe(202);
+    await sleep(500);
+    expect((await call(api, 'POST', '/clusters/beijing-1/labels', { ...admin, body: { labels: { [`${labelKey}-kinds`]: 'yes' } } })).status).toBe(200);
+    const failed = await eventually('the step to fail', async () => {
+      const current = await status(namespace, 'gizmos-later');
+      const step = current.workflow?.steps[0];
+      return current.workflow?.finished === true && step?.phase === 'failed' ? step : undefined;
+    });
+    expect(failed.message).toContain(`Gizmo gz-later-${suffix} (${apiVersion}) is cluster-scoped, says the discovery of cluster beijing-1`);
+    expect(await found(custom.getClusterCustomObject({ group, version: 'v1', plural: 'gizmos', name: `gz-later-${suffix}` }))).toBe('not found');
+  });
 });
 
 describe('the namespaces Flotilla may create in a cluster', () => {
