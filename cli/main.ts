@@ -5,6 +5,7 @@ import { UsageError } from './usage-error.ts';
 import { clusterDetachCommand } from './commands/cluster-detach.ts';
 import { clusterJoinCommand } from './commands/cluster-join.ts';
 import { clusterLabelsCommand } from './commands/cluster-labels.ts';
+import { clusterNamespacesCommand } from './commands/cluster-namespaces.ts';
 import { clusterListCommand } from './commands/cluster-list.ts';
 import { clusterProbeCommand } from './commands/cluster-probe.ts';
 import { clusterRenameCommand } from './commands/cluster-rename.ts';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addCommand(clusterJoinCommand(context))
     .addCommand(clusterListCommand(context))
     .addCommand(clusterLabelsCommand(context))
+    .addCommand(clusterNamespacesCommand(context))
     .addCommand(clusterDetachCommand(context))
     .addCommand(clusterRenameCommand(context))
     .addCommand(clusterProbeCommand(context))

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { parseDuration } from './durations.ts';
 import { parseLabelKeys, parseLabels } from './labels.ts';
 import { UsageError } from './usage-error.ts';
+import { parseNamespaceList } from './namespace-list.ts';
 
 /** `-o json|yaml`: print the data only. */
 export function outputOption(what: string) {
@@ -27,6 +28,7 @@ function asArgument<T>(parse: (text: string) => T): (text: string) => T {
 export const durationArgument = asArgument(parseDuration);
 export const labelsArgument = asArgument(parseLabels);
 export const labelKeysArgument = asArgument(parseLabelKeys);
+export const namespaceListArgument = asArgument(parseNamespaceList);
 
 /** `--timeout` of the commands that can `--wait`, in milliseconds. */
 export function timeoutOption() {

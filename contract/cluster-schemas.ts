@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { booleanFlag, commaList } from './parameters.ts';
+import { maxCreatableNamespaces } from '../lib/core/tenancy/creatable-namespaces.ts';
 
 export const JoinClusterRequest = z.strictObject({
   name: z.string().min(1).optional().meta({ description: "The cluster's name in Flotilla; defaults to the kubeconfig's name for the cluster of the chosen context." }),
@@ -10,6 +11,9 @@ export const JoinClusterRequest = z.strictObject({
   context: z.string().min(1).optional().meta({ description: 'The context to use; otherwise current-context, otherwise the only context.' }),
   labels: z.record(z.string(), z.string()).optional().meta({ description: 'Cluster labels, e.g. {"provider": "AWS"}.' }),
   createNamespace: z.string().min(1).optional().meta({ description: 'A namespace to create in the member cluster right away.' }),
+  creatableNamespaces: z.array(z.string()).optional().meta({
+    description: `The only namespaces Flotilla may create in the cluster (topology createNamespace), DNS-1123 names, at most ${maxCreatableNamespaces}; omitted: no limit (a rotation keeps the list it had).`,
+  }),
   overwrite: z.boolean().optional().meta({ description: "Replace an existing cluster's credentials (rotation); its labels stay unless new ones are given." }),
   insecureSkipTlsVerify: z
     .boolean()
@@ -23,6 +27,13 @@ export const AddLabelsRequest = z.strictObject({
 
 export const RemoveLabelsQuery = z.strictObject({
   keys: commaList('Label keys to remove, separated by commas; every one must be present.'),
+});
+
+export const SetCreatableNamespacesRequest = z.strictObject({
+  creatableNamespaces: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: `The only namespaces Flotilla may create in the cluster (DNS-1123 names, at most ${maxCreatableNamespaces}; [] for none), or null for no limit.` }),
 });
 
 export const RenameClusterRequest = z.strictObject({
@@ -42,6 +53,7 @@ export const ClusterView = z.object({
   insecureSkipTlsVerify: z.boolean().optional().meta({ description: "True when the API server's certificate is not verified (joined with insecure-skip-tls-verify); the API always sends it." }),
   accepted: z.boolean().meta({ description: 'Whether the latest probe reached the API server with the stored credentials.' }),
   labels: z.record(z.string(), z.string()),
+  creatableNamespaces: z.array(z.string()).optional().meta({ description: 'The only namespaces Flotilla may create there (topology createNamespace); absent: no limit.' }),
   kubernetesVersion: z.string().optional(),
   message: z.string().optional().meta({ description: 'Why the latest probe failed, when it did.' }),
   credentialVersion: z.int().meta({ description: 'Bumped by every credential rotation.' }),

@@ -29,7 +29,11 @@ import { errorMessage } from '../../lib/core/errors/error-message.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
 import type { Application } from '../../lib/core/application/application.ts';
 import type { SubmitScope } from '../../lib/core/application/application-record.ts';
-import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
+import type { ClusterRecord } from '../../lib/core/cluster/cluster-record.ts';
+import { confinementIssues, createsNamespaces, isConfined, submitPlacements, unclassifiedKinds } from '../../lib/core/tenancy/confinement.ts';
+import { namespaceCreationIssues } from '../../lib/core/tenancy/namespace-creation.ts';
+import { discoverKinds } from '../../lib/engine/clusters/kind-discovery.ts';
+import type { ApiDependencies } from '../api-dependencies.ts';
 import type { ClusterInfo } from '../../lib/core/policy/cluster-info.ts';
 import { unregisteredClusterIssues } from '../../lib/core/policy/unregistered-clusters.ts';
 import { submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
@@ -54,9 +58,10 @@ const submitApplicationRoute = defineRoute({
       namespaces: [...principal.namespaces],
       ...(principal.clusters === undefined ? {} : { clusters: principal.clusters }),
     };
-    const registry = (await deps.store.clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
+    const records = await deps.store.clusters.list();
+    const registry = records.map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
     requireRegisteredClusters(application, registry);
-    requireConfined(application, registry, scope);
+    await requirePlacementsAllowed(deps, application, scope, records);
     const submitted = await submitApplication({ applications: deps.store.applications, cipher: deps.cipher }, application, deps.now(), { scope });
     const revision = submitted.revision.revision;
     if (submitted.outcome === 'created') {
@@ -88,13 +93,23 @@ const submitApplicationRoute = defineRoute({
 });
 
 /**
- * 403 when what the document renders would leave the token's namespaces or place on a cluster outside its cluster
- * scope: the appliers apply with the cluster's admin credentials, so the namespace of the document alone limits
- * nothing. Unlimited tokens skip the rendering.
+ * 403 when what the document renders would leave the token's namespaces (the appliers apply with the cluster's admin
+ * credentials, so the namespace of the document alone limits nothing) or place on a cluster outside its cluster
+ * scope, or would create a namespace a registered cluster does not let Flotilla create (for every token). Kinds only
+ * discovery can classify are asked of the placed clusters through the applier, briefly. Documents that neither are
+ * confined nor create namespaces skip the rendering.
  */
-function requireConfined(application: Application, registry: readonly ClusterInfo[], scope: SubmitScope): void {
-  if (!isConfined(scope)) return;
-  const issues = submitConfinementIssues(application, registry, scope);
+async function requirePlacementsAllowed(deps: ApiDependencies, application: Application, scope: SubmitScope, records: readonly ClusterRecord[]): Promise<void> {
+  const confined = isConfined(scope);
+  if (!confined && !createsNamespaces(application)) return;
+  const clusters = records.map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
+  const placements = submitPlacements(application, clusters);
+  const issues = namespaceCreationIssues(application, placements, records);
+  if (confined) {
+    const wanted = unclassifiedKinds(placements, scope);
+    const discovered = wanted.size === 0 ? {} : await discoverKinds({ clusters: deps.store.clusters, queues: deps.queues, now: deps.now }, records, wanted);
+    issues.push(...confinementIssues(application, placements, scope, clusters, { discovered, unanswered: 'refuse' }));
+  }
   if (issues.length > 0) throw new ApiError('forbidden', new ValidationError(issues).message, { details: issues });
 }
 

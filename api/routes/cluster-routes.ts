@@ -20,6 +20,7 @@ import {
   JoinClusterResult,
   RemoveLabelsQuery,
   RenameClusterRequest,
+  SetCreatableNamespacesRequest,
 } from '../../contract/cluster-schemas.ts';
 import { ClusterPath } from '../../contract/parameters.ts';
 
@@ -147,6 +148,21 @@ const removeLabels = defineRoute({
     ),
 });
 
+const setCreatableNamespaces = defineRoute({
+  method: 'POST',
+  path: '/clusters/{name}/namespaces',
+  operationId: 'setCreatableNamespaces',
+  summary: 'Set the namespaces Flotilla may create in a member cluster',
+  description:
+    'Admins only. A placement whose topology has createNamespace for a namespace outside the list is refused at submit and fails when its step starts; null lifts the limit, [] allows none. Namespaces that exist already are not touched.',
+  tag: 'clusters',
+  access: { action: 'clusters:write' },
+  params: ClusterPath,
+  body: jsonBody(SetCreatableNamespacesRequest),
+  responses: { 200: { description: 'The cluster with its new list.', schema: ClusterView } },
+  handle: async ({ params, body }, deps) => schemaResponse(200, ClusterView, await deps.registry.setCreatableNamespaces(params.name, body.creatableNamespaces)),
+});
+
 const renameCluster = defineRoute({
   method: 'POST',
   path: '/clusters/{name}/rename',
@@ -198,4 +214,4 @@ const detachCluster = defineRoute({
   },
 });
 
-export const clusterRoutes = [joinCluster, listClusters, getCluster, addLabels, removeLabels, renameCluster, probeCluster, detachCluster];
+export const clusterRoutes = [joinCluster, listClusters, getCluster, addLabels, removeLabels, setCreatableNamespaces, renameCluster, probeCluster, detachCluster];

@@ -139,6 +139,8 @@ export function apiClient(options: ApiClientOptions) {
     getCluster: (name: string) => call('GET', cluster(name), { schema: ClusterView }),
     addLabels: (name: string, labels: Record<string, string>) => call('POST', `${cluster(name)}/labels`, { schema: ClusterChangeView, body: json({ labels }) }),
     removeLabels: (name: string, keys: readonly string[]) => call('DELETE', `${cluster(name)}/labels`, { schema: ClusterChangeView, query: { keys: keys.join(',') } }),
+    setCreatableNamespaces: (name: string, creatableNamespaces: readonly string[] | null) =>
+      call('POST', `${cluster(name)}/namespaces`, { schema: ClusterView, body: json({ creatableNamespaces }) }),
     renameCluster: (name: string, newName: string) => call('POST', `${cluster(name)}/rename`, { schema: ClusterView, body: json({ newName }) }),
     /** `finished: false` (HTTP 202): the applier had not reported within the API's wait; the record is as it was. */
     probeCluster: async (name: string) => {

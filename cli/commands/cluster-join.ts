@@ -4,7 +4,7 @@ import { hintFor } from '../client/api-client.ts';
 import { clusterChangeNotes, joinedMessage } from '../output/cluster-views.ts';
 import { flattenKubeconfig, KubeconfigError } from '../kubeconfig-flatten.ts';
 import { connection, type CliContext } from '../context.ts';
-import { examples, labelsArgument } from '../options.ts';
+import { examples, labelsArgument, namespaceListArgument } from '../options.ts';
 
 export function clusterJoinCommand(context: CliContext) {
   return new Command('join')
@@ -17,6 +17,7 @@ export function clusterJoinCommand(context: CliContext) {
     .option('--context <context>', 'the kubeconfig context to use (default: current-context, or the only one)')
     .option('--labels <labels>', 'cluster labels, key=value separated by commas', labelsArgument)
     .option('--create-namespace <namespace>', 'create this namespace in the member cluster right away')
+    .option('--creatable-namespaces <namespaces>', 'the only namespaces Flotilla may create there (topology createNamespace), separated by commas (default: no limit)', namespaceListArgument)
     .option('--overwrite', "replace the credentials of a cluster already joined under this name (rotation); its labels stay unless --labels is given")
     .option('--insecure-skip-tls-verify', "accept a kubeconfig with insecure-skip-tls-verify: the API server's certificate is then not verified")
     .addHelpText(
@@ -24,6 +25,7 @@ export function clusterJoinCommand(context: CliContext) {
       examples(
         ['flotilla cluster join beijing-1.kubeconfig --name beijing-1'],
         ['flotilla cluster join ~/.kube/config --context us-west-1 --name us-west-1 --labels provider=AWS,region=us-west'],
+        ['flotilla cluster join beijing-1.kubeconfig --name beijing-1 --creatable-namespaces team-a,team-b', 'Flotilla may create only these namespaces there'],
         ['flotilla cluster join rotated.kubeconfig --name us-west-1 --overwrite', 'rotate the credentials of a joined cluster'],
       ),
     )
@@ -47,6 +49,7 @@ export function clusterJoinCommand(context: CliContext) {
           name: options.name,
           labels: options.labels,
           createNamespace: options.createNamespace,
+          creatableNamespaces: options.creatableNamespaces,
           overwrite: options.overwrite,
           insecureSkipTlsVerify: options.insecureSkipTlsVerify,
         })

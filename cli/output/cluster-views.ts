@@ -39,6 +39,14 @@ export function labelsChangedMessage(cluster: Cluster, colors: Colors): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `cluster namespaces`: which namespaces Flotilla may create in the cluster. */
+export function creatableNamespacesMessage(cluster: Cluster): string {
+  const list = cluster.creatableNamespaces;
+  if (list === undefined) return `Flotilla may create any namespace in cluster ${cluster.name} (no limit).\n`;
+  if (list.length === 0) return `Flotilla may create no namespaces in cluster ${cluster.name}.\n`;
+  return `Flotilla may create only these namespaces in cluster ${cluster.name}: ${list.join(', ')}.\n`;
+}
+
 export function renamedMessage(from: string, cluster: Cluster): string {
   return `Rename cluster ${from} to ${cluster.name} successfully.\n`;
 }

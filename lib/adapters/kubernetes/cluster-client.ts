@@ -1,11 +1,14 @@
 import {
   ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
   KubernetesObjectApi,
   PatchStrategy,
   ServerConfiguration,
   VersionApi,
   createConfiguration,
   type KubeConfig,
+  type V1APIResourceList,
   type KubernetesObject as ClientObject,
 } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
@@ -18,6 +21,15 @@ import { toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
 import { type ClusterClient } from '../../engine/ports/cluster-client.ts';
 import { recordBudgetSignal } from '../sqs/record-budget.ts';
+import { kindKey, type DiscoveredScope, type KindRef } from '../../core/object/kind-scopes.ts';
+
+/** A CRD installed or removed shows in discovery answers within this long. */
+const discoveryTtlMs = 30_000;
+/** Group versions one discovery call reads at most; kinds of further versions are answered absent. */
+const maxDiscoveredVersions = 50;
+
+/** Kind -> namespaced, for one group version; `absent` when the cluster does not serve the version. */
+type ResourceScopes = ReadonlyMap<string, boolean> | 'absent';
 
 /**
  * client-node builds a new undici Agent for every request, so every call would pay a TCP and TLS handshake. One
@@ -102,6 +114,9 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   });
   const objects = new KubernetesObjectApi(configuration);
   const versions = new VersionApi(configuration);
+  const coreApi = new CoreV1Api(configuration);
+  const customApi = new CustomObjectsApi(configuration);
+  const discovered = new Map<string, { at: number; scopes: Promise<ResourceScopes> }>();
 
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -112,6 +127,30 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
     }
   };
   const isNotFound = (err: unknown) => err instanceof ApiException && err.code === 404;
+
+  const readResources = async (apiVersion: string): Promise<ResourceScopes> => {
+    const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/', 2) as [string, string]) : ['', apiVersion];
+    if (group === '' && version !== 'v1') return 'absent';
+    let list: V1APIResourceList;
+    try {
+      list = group === '' ? await coreApi.getAPIResources() : await customApi.getAPIResources({ group, version });
+    } catch (err) {
+      if (isNotFound(err)) return 'absent';
+      throw err;
+    }
+    // Subresources (`deployments/scale`) share their kind's name with a slash; only top-level resources count.
+    return new Map(list.resources.filter((resource) => !resource.name.includes('/')).map((resource) => [resource.kind, resource.namespaced]));
+  };
+  const resourcesOf = (apiVersion: string): Promise<ResourceScopes> => {
+    const cached = discovered.get(apiVersion);
+    if (cached && Date.now() - cached.at < discoveryTtlMs) return cached.scopes;
+    const scopes = readResources(apiVersion);
+    discovered.set(apiVersion, { at: Date.now(), scopes });
+    scopes.catch(() => {
+      if (discovered.get(apiVersion)?.scopes === scopes) discovered.delete(apiVersion);
+    });
+    return scopes;
+  };
 
   return {
     apply: (object) =>
@@ -152,5 +191,17 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
       );
     },
     serverVersion: () => call('read server version', async () => (await versions.getCode()).gitVersion),
+    kindScopes: (kinds: readonly KindRef[]) =>
+      call('read API discovery', async () => {
+        const apiVersions = [...new Set(kinds.map((kind) => kind.apiVersion))].slice(0, maxDiscoveredVersions);
+        const lists = new Map(await Promise.all(apiVersions.map(async (apiVersion) => [apiVersion, await resourcesOf(apiVersion)] as const)));
+        const answers: Record<string, DiscoveredScope> = {};
+        for (const ref of kinds) {
+          const scopes = lists.get(ref.apiVersion) ?? 'absent';
+          const namespaced = scopes === 'absent' ? undefined : scopes.get(ref.kind);
+          answers[kindKey(ref)] = namespaced === undefined ? 'absent' : namespaced ? 'namespaced' : 'cluster';
+        }
+        return answers;
+      }),
   };
 }

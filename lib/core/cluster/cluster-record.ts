@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { SealedSecret } from '../secret/sealed-secret.ts';
+import { CreatableNamespaces } from '../tenancy/creatable-namespaces.ts';
+import { KindDiscovery } from './kind-discovery.ts';
 
 export const ClusterRecord = z.object({
   name: z.string().min(1),
@@ -14,6 +16,10 @@ export const ClusterRecord = z.object({
   labels: z.record(z.string(), z.string()),
   /** Joined with insecure-skip-tls-verify (explicitly requested): shown in every view, as the credentials are not. */
   insecureSkipTlsVerify: z.boolean().optional(),
+  /** Set by admins: the only namespaces Flotilla may create here (topology `createNamespace`). Absent: no limit. */
+  creatableNamespaces: CreatableNamespaces.optional(),
+  /** What the applier last read from the cluster's discovery, for the API and planner, which cannot ask it. */
+  discovery: KindDiscovery.optional(),
   accepted: z.boolean(),
   kubernetesVersion: z.string().optional(),
   /** The outcome of the latest probe: why the cluster is not accepted, when it is not. */

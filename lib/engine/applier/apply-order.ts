@@ -3,6 +3,7 @@ import type { Engine } from '../context.ts';
 import { dispatchTarget } from './dispatch-target.ts';
 import { refreshTarget } from './refresh-target.ts';
 import { removeResources } from '../keeper/remove-resources.ts';
+import { recordDiscovery } from '../clusters/kind-discovery.ts';
 
 /** The applier function's work for one message; throws RetryLater for failures that should pass. */
 export async function applyOrder(engine: Engine, message: ApplierMessage, receiveCount: number): Promise<string> {
@@ -15,6 +16,10 @@ export async function applyOrder(engine: Engine, message: ApplierMessage, receiv
   if (message.kind === 'probe') {
     await engine.probeCluster(message.cluster);
     return `${message.cluster}: probed`;
+  }
+  if (message.kind === 'discover') {
+    const recorded = await recordDiscovery(engine, message.cluster, message.kinds);
+    return `${message.cluster}: discovered ${recorded} kinds`;
   }
   const outcome = await dispatchTarget(engine, message, receiveCount);
   const where = `${message.cluster}/${message.namespace}`;

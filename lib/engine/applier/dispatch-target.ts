@@ -15,6 +15,9 @@ import { readTargetHealth, type TargetHealth } from './target-health.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';
 import { openTargetResources } from '../secrets/target-secrets.ts';
+import { kindScope } from '../../core/object/cluster-scoped-kinds.ts';
+import { discoveredKindProblems, isConfined } from '../../core/tenancy/confinement.ts';
+import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
 type Where = Pick<TargetOrder, 'runId' | 'stepId' | 'cluster' | 'namespace'> & { createNamespace: boolean };
@@ -68,6 +71,10 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
   try {
     const payload = await resolvePayload(engine, order.payload);
     const client = await engine.clusterClient(order.cluster);
+    if (order.kind === 'apply') {
+      const refused = await unconfinableKinds(engine, client, run, order, payload);
+      if (refused !== undefined) return finish(engine, order, { phase: 'failed', message: refused });
+    }
     if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
     if (health.healthy) {
@@ -112,6 +119,22 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
 }
 
 /**
+ * The last word on kinds Flotilla cannot classify offline, for revisions submitted under a namespace-limited scope: the
+ * planner let them through (it cannot ask clusters), so before anything is applied the cluster's discovery must say
+ * each is namespaced. A refusal names every such object; nothing of the target is applied.
+ */
+async function unconfinableKinds(engine: Engine, client: ClusterClient, run: RunRecord, order: TargetOrder, payload: InlinePayload): Promise<string | undefined> {
+  const unclassified = payload.resources.filter((object) => kindScope(object.apiVersion, object.kind) === 'unknown');
+  if (unclassified.length === 0) return undefined;
+  const scope = (await engine.store.applications.getRevision(run.namespace, run.application, run.revision))?.scope;
+  if (!isConfined(scope)) return undefined;
+  const answers = await client.kindScopes(unclassified);
+  const problems = discoveredKindProblems(unclassified, { cluster: order.cluster, namespace: order.namespace }, scope, answers);
+  if (problems.length === 0) return undefined;
+  return `cluster ${order.cluster}, namespace ${order.namespace}: nothing applied: ${problems.join('; ')}`;
+}
+
+/**
  * Most rollouts finish within moments of the apply, so health is polled in place for a short while (as `kubectl
  * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip.
  */
@@ -147,7 +170,15 @@ export async function applyAll(
   payload: InlinePayload,
   stillWanted: () => Promise<boolean>,
 ): Promise<void> {
-  if (order.createNamespace) await client.ensureNamespace(order.namespace);
+  if (order.createNamespace) {
+    // The admin may have narrowed the cluster's list since the step started (or since the target first applied).
+    const allowed = (await engine.store.clusters.get(order.cluster))?.creatableNamespaces;
+    if (!mayCreateNamespace(allowed, order.namespace)) {
+      const message = namespaceCreationRefusal(order.cluster, order.namespace, allowed ?? []);
+      throw new ApplyFailure(`cluster ${order.cluster}, namespace ${order.namespace}: ${message}`, new ClusterError(message, { retryable: false }));
+    }
+    await client.ensureNamespace(order.namespace);
+  }
   await recordApplied(engine, run, order.cluster, payload.resources);
   if (!(await stillWanted())) {
     await forgetIfOrphaned(engine, run, order.cluster);

@@ -18,6 +18,7 @@ import { openConnection, sealConnection } from './cluster-credentials.ts';
 import { probeCluster, type ProbeResult } from './cluster-probe.ts';
 import { type ReachCluster } from '../ports/cluster-reach.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
+import { CreatableNamespaces, mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
 import { literalAddress, localEndpointPolicy, refusedAddress, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 
 export const JoinRequest = z.strictObject({
@@ -28,6 +29,8 @@ export const JoinRequest = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
   /** A namespace to create in the member cluster right away. */
   namespace: z.string().min(1).optional(),
+  /** The only namespaces Flotilla may create there (topology `createNamespace`); a rotation keeps them unless given. */
+  creatableNamespaces: CreatableNamespaces.optional(),
   /** Replace an existing cluster's credentials (rotation). */
   overwrite: z.boolean().optional(),
   /** Required (true) to join a kubeconfig with insecure-skip-tls-verify: skipping verification is a decision, not a default. */
@@ -44,6 +47,8 @@ export interface ClusterSummary {
   insecureSkipTlsVerify: boolean;
   accepted: boolean;
   labels: Record<string, string>;
+  /** The only namespaces Flotilla may create there; undefined: no limit. */
+  creatableNamespaces: string[] | undefined;
   kubernetesVersion: string | undefined;
   /** Why the latest probe failed, when it did. */
   message: string | undefined;
@@ -112,6 +117,11 @@ export class ClusterRegistry {
     }
     const existing = await this.#clusters.get(name);
     if (existing && !request.overwrite) throw new ConflictError('cluster', name, 'already-exists');
+    const creatableNamespaces = request.creatableNamespaces ?? existing?.creatableNamespaces;
+    // The join's own namespace is created by Flotilla too, so the list the cluster is joined with holds for it.
+    if (request.namespace !== undefined && creatableNamespaces !== undefined && !mayCreateNamespace(creatableNamespaces, request.namespace)) {
+      throw ValidationError.single('namespace', namespaceCreationRefusal(name, request.namespace, creatableNamespaces));
+    }
 
     const { connection } = selection;
     checkEndpoint(this.#policy, selection, request);
@@ -143,6 +153,7 @@ export class ClusterRegistry {
       credentials: await sealConnection(this.#cipher, id, connection),
       ...(connection.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
       labels: request.labels ?? existing?.labels ?? {},
+      ...(creatableNamespaces === undefined ? {} : { creatableNamespaces }),
       accepted: true,
       kubernetesVersion: probe.kubernetesVersion,
       probedAt: at,
@@ -169,6 +180,14 @@ export class ClusterRegistry {
   /** Every key must be present: `no such label` otherwise, and nothing changes. */
   async removeLabels(name: string, keys: readonly string[]): Promise<ClusterSummary> {
     return summarize(await this.#modify(name, (record) => ({ ...record, labels: withoutLabels(record.labels, keys) })));
+  }
+
+  /** Admins only (the route's clusters:write): the namespaces Flotilla may create there; `null` lifts the limit. */
+  async setCreatableNamespaces(name: string, namespaces: readonly string[] | null): Promise<ClusterSummary> {
+    const list = namespaces === null ? undefined : parseWith(CreatableNamespaces, namespaces, 'creatableNamespaces');
+    return summarize(
+      await this.#modify(name, ({ creatableNamespaces: _previous, ...record }) => (list === undefined ? record : { ...record, creatableNamespaces: list })),
+    );
   }
 
   /** Checks the stored credentials against the cluster now, and records the outcome (accepted, version, reason). */
@@ -284,6 +303,7 @@ export function summarize(record: ClusterRecord): ClusterSummary {
     insecureSkipTlsVerify: record.insecureSkipTlsVerify === true,
     accepted: record.accepted,
     labels: record.labels,
+    creatableNamespaces: record.creatableNamespaces,
     kubernetesVersion: record.kubernetesVersion,
     message: record.probeMessage,
     credentialVersion: record.credentialVersion,

@@ -1,5 +1,5 @@
+import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
 import type { ClusterInfo } from '../../core/policy/cluster-info.ts';
-import type { ClusterStore } from '../ports/store.ts';
 
 export interface PlacementRegistry {
   /** Every registered cluster with its labels: names and selectors resolve against all of them. */
@@ -13,13 +13,13 @@ export interface PlacementRegistry {
  * cluster Secrets whatever their health. A cluster that failed its latest probe is still placed: its target waits
  * with the probe's reason (and deploys if the cluster answers before the deadline) instead of being dropped, which
  * would deploy elsewhere only and let garbage collection remove the application from the cluster that was down.
+ * Takes the records the caller read, so one read also serves their discovery answers and creatable namespaces.
  */
-export async function placementClusters(clusters: ClusterStore): Promise<PlacementRegistry> {
-  const registered = await clusters.list();
+export function placementClusters(records: readonly ClusterRecord[]): PlacementRegistry {
   return {
-    clusters: registered.map((c) => ({ name: c.name, labels: c.labels })),
+    clusters: records.map((c) => ({ name: c.name, labels: c.labels })),
     notAccepted: new Map(
-      registered.filter((c) => !c.accepted).map((c) => [c.name, `cluster ${c.name} is not accepted: its probe at ${c.probedAt} failed: ${c.probeMessage ?? 'no reason recorded'}`]),
+      records.filter((c) => !c.accepted).map((c) => [c.name, `cluster ${c.name} is not accepted: its probe at ${c.probedAt} failed: ${c.probeMessage ?? 'no reason recorded'}`]),
     ),
   };
 }

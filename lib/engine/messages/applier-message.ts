@@ -3,6 +3,9 @@ import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { ResourceReference } from '../../core/run/inventory.ts';
 import { TargetPayload } from '../../core/run/target.ts';
 
+/** Kinds one discover request asks about at most (each application's object count is bounded too). */
+export const maxDiscoverKinds = 100;
+
 const TargetAddress = {
   runId: z.string().min(1),
   stepId: z.string().min(1),
@@ -42,6 +45,13 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     /** Check a registered cluster with its stored credentials; only the applier may open them. */
     kind: z.literal('probe'),
     cluster: z.string().min(1),
+    requestedAt: z.iso.datetime(),
+  }),
+  z.object({
+    /** Read the cluster's discovery for these kinds and record the answers on the cluster record (see KindDiscovery). */
+    kind: z.literal('discover'),
+    cluster: z.string().min(1),
+    kinds: z.array(z.object({ apiVersion: z.string().min(1), kind: z.string().min(1) })).max(maxDiscoverKinds),
     requestedAt: z.iso.datetime(),
   }),
   z.object({

@@ -2,6 +2,8 @@ import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
 import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
 import { placementClusters } from '../clusters/placement-clusters.ts';
+import { storedKindScopes } from '../clusters/kind-discovery.ts';
+import { namespaceCreationIssues } from '../../core/tenancy/namespace-creation.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import { PlanBudget } from '../../core/workflow/plan-budget.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
@@ -27,14 +29,20 @@ export type StepStart =
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, loaded: RunApplication, deadline: Date): Promise<StepStart> {
   const { scope } = loaded;
   let placements: PlannedPlacement[];
-  const registry = await placementClusters(engine.store.clusters);
+  const records = await engine.store.clusters.list();
+  const registry = placementClusters(records);
   try {
     const app = await renderableApplication(engine, loaded);
     placements = planStep(app, step.name, registry.clusters, {
       revision: run.revisionName,
       budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
     }).placements;
-    const issues = confinementIssues(app, placements, scope, registry.clusters);
+    // Kinds without a stored discovery answer are deferred: the applier asks the cluster before it applies anything.
+    const discovered = storedKindScopes(records, engine.now());
+    const issues = [
+      ...namespaceCreationIssues(app, placements, records),
+      ...confinementIssues(app, placements, scope, registry.clusters, { discovered, unanswered: 'defer' }),
+    ];
     if (issues.length > 0) throw new ValidationError(issues);
   } catch (err) {
     if (err instanceof PlacementError) return { outcome: 'waiting', message: err.message };

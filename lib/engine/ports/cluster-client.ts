@@ -1,4 +1,5 @@
 import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
+import type { KindRef, KindScopes } from '../../core/object/kind-scopes.ts';
 
 export interface ObjectRef {
   apiVersion: string;
@@ -20,4 +21,10 @@ export interface ClusterClient {
   delete(ref: ObjectRef, precondition?: { resourceVersion: string }): Promise<'deleted' | 'absent'>;
   ensureNamespace(name: string, labels?: Record<string, string>): Promise<void>;
   serverVersion(): Promise<string>;
+  /**
+   * What the cluster's discovery (`/api/v1`, `/apis/<group>/<version>`) says about each kind, by `kindKey`: namespaced,
+   * cluster-scoped, or absent (the version or the kind is not served). Answers are cached briefly per client, which is
+   * one per credential version; each request is bounded by the client's timeout.
+   */
+  kindScopes(kinds: readonly KindRef[]): Promise<KindScopes>;
 }

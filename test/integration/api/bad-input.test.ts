@@ -156,6 +156,12 @@ const cases: BadInput[] = [
   { name: 'a viewer deleting an application', method: 'DELETE', path: app, as: 'viewer', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
   { name: 'a viewer suspending a workflow', method: 'POST', path: `${app}/workflow/suspend`, as: 'viewer', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
   { name: 'a deployer detaching a cluster', method: 'DELETE', path: '/clusters/beijing-1', as: 'deployer', status: 403, code: 'forbidden', message: /role deployer may not change clusters/ },
+  { name: 'a deployer setting the namespaces Flotilla may create', method: 'POST', path: '/clusters/beijing-1/namespaces', as: 'deployer', body: () => ({ creatableNamespaces: ['team-a'] }), status: 403, code: 'forbidden', message: /^role deployer may not change clusters$/ },
+  // Kinds only discovery classifies, with the answers the fixture recorded on beijing-1 (as the applier would).
+  submit(teamAObjects([{ apiVersion: 'example.com/v1', kind: 'Gizmo', metadata: { name: 'g' } }]), { name: 'a team-a deployer applying a kind discovery calls cluster-scoped', as: 'deployer', status: 403, code: 'forbidden', message: /Gizmo g \(example\.com\/v1\) is cluster-scoped, says the discovery of cluster beijing-1; this token is limited to namespaces team-a/, paths: ['spec.components[0].properties.objects[0]'] }),
+  submit(teamAObjects([{ apiVersion: 'example.com/v1', kind: 'Ghost', metadata: { name: 'g' } }]), { name: 'a team-a deployer applying a kind the cluster does not serve', as: 'deployer', status: 403, code: 'forbidden', message: /Ghost g \(example\.com\/v1\) is not a kind cluster beijing-1 serves \(its discovery does not list it\)/, paths: ['spec.components[0].properties.objects[0]'] }),
+  // beijing-2 lets Flotilla create only team-a (the fixture); the list holds for admins too.
+  submit(teamAObjects([configMap()], { clusters: ['beijing-2'], namespace: 'team-z', createNamespace: true }), { name: 'createNamespace beyond the cluster list', status: 403, code: 'forbidden', message: /cluster beijing-2 lets Flotilla create only namespaces team-a, not team-z \(createNamespace\)/, paths: ['spec.policies[0].properties.createNamespace'] }),
 
   // Routes and methods
   { name: 'an unknown route', method: 'GET', path: '/deployments', status: 404, code: 'not_found', message: /^no route GET \/deployments; GET \/openapi.json lists them$/ },
@@ -259,6 +265,8 @@ const cases: BadInput[] = [
   join(() => ({ name: 'plain-1', kubeconfig: kubeconfig((c) => (cluster(c).server = 'http://127.0.0.1:6443')) }), { name: 'an http API server', status: 400, code: 'validation_failed', message: /must be reached over https, not http/, paths: ['kubeconfig.clusters[0].cluster.server'] }),
   join(() => ({ name: 'labelled-1', kubeconfig: kubeconfig(), labels: { 'bad key!': 'x' } }), { name: 'an invalid label key', status: 400, code: 'validation_failed', message: /the key must be at most 63/, paths: ['labels["bad key!"]'] }),
   join(() => ({ name: 'ns-1', kubeconfig: kubeconfig(), createNamespace: 'Not_A_Namespace' }), { name: 'an invalid namespace to create', status: 400, code: 'validation_failed', message: /not a valid namespace name/, paths: ['createNamespace'] }),
+  join(() => ({ name: 'ns-2', kubeconfig: kubeconfig(), creatableNamespaces: ['Team A'] }), { name: 'joining with a creatable namespace that is no namespace name', status: 400, code: 'validation_failed', message: /DNS-1123 label/, paths: ['creatableNamespaces[0]'] }),
+  join(() => ({ name: 'ns-2', kubeconfig: kubeconfig(), createNamespace: 'team-z', creatableNamespaces: ['team-a'] }), { name: 'joining with a namespace to create outside the creatable ones', status: 400, code: 'validation_failed', message: /^createNamespace: cluster ns-2 lets Flotilla create only namespaces team-a, not team-z \(createNamespace\)$/, paths: ['createNamespace'] }),
   join(() => ({ name: 'unreachable-1', kubeconfig: kubeconfig((c) => (cluster(c).server = `https://127.0.0.1:${unreachablePort}`)) }), {
     name: 'an unreachable endpoint',
     status: 422,
@@ -274,6 +282,11 @@ const cases: BadInput[] = [
   join(() => ({ kubeconfig: kubeconfig() }), { name: 'joining a name already registered', status: 409, code: 'already_exists', message: /^cluster beijing-1 already exists; join with "overwrite": true to replace its credentials$/ }),
 
   // Changing clusters
+  { name: 'creatable namespaces that are no namespace names', method: 'POST', path: '/clusters/beijing-1/namespaces', body: () => ({ creatableNamespaces: ['team-a', 'Team B'] }), status: 400, code: 'validation_failed', message: /DNS-1123 label/, paths: ['creatableNamespaces[1]'] },
+  { name: 'a creatable namespace listed twice', method: 'POST', path: '/clusters/beijing-1/namespaces', body: () => ({ creatableNamespaces: ['team-a', 'team-a'] }), status: 400, code: 'validation_failed', message: /team-a is listed twice/, paths: ['creatableNamespaces[1]'] },
+  { name: 'more than 100 creatable namespaces', method: 'POST', path: '/clusters/beijing-1/namespaces', body: () => ({ creatableNamespaces: Array.from({ length: 101 }, (_, i) => `ns-${i}`) }), status: 400, code: 'validation_failed', message: /at most 100 namespaces/, paths: ['creatableNamespaces'] },
+  { name: 'creatable namespaces left out', method: 'POST', path: '/clusters/beijing-1/namespaces', body: () => ({}), status: 400, code: 'validation_failed', message: /creatableNamespaces/, paths: ['creatableNamespaces'] },
+  { name: 'creatable namespaces for an unknown cluster', method: 'POST', path: '/clusters/shanghai-1/namespaces', body: () => ({ creatableNamespaces: [] }), status: 404, code: 'cluster_not_found', message: /^no cluster named "shanghai-1" is registered$/ },
   { name: 'labels for an unknown cluster', method: 'POST', path: '/clusters/shanghai-1/labels', body: () => ({ labels: { a: 'b' } }), status: 404, code: 'cluster_not_found', message: /^no cluster named "shanghai-1" is registered$/ },
   { name: 'an invalid label value', method: 'POST', path: '/clusters/beijing-1/labels', body: () => ({ labels: { provider: 'not ok' } }), status: 400, code: 'validation_failed', message: /the value must be empty or at most 63/, paths: ['labels["provider"]'] },
   { name: 'a label value that is no string', method: 'POST', path: '/clusters/beijing-1/labels', body: () => ({ labels: { replicas: 3 } }), status: 400, code: 'validation_failed', message: /^labels.replicas: expected a string$/, paths: ['labels.replicas'] },
@@ -366,6 +379,12 @@ describe('the API refuses bad input and changes nothing', () => {
     expect(joined.status).toBe(201);
     const beijing2 = await readFile(kubeconfigPaths['beijing-2']!, 'utf8');
     expect((await call(server, 'POST', '/clusters', { ...admin, body: { kubeconfig: beijing2 } })).status).toBe(201);
+    expect((await call(server, 'POST', '/clusters/beijing-2/namespaces', { ...admin, body: { creatableNamespaces: ['team-a'] } })).status).toBe(200);
+    // Discovery answers as the applier records them (no applier runs here), dated ahead so they stay fresh for the table.
+    const record = (await server.store.clusters.get('beijing-1'))!;
+    const at = '2100-01-01T00:00:00.000Z';
+    const kinds = { 'example.com/v1/Gizmo': { scope: 'cluster' as const, at }, 'example.com/v1/Ghost': { scope: 'absent' as const, at } };
+    await server.store.clusters.replace({ ...record, discovery: { credentialVersion: record.credentialVersion, kinds } }, record.version);
     expect((await call(server, 'POST', '/applications', { ...admin, body: basicYaml, contentType: 'application/yaml' })).status).toBe(202);
     const leaving = basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']);
     expect((await call(server, 'POST', '/applications', { ...admin, body: leaving, contentType: 'application/yaml' })).status).toBe(202);

@@ -69,6 +69,22 @@ describe('cluster client on a real API server', () => {
     expect(error.message).toMatch(/^apply Deployment default\/Bad_Name: .*Bad_Name/);
   });
 
+  it("answers where kinds live from the cluster's discovery: namespaced, cluster-scoped, or not served", async () => {
+    const c = client();
+    const kinds = [
+      { apiVersion: 'v1', kind: 'ConfigMap' },
+      { apiVersion: 'v1', kind: 'Namespace' },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { apiVersion: 'apps/v1', kind: 'Gadget' },
+      { apiVersion: 'v2', kind: 'ConfigMap' },
+      { apiVersion: `${unique('g')}.test.flotilla.dev/v1`, kind: 'Widget' },
+    ];
+    const answers = await c.kindScopes(kinds);
+    expect(Object.values(answers)).toEqual(['namespaced', 'cluster', 'cluster', 'namespaced', 'absent', 'absent', 'absent']);
+    expect(Object.keys(answers)).toEqual(kinds.map((kind) => `${kind.apiVersion}/${kind.kind}`));
+  });
+
   it('reports the server version', async () => {
     expect(await client('us-west-1').serverVersion()).toBe('v1.34.4');
   });

@@ -71,7 +71,7 @@ describe('the OpenAPI document', () => {
     expect(submit['application/yaml']!.schema.$ref).toBe('#/components/schemas/Application');
 
     const join = document.components.schemas.JoinClusterRequest!;
-    expect(Object.keys(join.properties!).sort()).toEqual(['context', 'createNamespace', 'insecureSkipTlsVerify', 'kubeconfig', 'labels', 'name', 'overwrite']);
+    expect(Object.keys(join.properties!).sort()).toEqual(['context', 'creatableNamespaces', 'createNamespace', 'insecureSkipTlsVerify', 'kubeconfig', 'labels', 'name', 'overwrite']);
     expect(join.required).toEqual(['kubeconfig']);
     expect(join.additionalProperties).toBe(false);
 

@@ -201,6 +201,41 @@ describe('flotilla cluster labels', () => {
   });
 });
 
+describe('flotilla cluster namespaces', () => {
+  const view = (creatableNamespaces?: string[]) => ({
+    ...(JSON.parse(JSON.stringify(cliFixtureJson('api/labels-us-west-1.json'))) as { cluster: Record<string, unknown> }).cluster,
+    ...(creatableNamespaces ? { creatableNamespaces } : {}),
+  });
+
+  it('sets the list, lifts it with --any, allows none with --none', async () => {
+    const fake = await serve({ 'POST /clusters/us-west-1/namespaces': { json: view(['team-a', 'team-b']) } });
+    const set = await runCli(['cluster', 'namespaces', 'us-west-1', 'team-a,team-b'], { api: fake });
+    expect(set).toEqual({ code: 0, stdout: 'Flotilla may create only these namespaces in cluster us-west-1: team-a, team-b.\n', stderr: '' });
+    await runCli(['cluster', 'namespaces', 'us-west-1', '--any'], { api: fake });
+    await runCli(['cluster', 'namespaces', 'us-west-1', '--none'], { api: fake });
+    expect(fake.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+      { creatableNamespaces: ['team-a', 'team-b'] },
+      { creatableNamespaces: null },
+      { creatableNamespaces: [] },
+    ]);
+  });
+
+  it('shows the setting without arguments', async () => {
+    const fake = await serve({ 'GET /clusters/us-west-1': { json: view() } });
+    expect(await runCli(['cluster', 'namespaces', 'us-west-1'], { api: fake })).toEqual({ code: 0, stdout: 'Flotilla may create any namespace in cluster us-west-1 (no limit).\n', stderr: '' });
+  });
+
+  it('exits 1 with the API refusal for a deployer, and 2 on a malformed list or two choices, without calling the API', async () => {
+    const fake = await serve({
+      'POST /clusters/us-west-1/namespaces': { status: 403, json: { error: { code: 'forbidden', message: 'role deployer may not change clusters', details: [] } } },
+    });
+    expect(await runCli(['cluster', 'namespaces', 'us-west-1', 'team-a'], { api: fake })).toEqual({ code: 1, stdout: '', stderr: 'Error: role deployer may not change clusters\n' });
+    expect((await runCli(['cluster', 'namespaces', 'us-west-1', 'team-a,,b'], { api: fake })).code).toBe(2);
+    expect((await runCli(['cluster', 'namespaces', 'us-west-1', 'team-a', '--any'], { api: fake })).code).toBe(2);
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
 describe('flotilla cluster detach, rename, probe', () => {
   it("detach: vela's line; forced, the objects left behind on stderr", async () => {
     const fake = await serve({

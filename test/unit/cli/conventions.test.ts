@@ -31,6 +31,7 @@ describe('every command', () => {
       'cluster labels',
       'cluster labels add',
       'cluster labels del',
+      'cluster namespaces',
       'cluster detach',
       'cluster rename',
       'cluster probe',
