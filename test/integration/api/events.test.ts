@@ -39,8 +39,11 @@ beforeAll(async () => {
   server = await startApiServer({ credentials: 'kms' });
   const invoke = server.functionModules.api.handler as unknown as (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
   handler = (event) => invoke(event, lambdaContext('api', 30_000));
-  const kubeconfig = await readFile(inject('clusterKubeconfigs')['us-west-1']!, 'utf8');
-  expect((await call(server, 'POST', '/clusters', { token: server.adminToken, body: { kubeconfig } })).status).toBe(201);
+  // The sample submit places on beijing-1 and beijing-2: a topology may name registered clusters only.
+  for (const cluster of ['us-west-1', 'beijing-1', 'beijing-2']) {
+    const kubeconfig = await readFile(inject('clusterKubeconfigs')[cluster]!, 'utf8');
+    expect((await call(server, 'POST', '/clusters', { token: server.adminToken, body: { kubeconfig } })).status).toBe(201);
+  }
 });
 afterAll(async () => server?.close());
 
