@@ -2,7 +2,8 @@ import { ApiError } from '../api-error.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { loadStatus } from '../../lib/engine/status/load-status.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
-import type { ApplicationRecord } from '../../lib/core/application/application-record.ts';
+import { latestRevisionOf, type ApplicationRecord } from '../../lib/core/application/application-record.ts';
+import { runningRevision } from '../../lib/engine/status/running-revision.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
 import { applicationNotFound, requireApplication } from '../application-lookup.ts';
 import { headerOf } from '../api-request.ts';
@@ -29,7 +30,7 @@ import { ValidationError } from '../../lib/core/errors/validation-error.ts';
 import type { Application } from '../../lib/core/application/application.ts';
 import type { SubmitScope } from '../../lib/core/application/application-record.ts';
 import { isConfined, submitConfinementIssues } from '../../lib/core/tenancy/confinement.ts';
-import type { ClusterStore } from '../../lib/engine/ports/store.ts';
+import type { ClusterStore, Store } from '../../lib/engine/ports/store.ts';
 
 const submitApplication = defineRoute({
   method: 'POST',
@@ -62,7 +63,7 @@ const submitApplication = defineRoute({
       }
     }
     const status = statusUrl(request, namespace, name);
-    // An unchanged resubmit starts nothing: the answer says what runs instead.
+    // An unchanged resubmit starts nothing: the answer says why, and what runs instead.
     const latest = submitted.outcome === 'unchanged' ? (await deps.store.runs.listForApplication(namespace, name))[0] : undefined;
     const result = {
       name,
@@ -70,6 +71,8 @@ const submitApplication = defineRoute({
       revision: submitted.revision.revisionName,
       revisionNumber: revision,
       outcome: submitted.outcome,
+      ...(submitted.outcome === 'unchanged' ? { unchangedBecause: submitted.because } : {}),
+      ...(submitted.revision.publishVersion === undefined ? {} : { publishVersion: submitted.revision.publishVersion }),
       status,
       ...(latest ? { latestRun: { revision: latest.revisionName, phase: latest.phase } } : {}),
     };
@@ -88,13 +91,16 @@ async function requireConfined(clusters: ClusterStore, application: Application,
   if (issues.length > 0) throw new ApiError('forbidden', new ValidationError(issues).message, { details: issues });
 }
 
-function summarizeApplication(record: ApplicationRecord) {
+/** The revision shown is the one the clusters run (the live run's), which after a rollback is not the newest. */
+async function summarizeApplication(store: Store, record: ApplicationRecord) {
+  const running = await runningRevision(store, record);
   return {
     namespace: record.namespace,
     name: record.name,
-    revision: `${record.name}-v${record.currentRevision}`,
-    revisionNumber: record.currentRevision,
-    publishVersion: record.publishVersion,
+    revision: running.revisionName,
+    revisionNumber: running.revision,
+    publishVersion: running.publishVersion,
+    newestRevision: `${record.name}-v${latestRevisionOf(record)}`,
     deleting: record.deleting,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -119,7 +125,7 @@ const listApplications = defineRoute({
       // A token limited to namespaces sees its namespaces rather than a refusal.
       records = (await deps.store.applications.listAll()).filter((record) => mayAccess(principal, 'applications:read', record.namespace));
     }
-    return schemaResponse(200, ApplicationList, { applications: records.map(summarizeApplication) });
+    return schemaResponse(200, ApplicationList, { applications: await Promise.all(records.map((record) => summarizeApplication(deps.store, record))) });
   },
 });
 
@@ -135,7 +141,7 @@ const getApplication = defineRoute({
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
-    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
+    return schemaResponse(200, ApplicationDetail, { ...(await summarizeApplication(deps.store, record)), document: revision?.document });
   },
 });
 
@@ -150,9 +156,10 @@ const listRevisions = defineRoute({
   responses: { 200: { description: 'Newest first.', schema: RevisionList } },
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
-    const [revisions, runs] = await Promise.all([
+    const [revisions, runs, running] = await Promise.all([
       deps.store.applications.listRevisions(params.namespace, params.name),
       deps.store.runs.listForApplication(params.namespace, params.name),
+      runningRevision(deps.store, record),
     ]);
     const succeeded = new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
     return schemaResponse(200, RevisionList, {
@@ -162,7 +169,7 @@ const listRevisions = defineRoute({
         publishVersion: revision.publishVersion,
         specHash: revision.specHash,
         createdAt: revision.createdAt,
-        current: revision.revision === record.currentRevision,
+        current: revision.revision === running.revision,
         succeeded: succeeded.has(revision.revision),
       })),
     });
