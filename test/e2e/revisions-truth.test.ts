@@ -146,6 +146,12 @@ describe('revisions tell the truth', () => {
     const text = await flotilla(namespace, 'status', 'example-app');
     expect(text.stdout).toContain('\nRevision:\n\n  Running:\texample-app-v1\n  Newest: \texample-app-v2\n');
 
+    // Back means older: v1 has no earlier succeeded revision, so a second rollback is refused (not a roll forward to v2).
+    const twice = await flotilla(namespace, 'workflow', 'rollback', 'example-app');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('has no earlier succeeded revision to roll back to');
+    expect(await imageIn(namespace)).toBe('crccheck/hello-world:v1');
+
     // v1's file is what runs: unchanged, nothing started, and the cluster keeps v1.
     expect(await submit(v1)).toMatchObject({ outcome: 'unchanged', unchangedBecause: 'same-spec', revision: 'example-app-v1' });
     expect((await revisions(namespace)).map((revision) => revision.name)).toEqual(['example-app-v2', 'example-app-v1']);
