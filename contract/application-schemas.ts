@@ -26,8 +26,14 @@ export const SubmitApplicationResult = z.object({
   revision: revisionName,
   revisionNumber: z.int(),
   outcome: z.enum(['created', 'unchanged']).meta({
-    description: '`created`: a new revision was stored and its workflow queued. `unchanged`: the same spec and publishVersion as the current revision; nothing was queued.',
+    description:
+      '`created`: a new revision was stored and its workflow queued (nothing is deployed until that run succeeds). `unchanged`: nothing was stored or queued (see `unchangedBecause`).',
   }),
+  unchangedBecause: z.enum(['same-spec', 'same-publish-version']).optional().meta({
+    description:
+      "With `unchanged`: `same-spec`, the document is the current revision's (the one the clusters run, also after a rollback); `same-publish-version`, the document carries the current revision's app.oam.dev/publishVersion, which pins the workflow to that revision: spec edits run only under a new value.",
+  }),
+  publishVersion: z.string().optional().meta({ description: "The revision's app.oam.dev/publishVersion." }),
   status: statusUrl,
   latestRun: z
     .object({ revision: revisionName, phase: RunPhase })
@@ -38,9 +44,12 @@ export const SubmitApplicationResult = z.object({
 export const ApplicationSummary = z.object({
   namespace: z.string(),
   name: z.string(),
-  revision: revisionName,
+  revision: revisionName.meta({
+    description: 'The revision the clusters run (the live workflow run\'s; after a rollback, the revision rolled back to), or before any run the one about to run.',
+  }),
   revisionNumber: z.int(),
-  publishVersion: z.string().optional(),
+  publishVersion: z.string().optional().meta({ description: "That revision's app.oam.dev/publishVersion." }),
+  newestRevision: revisionName.optional().meta({ description: 'The newest stored revision; another than `revision` after a rollback.' }),
   deleting: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -58,7 +67,7 @@ export const RevisionView = z.object({
   publishVersion: z.string().optional(),
   specHash: z.string(),
   createdAt: z.iso.datetime(),
-  current: z.boolean().meta({ description: "Whether it is the application's current revision." }),
+  current: z.boolean().meta({ description: 'Whether it is the revision the clusters run (the live workflow run\'s; after a rollback, the revision rolled back to).' }),
   succeeded: z.boolean().meta({ description: 'Whether a workflow run of this revision succeeded (rollback goes to the newest such revision).' }),
 });
 

@@ -11,7 +11,7 @@ export const ChatSummary = z.object({
   application: z.string(),
   namespace: z.string(),
   phase: AppPhase,
-  revision: z.string().optional().meta({ description: 'The revision the latest workflow run executes.' }),
+  revision: z.string().optional().meta({ description: 'The revision the clusters run (the live workflow run\'s).' }),
   clusters: z.array(
     z.object({
       cluster: z.string(),

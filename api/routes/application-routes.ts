@@ -2,7 +2,8 @@ import { ApiError } from '../api-error.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { loadStatus } from '../../lib/engine/status/load-status.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
-import type { ApplicationRecord } from '../../lib/core/application/application-record.ts';
+import { latestRevisionOf, type ApplicationRecord } from '../../lib/core/application/application-record.ts';
+import { runningRevision } from '../../lib/engine/status/running-revision.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
 import { applicationNotFound, requireApplication } from '../application-lookup.ts';
 import { headerOf } from '../api-request.ts';
@@ -38,6 +39,7 @@ import type { ClusterInfo } from '../../lib/core/policy/cluster-info.ts';
 import { unregisteredClusterIssues } from '../../lib/core/policy/unregistered-clusters.ts';
 import { submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
 import { redactSecretValues } from '../../lib/core/secret/secret-values.ts';
+import type { Store } from '../../lib/engine/ports/store.ts';
 
 const submitApplicationRoute = defineRoute({
   method: 'POST',
@@ -77,7 +79,7 @@ const submitApplicationRoute = defineRoute({
       }
     }
     const status = statusUrl(request, namespace, name);
-    // An unchanged resubmit starts nothing: the answer says what runs instead.
+    // An unchanged resubmit starts nothing: the answer says why, and what runs instead.
     const latest = submitted.outcome === 'unchanged' ? (await deps.store.runs.listForApplication(namespace, name))[0] : undefined;
     const result = {
       name,
@@ -85,6 +87,8 @@ const submitApplicationRoute = defineRoute({
       revision: submitted.revision.revisionName,
       revisionNumber: revision,
       outcome: submitted.outcome,
+      ...(submitted.outcome === 'unchanged' ? { unchangedBecause: submitted.because } : {}),
+      ...(submitted.revision.publishVersion === undefined ? {} : { publishVersion: submitted.revision.publishVersion }),
       status,
       ...(latest ? { latestRun: { revision: latest.revisionName, phase: latest.phase } } : {}),
     };
@@ -119,13 +123,16 @@ function requireRegisteredClusters(application: Application, registry: readonly 
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-function summarizeApplication(record: ApplicationRecord) {
+/** The revision shown is the one the clusters run (the live run's), which after a rollback is not the newest. */
+async function summarizeApplication(store: Store, record: ApplicationRecord) {
+  const running = await runningRevision(store, record);
   return {
     namespace: record.namespace,
     name: record.name,
-    revision: `${record.name}-v${record.currentRevision}`,
-    revisionNumber: record.currentRevision,
-    publishVersion: record.publishVersion,
+    revision: running.revisionName,
+    revisionNumber: running.revision,
+    publishVersion: running.publishVersion,
+    newestRevision: `${record.name}-v${latestRevisionOf(record)}`,
     deleting: record.deleting,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -150,7 +157,7 @@ const listApplications = defineRoute({
       // A token limited to namespaces sees its namespaces rather than a refusal.
       records = (await deps.store.applications.listAll()).filter((record) => mayAccess(principal, 'applications:read', record.namespace));
     }
-    return schemaResponse(200, ApplicationList, { applications: records.map(summarizeApplication) });
+    return schemaResponse(200, ApplicationList, { applications: await Promise.all(records.map((record) => summarizeApplication(deps.store, record))) });
   },
 });
 
@@ -167,7 +174,7 @@ const getApplication = defineRoute({
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
     // Stored documents hold `<redacted>` already; redacting again covers revisions stored before values were sealed.
-    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: redactSecretValues(revision?.document) });
+    return schemaResponse(200, ApplicationDetail, { ...(await summarizeApplication(deps.store, record)), document: redactSecretValues(revision?.document) });
   },
 });
 
@@ -182,9 +189,10 @@ const listRevisions = defineRoute({
   responses: { 200: { description: 'Newest first.', schema: RevisionList } },
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
-    const [revisions, runs] = await Promise.all([
+    const [revisions, runs, running] = await Promise.all([
       deps.store.applications.listRevisions(params.namespace, params.name),
       deps.store.runs.listForApplication(params.namespace, params.name),
+      runningRevision(deps.store, record),
     ]);
     const succeeded = new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
     return schemaResponse(200, RevisionList, {
@@ -194,7 +202,7 @@ const listRevisions = defineRoute({
         publishVersion: revision.publishVersion,
         specHash: revision.specHash,
         createdAt: revision.createdAt,
-        current: revision.revision === record.currentRevision,
+        current: revision.revision === running.revision,
         succeeded: succeeded.has(revision.revision),
       })),
     });

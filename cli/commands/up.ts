@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { prepareApplication } from '../application-document.ts';
-import { appliedLine, applyingLine, deployedMessage } from '../output/application-views.ts';
+import { appliedLine, applyingLine, deployedLine, submittedLine, upMessage } from '../output/application-views.ts';
 import { formatDuration } from '../durations.ts';
 import { waitForRevision } from '../wait-for.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
@@ -41,18 +41,14 @@ export function upCommand(context: CliContext) {
       const quiet = options.output !== undefined;
       if (!quiet) terminal.stderr(applyingLine);
       const result = await client.submitApplication(prepared);
-      if (!quiet) {
-        terminal.stderr(appliedLine(result));
-        if (result.outcome === 'unchanged') {
-          const latest = result.latestRun ? ` The latest workflow run, of ${result.latestRun.revision}, is ${result.latestRun.phase}.` : '';
-          terminal.stderr(`${result.name} has not changed since ${result.revision}: no new workflow run.${latest}\n`);
-        }
-      }
+      if (!quiet) terminal.stderr(appliedLine(result));
+      // Without --wait nothing is deployed yet (or, unchanged, at all): the answer says what happened instead.
       if (options.wait !== true) {
         if (options.output !== undefined) return printData(context, result, options.output);
-        return terminal.stdout(deployedMessage(result, prepared.components, settings.namespace));
+        return terminal.stdout(upMessage(submittedLine(result), result, prepared.components, settings.namespace));
       }
 
+      if (!quiet && result.outcome === 'unchanged') terminal.stderr(`${submittedLine(result)}\n`);
       terminal.stderr(`Waiting for ${result.revision} (timeout ${formatDuration(options.timeout)})\n`);
       const progress = progressOutput(context);
       const outcome = await waitForRevision({
@@ -68,6 +64,6 @@ export function upCommand(context: CliContext) {
       if (outcome.outcome === 'failed') throw new Error(outcome.message);
       if (options.output !== undefined) return terminal.stdout(renderStatus(outcome.status, options.output));
       terminal.stdout(renderStatus(outcome.status, 'text', { colors: terminal.colors, now: context.environment.clock.date() }));
-      terminal.stdout(`\n${deployedMessage(result, prepared.components, settings.namespace)}`);
+      terminal.stdout(`\n${upMessage(deployedLine, result, prepared.components, settings.namespace)}`);
     });
 }

@@ -40,15 +40,31 @@ export function namespaceFlag(namespace: string, defaultNamespace: string): stri
   return namespace === defaultNamespace ? '' : ` -n ${namespace}`;
 }
 
+/** vela up's rocket line; said only once a followed run succeeded (`up --wait`), since only then is it true. */
+export const deployedLine = '✅ App has been deployed 🚀🚀🚀';
+
 /**
- * vela up's closing lines: the rocket, then commands to look further, labels right-aligned. Only commands flotilla
+ * What a submit did, in one line: a new revision whose workflow run started (nothing is deployed before it succeeds),
+ * or nothing at all, and why.
+ */
+export function submittedLine(result: Submitted): string {
+  if (result.outcome === 'created') return `🚀 Submitted ${result.revision}: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)`;
+  const latest = result.latestRun ? ` The latest workflow run, of ${result.latestRun.revision}, is ${result.latestRun.phase}.` : '';
+  if (result.unchangedBecause === 'same-publish-version') {
+    return `➖ Unchanged: ${result.revision} already has publishVersion ${result.publishVersion ?? ''}; spec edits under it do not run (set a new app.oam.dev/publishVersion to run them), no workflow run started.${latest}`;
+  }
+  return `➖ Unchanged: ${result.name} has not changed since ${result.revision}, no workflow run started.${latest}`;
+}
+
+/**
+ * vela up's closing lines: the headline, then commands to look further, labels right-aligned. Only commands flotilla
  * has (vela's port-forward, exec and logs hints have no counterpart here); one service line per component.
  */
-export function deployedMessage(result: Pick<Submitted, 'name' | 'namespace'>, components: readonly string[], defaultNamespace: string): string {
+export function upMessage(headline: string, result: Pick<Submitted, 'name' | 'namespace'>, components: readonly string[], defaultNamespace: string): string {
   const status = `flotilla status ${result.name}${namespaceFlag(result.namespace, defaultNamespace)}`;
   const hints: [string, string][] = [['App status', status], ...components.map((component): [string, string] => ['Service status', `${status} --svc ${component}`])];
   const width = Math.max(...hints.map(([label]) => label.length)) + 2;
-  return `✅ App has been deployed 🚀🚀🚀\n${hints.map(([label, command]) => `${label.padStart(width)}: ${command}\n`).join('')}`;
+  return `${headline}\n${hints.map(([label, command]) => `${label.padStart(width)}: ${command}\n`).join('')}`;
 }
 
 /** What each workflow operation prints, in vela's words where vela has them. */

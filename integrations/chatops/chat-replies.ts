@@ -1,3 +1,4 @@
+import { runningRevision } from '../../lib/engine/status/running-revision.ts';
 import { loadStatus } from '../../lib/engine/status/load-status.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
 import { authorize, type Principal } from '../../lib/core/token/authorization.ts';
@@ -21,7 +22,9 @@ export async function answerChatRequest(store: Store, principal: Principal, comm
       const records = request.namespace === undefined ? await store.applications.listAll() : await store.applications.list(request.namespace);
       const visible = records.filter((record) => authorize(principal, 'applications:read', record.namespace).allowed);
       return listMessage(
-        visible.map((record) => ({ namespace: record.namespace, name: record.name, revision: `${record.name}-v${record.currentRevision}`, deleting: record.deleting })),
+        await Promise.all(
+          visible.map(async (record) => ({ namespace: record.namespace, name: record.name, revision: (await runningRevision(store, record)).revisionName, deleting: record.deleting })),
+        ),
         request.namespace,
       );
     }

@@ -16,7 +16,8 @@ export function summarizeStatus(status: ApplicationStatus): ChatSummary {
     application: status.about.name,
     namespace: status.about.namespace,
     phase: status.about.status,
-    revision: workflow?.revision,
+    // What the clusters run (the live run's revision), which after a rollback is not the newest.
+    revision: status.revisions?.running ?? workflow?.revision,
     clusters: [...clusters.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0)),
     workflow:
       workflow === undefined
@@ -43,7 +44,7 @@ const stepMarks: Record<StepPhase, string> = {
 
 /** The summary as plain text for bots and terminals: one line per cluster and per step. */
 export function renderSummaryText(summary: ChatSummary): string {
-  const lines = [`${summary.application} (${summary.namespace}): ${summary.phase}${summary.revision === undefined ? '' : `, revision ${summary.revision}`}`];
+  const lines = [`${summary.application} (${summary.namespace}): ${summary.phase}${summary.revision === undefined ? '' : `, running revision ${summary.revision}`}`];
   if (summary.clusters.length === 0) lines.push('clusters: none yet');
   for (const cluster of summary.clusters) {
     const components = cluster.components.map((component) => `${component.name} ${component.healthy ? 'healthy' : 'unhealthy'}${component.message === '' ? '' : ` (${component.message})`}`);

@@ -57,7 +57,7 @@ export function statusMessage(summary: ChatSummary): SlackMessage {
       type: 'section',
       fields: [
         mrkdwn(`*Namespace*\n${escapeMrkdwn(summary.namespace)}`),
-        mrkdwn(`*Revision*\n${summary.revision === undefined ? '–' : escapeMrkdwn(summary.revision)}`),
+        mrkdwn(`*Running revision*\n${summary.revision === undefined ? '–' : escapeMrkdwn(summary.revision)}`),
       ],
     },
     { type: 'divider' },

@@ -2,10 +2,10 @@ import { applicationFromObject } from '../../lib/core/admission/parse-applicatio
 import { ValidationError, describeIssue } from '../../lib/core/errors/validation-error.ts';
 import type { WorkQueues } from '../../lib/engine/ports/work-queues.ts';
 import { ConflictError } from '../../lib/engine/ports/conflict-error.ts';
-import { newRunId } from '../../lib/core/run/run.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
 import { openRevisionDocument, submitApplication } from '../../lib/engine/secrets/application-secrets.ts';
+import { publishVersionAnnotation, triggeredPublishVersion } from '../../lib/core/application/application-identity.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 
 export interface DeployDependencies {
@@ -59,13 +59,21 @@ export async function deployImage(deps: DeployDependencies, target: ImageTarget,
     if (application.deleting) throw new TriggerTargetError('application-deleting', `application ${namespace}/${name} is being deleted`);
     const current = await deps.store.applications.getRevision(namespace, name, application.currentRevision);
     if (current === undefined) throw new Error(`application ${namespace}/${name} names revision ${application.currentRevision}, which is missing`);
-    const document = structuredClone(await openRevisionDocument(deps.cipher, current)) as { spec?: { components?: { name?: unknown; properties?: Record<string, unknown> }[] } };
+    const document = structuredClone(await openRevisionDocument(deps.cipher, current)) as {
+      metadata?: { annotations?: Record<string, string> };
+      spec?: { components?: { name?: unknown; properties?: Record<string, unknown> }[] };
+    };
     const entry = document.spec?.components?.find((candidate) => candidate.name === component);
     if (entry === undefined) throw new TriggerTargetError('component-unfit', `revision ${current.revisionName} has no component ${component}`);
     if (entry.properties?.image === image) {
       return { outcome: 'unchanged', revision: current.revisionName, revisionNumber: current.revision, image };
     }
     entry.properties = { ...entry.properties, image };
+    // Under a publishVersion the derived revision needs a value of its own, or it would be pinned to the old one and
+    // never run (KubeVela's kube-trigger bumps the annotation likewise).
+    if (current.publishVersion !== undefined && document.metadata?.annotations !== undefined) {
+      document.metadata.annotations[publishVersionAnnotation] = triggeredPublishVersion(current.publishVersion, component, image);
+    }
     let checked;
     try {
       checked = applicationFromObject(document);

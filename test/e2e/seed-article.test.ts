@@ -200,8 +200,9 @@ describe('the seed article, typed with flotilla', () => {
     expect(printed.stderr).toBe(
       'Applying an application in vela K8s object format...\n"creating object" name="example-app" resource="core.oam.dev/v1beta1, Kind=Application"\n',
     );
+    // vela prints its rocket here, before anything is deployed; Flotilla says what happened: a run started.
     expect(printed.stdout).toBe(
-      '✅ App has been deployed 🚀🚀🚀\n      App status: flotilla status example-app\n  Service status: flotilla status example-app --svc hello-world-server\n',
+      '🚀 Submitted example-app-v1: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)\n      App status: flotilla status example-app\n  Service status: flotilla status example-app --svc hello-world-server\n',
     );
   });
 
@@ -251,7 +252,7 @@ describe('the seed article, typed with flotilla', () => {
     const up = await flotilla('up', '-f', 'intermediate.yaml');
     expect(up.code).toBe(0);
     expect(up.stderr).toContain('"patching object" name="example-app" resource="core.oam.dev/v1beta1, Kind=Application"\n');
-    expect(up.stdout.split('\n')[0]).toBe('✅ App has been deployed 🚀🚀🚀');
+    expect(up.stdout.split('\n')[0]).toBe('🚀 Submitted example-app-v2: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)');
     await untilFinished('example-app-v2');
     const printed = await flotilla('status', 'example-app');
     expect(printed.code).toBe(0);
@@ -263,7 +264,7 @@ describe('the seed article, typed with flotilla', () => {
   it('➜ flotilla up -f advanced.yaml, then flotilla status example-app', async () => {
     const up = await flotilla('up', '-f', 'advanced.yaml');
     expect(up.code).toBe(0);
-    expect(up.stdout.split('\n')[0]).toBe('✅ App has been deployed 🚀🚀🚀');
+    expect(up.stdout.split('\n')[0]).toBe('🚀 Submitted example-app-v3: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)');
     await untilFinished('example-app-v3');
     const printed = await flotilla('status', 'example-app');
     expect(printed.code).toBe(0);

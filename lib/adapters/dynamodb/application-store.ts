@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
-import { identifyApplication } from '../../core/application/application-identity.ts';
+import { compareWithCurrent, identifyApplication } from '../../core/application/application-identity.ts';
 import { ConflictError } from '../../engine/ports/conflict-error.ts';
 import { allApplicationsGroup, applicationKey, liveRunKey, applicationPartition, namespacePartition, revisionKey } from './keys.ts';
 import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';
-import { ApplicationRecord, RevisionRecord } from '../../core/application/application-record.ts';
+import { ApplicationRecord, latestRevisionOf, RevisionRecord } from '../../core/application/application-record.ts';
 import { type ApplicationStore, type SubmitOptions, type SubmitResult } from '../../engine/ports/store.ts';
 import { Application } from '../../core/application/application.ts';
 
@@ -83,12 +83,14 @@ export class DynamoApplicationStore implements ApplicationStore {
       if (options.basedOn !== undefined && (application?.currentRevision ?? 0) !== options.basedOn) {
         throw new ConflictError('application', `${namespace}/${name}`, 'changed');
       }
-      if (application && application.specHash === identity.specHash && application.publishVersion === identity.publishVersion) {
+      // Compared with the current revision, which is what the clusters run (a rollback moves it back), not the newest.
+      const comparison = compareWithCurrent(application, identity);
+      if (application && comparison !== 'new') {
         const revision = await this.#revisions.get(namespace, name, application.currentRevision);
         if (!revision) throw new Error(`application ${namespace}/${name} names revision ${application.currentRevision}, which is missing`);
-        return { outcome: 'unchanged', application, revision };
+        return { outcome: 'unchanged', because: comparison, application, revision };
       }
-      const number = (application?.currentRevision ?? 0) + 1;
+      const number = (application ? latestRevisionOf(application) : 0) + 1;
       const candidate: RevisionRecord = {
         namespace,
         application: name,
@@ -126,6 +128,7 @@ export class DynamoApplicationStore implements ApplicationStore {
       namespace: revision.namespace,
       name: revision.application,
       currentRevision: revision.revision,
+      latestRevision: revision.revision,
       specHash: revision.specHash,
       publishVersion: revision.publishVersion,
       deleting: false,
@@ -138,9 +141,25 @@ export class DynamoApplicationStore implements ApplicationStore {
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       const stored = await this.#applications.get(revision.namespace, revision.application);
-      if (!stored || stored.currentRevision < revision.revision) throw err;
+      if (!stored || latestRevisionOf(stored) < revision.revision) throw err;
       return stored;
     }
+  }
+
+  async rollBack(namespace: string, name: string, revision: number, expectedVersion: number, now: Date = new Date()): Promise<ApplicationRecord> {
+    const [application, target] = await Promise.all([this.#applications.get(namespace, name), this.#revisions.get(namespace, name, revision)]);
+    if (!application || application.deleting || application.version !== expectedVersion) throw new ConflictError('application', `${namespace}/${name}`, 'changed');
+    if (!target) throw new Error(`application ${namespace}/${name} has no revision ${revision} to roll back to`);
+    const next: ApplicationRecord = {
+      ...application,
+      currentRevision: target.revision,
+      latestRevision: latestRevisionOf(application),
+      specHash: target.specHash,
+      publishVersion: target.publishVersion,
+      updatedAt: now.toISOString(),
+    };
+    if (target.publishVersion === undefined) delete next.publishVersion;
+    return this.#applications.replace(next, expectedVersion);
   }
 
   get(namespace: string, name: string) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Application } from './application.ts';
+import { PUBLISH_VERSION_ANNOTATION, type Application } from './application.ts';
 
-export const publishVersionAnnotation = 'app.oam.dev/publishVersion';
+export const publishVersionAnnotation = PUBLISH_VERSION_ANNOTATION;
 
 export interface ApplicationIdentity {
   name: string;
@@ -39,4 +39,38 @@ export function canonicalJson(value: unknown): string {
       ? Object.fromEntries(Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : member,
   );
+}
+
+/**
+ * How a submitted Application compares with the current revision (the one the clusters are to run):
+ * - `new`: it becomes a new revision and runs;
+ * - `same-spec`: no publishVersion change and the same spec hash, nothing to do;
+ * - `same-publish-version`: both carry the same `app.oam.dev/publishVersion`. KubeVela pins the workflow to the
+ *   revision of that value, so spec edits under it are not run (kubevela.io version-control); they wait for a new value.
+ * A new publishVersion value is a new revision even if nothing else changed; adding or removing the annotation is too.
+ */
+export type SubmitComparison = 'new' | 'same-spec' | 'same-publish-version';
+
+interface Identified {
+  specHash: string;
+  publishVersion?: string | undefined;
+}
+
+export function compareWithCurrent(current: Identified | undefined, submitted: Identified): SubmitComparison {
+  if (current === undefined || current.publishVersion !== submitted.publishVersion) return 'new';
+  if (submitted.publishVersion !== undefined) return 'same-publish-version';
+  return current.specHash === submitted.specHash ? 'same-spec' : 'new';
+}
+
+/** A trigger's own suffix on a publishVersion: `+<component>=<image>`; image references hold neither `+` nor `=`. */
+const triggerSuffix = /\+[a-z0-9]([-a-z0-9]*[a-z0-9])?=[^+=]+$/;
+
+/**
+ * The publishVersion of a revision a trigger derives from one that has a publishVersion: the base value (without an
+ * earlier trigger's suffix, so values do not grow) plus `+<component>=<image>`. Keeping the base value would pin the
+ * derived revision to the old one and never run it; the suffix makes every image a new value and the same image the
+ * same value, so a redelivered event stays unchanged.
+ */
+export function triggeredPublishVersion(base: string, component: string, image: string): string {
+  return `${base.replace(triggerSuffix, '')}+${component}=${image}`;
 }

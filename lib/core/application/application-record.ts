@@ -4,8 +4,14 @@ import { SealedSecret } from '../secret/sealed-secret.ts';
 export const ApplicationRecord = z.object({
   namespace: z.string().min(1),
   name: z.string().min(1),
-  /** N of the newest revision `<name>-v<N>`. */
+  /**
+   * N of the revision `<name>-v<N>` the clusters are to run: the newest submitted, or the one a rollback went back to.
+   * Submits are compared with it, and restarts, triggers and cluster-change re-runs start from it.
+   */
   currentRevision: z.int().positive(),
+  /** N of the newest stored revision, where the next one is numbered from; absent on records stored before rollback kept it apart (then currentRevision). */
+  latestRevision: z.int().positive().optional(),
+  /** The current revision's identity (see identifyApplication). */
   specHash: z.string(),
   publishVersion: z.string().optional(),
   /** Set by a delete request; the workflow engine removes the objects, then the records. */
@@ -16,6 +22,11 @@ export const ApplicationRecord = z.object({
 });
 
 export type ApplicationRecord = z.infer<typeof ApplicationRecord>;
+
+/** N of the newest stored revision (a rollback points `currentRevision` below it). */
+export function latestRevisionOf(record: Pick<ApplicationRecord, 'currentRevision' | 'latestRevision'>): number {
+  return Math.max(record.latestRevision ?? 0, record.currentRevision);
+}
 
 
 /**

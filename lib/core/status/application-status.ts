@@ -85,6 +85,18 @@ export const CleanupProblem = z.object({
 });
 export type CleanupProblem = z.infer<typeof CleanupProblem>;
 
+/**
+ * Which revision the clusters run, and the newest stored; a Flotilla addition (KubeVela shows `status.latestRevision`,
+ * which after a rollback is the revision rolled back to). They differ after a rollback, or while a new revision's
+ * workflow is about to start.
+ */
+export const RevisionsStatus = z.object({
+  /** The live run's revision: the last one whose orders were applied. Absent until a workflow ran. */
+  running: z.string().min(1).optional(),
+  newest: z.string().min(1),
+});
+export type RevisionsStatus = z.infer<typeof RevisionsStatus>;
+
 /** The `vela status` model: what the API serves as JSON and the CLI and chatops render. */
 export const ApplicationStatus = z.object({
   about: AboutStatus,
@@ -93,5 +105,6 @@ export const ApplicationStatus = z.object({
   services: z.array(ServiceStatus),
   requests: RequestCounts.optional(),
   cleanup: z.array(CleanupProblem).optional(),
+  revisions: RevisionsStatus.optional(),
 });
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ApplicationRecord } from '../application/application-record.ts';
+import { latestRevisionOf, type ApplicationRecord } from '../application/application-record.ts';
 import type { RunRecord, StepState } from '../run/run.ts';
 import { targetName, type TargetRecord } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
@@ -10,6 +10,8 @@ export interface StatusInput {
   application: ApplicationRecord;
   /** The run to report (normally the newest); without one there is no workflow to show. */
   run?: RunRecord | undefined;
+  /** The application's live run (the one whose orders apply), which names the running revision; else `run` does. */
+  live?: RunRecord | undefined;
   /** The run's targets, in any order. */
   targets: readonly TargetRecord[];
   requests?: RequestCounts | undefined;
@@ -36,7 +38,13 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
     services,
     ...(input.requests === undefined ? {} : { requests: { dynamodb: input.requests.dynamodb, sqs: input.requests.sqs } }),
     ...(input.cleanup?.length ? { cleanup: input.cleanup } : {}),
+    revisions: revisionsStatus(application, input.live ?? run),
   };
+}
+
+function revisionsStatus(application: ApplicationRecord, live: RunRecord | undefined) {
+  const newest = `${application.name}-v${latestRevisionOf(application)}`;
+  return live === undefined ? { newest } : { running: live.revisionName, newest };
 }
 
 interface ReadTarget {

@@ -1,5 +1,5 @@
 import type picocolors from 'picocolors';
-import type { AboutStatus, ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import type { AboutStatus, ApplicationStatus, CleanupProblem, RequestCounts, RevisionsStatus, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
 import { goTimeUtc, shortAge } from './time-format.ts';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
@@ -26,8 +26,9 @@ export function renderStatusText(status: ApplicationStatus, options: StatusTextO
   let text = aboutBlock(status.about, colors?.green ?? unpainted, colors?.yellow ?? unpainted);
   if (status.workflow !== undefined) text += workflowBlock(status.workflow, colors);
   text += `Services:\n\n${services.map((service) => serviceBlock(service, colors)).join('')}`;
-  // Flotilla's additions: how fresh the health is, and what the run cost in AWS requests.
+  // Flotilla's additions: which revision runs, how fresh the health is, and what the run cost in AWS requests.
   const extras = [
+    status.revisions && revisionBlock(status.revisions),
     options.now === undefined ? undefined : healthBlock(services, options.now),
     status.requests && requestsBlock(status.requests),
     status.cleanup && cleanupBlock(status.cleanup),
@@ -110,6 +111,14 @@ function healthBlock(services: readonly ServiceStatus[], now: Date): string | un
   if (readings.length === 0) return undefined;
   const oldest = Math.min(...readings.map((reading) => Date.parse(reading)));
   return `Health:\n\n${aligned([['Checked at:', `${goTimeUtc(new Date(oldest).toISOString())} (${shortAge(now.getTime() - oldest)} ago)`]])}`;
+}
+
+/** The revision the clusters run, and the newest when it is another (after a rollback, or before its run starts). */
+function revisionBlock(revisions: RevisionsStatus): string | undefined {
+  if (revisions.running === undefined) return undefined;
+  const rows: [string, string][] = [['Running:', revisions.running]];
+  if (revisions.newest !== revisions.running) rows.push(['Newest:', revisions.newest]);
+  return `Revision:\n\n${aligned(rows)}`;
 }
 
 function cleanupBlock(problems: CleanupProblem[]): string {

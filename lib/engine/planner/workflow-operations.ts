@@ -47,8 +47,16 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
   if (operation === 'rollback') {
     // Refused while a workflow is running, as in KubeVela.
     if (isActive(latest)) throw new WorkflowOperationError(`workflow ${app.name} is still running; suspend or terminate it before rolling back`);
-    const target = runs.find((r) => r.phase === 'succeeded' && r.revision !== latest.revision);
+    // Back means older: the newest succeeded revision before the latest run's (KubeVela deletes the newer ones).
+    const target = runs.find((r) => r.phase === 'succeeded' && r.revision < latest.revision);
     if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
+    // The rolled-back revision becomes current before its run is queued, as a submit's does: later submits are
+    // compared with it, and restarts, triggers and cluster-change re-runs start from it instead of the newer one.
+    await retryOnConflict(async () => {
+      const application = await engine.store.applications.get(app.namespace, app.name);
+      if (!application || application.deleting) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} is being deleted`);
+      await engine.store.applications.rollBack(app.namespace, app.name, target.revision, application.version, engine.now());
+    });
     return queueRun(engine, app, target.revision, 'rollback');
   }
   refuseUnlessApplies(latest, app.name, operation);

@@ -70,12 +70,16 @@ export interface InventoryStore {
   listOrphans(): Promise<OrphanRecord[]>;
 }
 
-export interface SubmitResult {
-  /** `unchanged`: same spec hash and publishVersion as the current revision, nothing was written. */
-  outcome: 'created' | 'unchanged';
-  application: ApplicationRecord;
-  revision: RevisionRecord;
-}
+export type SubmitResult =
+  | { outcome: 'created'; application: ApplicationRecord; revision: RevisionRecord }
+  | {
+      /** Nothing was written; `revision` is the current one. */
+      outcome: 'unchanged';
+      /** `same-spec`: no change at all; `same-publish-version`: spec edits under the current publishVersion, not run. */
+      because: 'same-spec' | 'same-publish-version';
+      application: ApplicationRecord;
+      revision: RevisionRecord;
+    };
 
 export interface SubmitOptions {
   basedOn?: number;
@@ -94,8 +98,9 @@ export interface SubmittedSecrets {
 
 export interface ApplicationStore {
   /**
-   * Stores a new revision when the spec hash or publishVersion differs from the current revision; otherwise reports
-   * `unchanged` with the current one. Concurrent submits of the same document create exactly one revision.
+   * Stores a new revision (numbered after the newest) when the document differs from the current revision by the rule
+   * of compareWithCurrent (a new publishVersion, or without one a new spec hash); otherwise reports `unchanged` with
+   * the current one. Concurrent submits of the same document create exactly one revision.
    * `basedOn`: the revision the document was derived from (a trigger changing one image); ConflictError('changed')
    * once another revision became current, so that a derived document never overwrites a change it did not see.
    */
@@ -107,6 +112,12 @@ export interface ApplicationStore {
   getRevision(namespace: string, name: string, revision: number): Promise<RevisionRecord | undefined>;
   /** Newest first. */
   listRevisions(namespace: string, name: string): Promise<RevisionRecord[]>;
+  /**
+   * Points the application back at an earlier stored revision (`vela workflow rollback`): it becomes current, so
+   * submits are compared with it and restarts and triggers start from it; the newest number is kept, so the next
+   * revision gets a fresh one. ConflictError('changed') unless the header is still at `expectedVersion`.
+   */
+  rollBack(namespace: string, name: string, revision: number, expectedVersion: number, now?: Date): Promise<ApplicationRecord>;
   /** Marks the application as being deleted; submits are refused from then on. */
   markDeleting(namespace: string, name: string, expectedVersion: number, now?: Date): Promise<ApplicationRecord>;
   /** Removes the application and its revisions, once its objects are gone from every cluster. */

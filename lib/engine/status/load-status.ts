@@ -1,4 +1,5 @@
 import type { Store } from '../ports/store.ts';
+import { loadLiveRun } from './running-revision.ts';
 import type { ApplicationStatus } from '../../core/status/application-status.ts';
 import { buildStatus } from '../../core/status/build-status.ts';
 
@@ -9,6 +10,6 @@ export async function loadStatus(store: Store, namespace: string, name: string):
   const [[run], inventories] = await Promise.all([store.runs.listForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
   const cleanup = inventories.flatMap((i) => (i.removalProblem ? [{ cluster: i.cluster, revision: i.revision, message: i.removalProblem }] : []));
   if (!run) return buildStatus({ application, targets: [], cleanup });
-  const [targets, requests] = await Promise.all([store.targets.listForRun(run.runId), store.requestCounts.get(run.runId)]);
-  return buildStatus({ application, run, targets, requests, cleanup });
+  const [targets, requests, live] = await Promise.all([store.targets.listForRun(run.runId), store.requestCounts.get(run.runId), loadLiveRun(store, namespace, name)]);
+  return buildStatus({ application, run, live, targets, requests, cleanup });
 }

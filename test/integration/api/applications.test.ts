@@ -185,18 +185,26 @@ describe('applications through the API', () => {
     const [rollbackRun] = await api.store.runs.listForApplication(namespace, 'api-demo');
     expect(rollbackRun?.runId).toBe(rolledBack.runId);
 
+    // The rollback made v2 current: restart runs v2 again, not the newer v3 the clusters no longer run.
     const restart = await call(api, 'POST', `${base}/workflow/restart`, admin);
     expect(restart.status).toBe(202);
     const restarted = WorkflowOperationAccepted.parse(restart.json);
-    expect(restarted.revision).toBe('api-demo-v3');
+    expect(restarted.revision).toBe('api-demo-v2');
     await eventually('the restarted run', async () => ((await api.store.runs.listForApplication(namespace, 'api-demo'))[0]?.runId === restarted.runId ? true : undefined));
+    await statusOf('api-demo-v2', finished);
+
+    // v3's document differs from what runs (v2): a new revision, numbered after the newest, runs it (and suspends).
+    expect(SubmitApplicationResult.parse((await call(api, 'POST', '/applications', { ...admin, body: demo({ suspendFirst: true, replicas: 2 }) })).json)).toMatchObject({
+      outcome: 'created',
+      revision: 'api-demo-v4',
+    });
   });
 
   it('terminates a suspended workflow, and refuses to resume it', async () => {
-    await statusOf('api-demo-v3', (s) => s.about.status === 'workflowSuspending');
+    await statusOf('api-demo-v4', (s) => s.about.status === 'workflowSuspending');
     const terminate = await call(api, 'POST', `${base}/workflow/terminate`, admin);
     expect(terminate.status).toBe(202);
-    await statusOf('api-demo-v3', (s) => s.about.status === 'workflowTerminated');
+    await statusOf('api-demo-v4', (s) => s.about.status === 'workflowTerminated');
     const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
     expect(resume.status).toBe(409);
     expect(resume.json).toMatchObject({ error: { code: 'workflow_operation_refused', message: 'workflow api-demo is not suspended.' } });

@@ -122,6 +122,32 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
       expect((await fixture.store.applications.listRevisions('default', 'example-app')).map((r) => r.revision)).toEqual([4, 3, 2, 1]);
     });
 
+    it('pins spec edits under an unchanged publishVersion: unchanged, nothing stored', async () => {
+      const edited = await fixture.store.applications.submit(application('example-app', webservice('nginx:9'), { 'app.oam.dev/publishVersion': 'beta' }), now);
+      expect(edited).toMatchObject({ outcome: 'unchanged', because: 'same-publish-version', revision: { revisionName: 'example-app-v4' } });
+      expect((await fixture.store.applications.listRevisions('default', 'example-app')).map((r) => r.revision)).toEqual([4, 3, 2, 1]);
+    });
+
+    it('rolls back: the older revision becomes current, submits compare with it, and new revisions number after the newest', async () => {
+      const v1 = await fixture.store.applications.submit(application('rolling', webservice('app:1')), now);
+      const v2 = await fixture.store.applications.submit(application('rolling', webservice('app:2')), now);
+      expect(v2.revision.revision).toBe(2);
+      const rolled = await fixture.store.applications.rollBack('default', 'rolling', 1, v2.application.version, now);
+      expect(rolled).toMatchObject({ currentRevision: 1, latestRevision: 2, specHash: v1.revision.specHash });
+      // A stale version is refused, nothing changes.
+      expect(await rejection(fixture.store.applications.rollBack('default', 'rolling', 2, v2.application.version, now))).toBeInstanceOf(ConflictError);
+      expect(await fixture.store.applications.get('default', 'rolling')).toMatchObject({ currentRevision: 1, latestRevision: 2 });
+      // v1's document is what is current now: unchanged. v2's differs from it: a new revision, v3.
+      expect(await fixture.store.applications.submit(application('rolling', webservice('app:1')), now)).toMatchObject({ outcome: 'unchanged', revision: { revision: 1 } });
+      const again = await fixture.store.applications.submit(application('rolling', webservice('app:2')), now);
+      expect(again).toMatchObject({ outcome: 'created', revision: { revisionName: 'rolling-v3', specHash: v2.revision.specHash } });
+      expect(again.application).toMatchObject({ currentRevision: 3, latestRevision: 3 });
+      // A derived document based on the rolled-back revision is accepted against it.
+      await fixture.store.applications.rollBack('default', 'rolling', 1, again.application.version, now);
+      const derived = await fixture.store.applications.submit(application('rolling', webservice('app:4')), now, { basedOn: 1 });
+      expect(derived).toMatchObject({ outcome: 'created', revision: { revisionName: 'rolling-v4' } });
+    });
+
     it('keeps the scope a revision was submitted under with it, and none when none was given', async () => {
       // Its own namespace, so the listings the other cases check stay as they expect.
       const scopedApp = (image: string) => {
@@ -172,7 +198,7 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
     it('lists applications per namespace and across namespaces', async () => {
       await fixture.store.applications.submit(application('other', webservice('x'), undefined, 'team-a'), now);
       expect((await fixture.store.applications.list('team-a')).map((a) => a.name)).toEqual(['other']);
-      expect((await fixture.store.applications.list('default')).map((a) => a.name)).toEqual(['busy', 'crashy', 'example-app', 'racer']);
+      expect((await fixture.store.applications.list('default')).map((a) => a.name)).toEqual(['busy', 'crashy', 'example-app', 'racer', 'rolling']);
       const everywhere = await fixture.store.applications.listAll();
       expect(everywhere.map((a) => `${a.namespace}/${a.name}`)).toContain('team-a/other');
     });

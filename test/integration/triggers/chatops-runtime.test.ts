@@ -92,7 +92,7 @@ describe('a slash command whose reply is late', () => {
     const shown = reply.blocks.flatMap((block: any) => [block.text?.text, ...(block.fields ?? []).map((field: any) => field.text)].filter(Boolean));
     expect(shown).toEqual(
       expect.arrayContaining([
-        '*Revision*\nexample-app-v1',
+        '*Running revision*\nexample-app-v1',
         '*Clusters* (2 of 2 healthy)',
         ':white_check_mark: *beijing-1*\n:white_check_mark: hello-world-server Ready:3/3',
         ':white_check_mark: *beijing-2*\n:white_check_mark: hello-world-server Ready:3/3',
@@ -130,7 +130,7 @@ describe('the status for other bots', () => {
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(text.text).toBe(
       [
-        `example-app (${namespace}): running, revision example-app-v1`,
+        `example-app (${namespace}): running, running revision example-app-v1`,
         'beijing-1: healthy; hello-world-server healthy (Ready:3/3)',
         'beijing-2: healthy; hello-world-server healthy (Ready:3/3)',
         'workflow (DAG): finished',

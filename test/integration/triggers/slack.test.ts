@@ -87,7 +87,7 @@ describe('slash commands', () => {
     const message = SlackMessageBody.parse(answer.json);
     expect(message.response_type).toBe('ephemeral');
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'shop: rendering' } });
-    expect(texts(answer)).toEqual(expect.arrayContaining(['*Revision*\n–', '*Clusters*\nNo cluster reports shop yet.']));
+    expect(texts(answer)).toEqual(expect.arrayContaining(['*Running revision*\n–', '*Clusters*\nNo cluster reports shop yet.']));
   });
 
   it('answer ls with the applications Slack may read, and refuse other namespaces like a viewer token would', async () => {

@@ -14,13 +14,14 @@ const seed = {
 const statusPath = '/namespaces/default/applications/example-app/status';
 
 describe('flotilla up', () => {
-  it("submits the file as YAML and prints the article's screen: progress on stderr, the outcome on stdout", async () => {
+  it('submits the file as YAML: progress on stderr, on stdout the revision submitted and how to watch it (nothing is deployed yet)', async () => {
     const fake = await serve({ 'POST /applications': { status: 202, json: cliFixtureJson('api/submit-created-v1.json') } });
     const { code, stdout, stderr } = await runCli(['up', '-f', 'basic.yaml'], { api: fake, files: seed });
     expect(code).toBe(0);
     expect(stderr).toBe('Applying an application in vela K8s object format...\n"creating object" name="example-app" resource="core.oam.dev/v1beta1, Kind=Application"\n');
     expectGolden('up-basic.stdout.txt', stdout);
-    expect(stdout.split('\n')[0]).toBe('✅ App has been deployed 🚀🚀🚀');
+    expect(stdout.split('\n')[0]).toBe('🚀 Submitted example-app-v1: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)');
+    expect(stdout).not.toContain('has been deployed');
     const request = fake.requests[0]!;
     expect([request.method, request.path, request.headers['content-type']]).toEqual(['POST', '/applications', 'application/yaml']);
     expect(request.body).toBe(seed['basic.yaml']);
@@ -33,7 +34,8 @@ describe('flotilla up', () => {
     const again = await runCli(['up', '-f', 'advanced.yaml'], { api: fake, files: seed });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('"patching object" name="example-app"');
-    expect(again.stderr).toContain('example-app has not changed since example-app-v3: no new workflow run.\n');
+    expect(again.stdout.split('\n')[0]).toBe('➖ Unchanged: example-app has not changed since example-app-v3, no workflow run started.');
+    expect(again.stdout).not.toContain('has been deployed');
   });
 
   it('says what runs instead when the resubmit changed nothing', async () => {
@@ -41,7 +43,17 @@ describe('flotilla up', () => {
     const fake = await serve({ 'POST /applications': { status: 202, json: unchanged } });
     const again = await runCli(['up', '-f', 'advanced.yaml'], { api: fake, files: seed });
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain('example-app has not changed since example-app-v3: no new workflow run. The latest workflow run, of example-app-v2, is running.\n');
+    expect(again.stdout.split('\n')[0]).toBe('➖ Unchanged: example-app has not changed since example-app-v3, no workflow run started. The latest workflow run, of example-app-v2, is running.');
+  });
+
+  it('says why spec edits under an unchanged publishVersion start no run', async () => {
+    const pinned = { ...(cliFixtureJson('api/submit-unchanged-v3.json') as object), unchangedBecause: 'same-publish-version', publishVersion: '7' };
+    const fake = await serve({ 'POST /applications': { status: 202, json: pinned } });
+    const again = await runCli(['up', '-f', 'advanced.yaml'], { api: fake, files: seed });
+    expect(again.code).toBe(0);
+    expect(again.stdout.split('\n')[0]).toBe(
+      '➖ Unchanged: example-app-v3 already has publishVersion 7; spec edits under it do not run (set a new app.oam.dev/publishVersion to run them), no workflow run started.',
+    );
   });
 
   it('sends JSON as JSON', async () => {
@@ -59,7 +71,7 @@ describe('flotilla up', () => {
     expect(fake.requests[0]!.body).toContain('  name: shop # the shop\n  namespace: team-a\n');
     expect(parse(fake.requests[0]!.body)).toMatchObject({ metadata: { name: 'shop', namespace: 'team-a' } });
     // team-a is what status uses here without -n.
-    expect(stdout).toBe('✅ App has been deployed 🚀🚀🚀\n      App status: flotilla status shop\n  Service status: flotilla status shop --svc web\n  Service status: flotilla status shop --svc cache\n');
+    expect(stdout).toBe('🚀 Submitted example-app-v1: its workflow run started; nothing is deployed until it succeeds (up --wait follows it)\n      App status: flotilla status shop\n  Service status: flotilla status shop --svc web\n  Service status: flotilla status shop --svc cache\n');
     await runCli(['up', '-f', 'no-namespace.yaml', '-n', 'team-b'], { api: fake, files: seed });
     expect(parse(fake.requests[1]!.body)).toMatchObject({ metadata: { namespace: 'team-b' } });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Application } from '../../../../lib/core/application/application.ts';
-import { canonicalJson, identifyApplication } from '../../../../lib/core/application/application-identity.ts';
+import { canonicalJson, compareWithCurrent, identifyApplication, triggeredPublishVersion } from '../../../../lib/core/application/application-identity.ts';
 
 describe('application identity', () => {
   const app = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) =>
@@ -26,6 +26,27 @@ describe('application identity', () => {
 
   it('writes canonical JSON with sorted keys at every level', () => {
     expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+  });
+
+  it('compares a submit with the current revision: without publishVersion by spec hash, with it by the value alone', () => {
+    expect(compareWithCurrent(undefined, { specHash: 'a' })).toBe('new');
+    expect(compareWithCurrent({ specHash: 'a' }, { specHash: 'a' })).toBe('same-spec');
+    expect(compareWithCurrent({ specHash: 'a' }, { specHash: 'b' })).toBe('new');
+    // KubeVela: spec edits under the same publishVersion are not run; a new value runs even with nothing else changed.
+    expect(compareWithCurrent({ specHash: 'a', publishVersion: '1' }, { specHash: 'b', publishVersion: '1' })).toBe('same-publish-version');
+    expect(compareWithCurrent({ specHash: 'a', publishVersion: '1' }, { specHash: 'a', publishVersion: '1' })).toBe('same-publish-version');
+    expect(compareWithCurrent({ specHash: 'a', publishVersion: '1' }, { specHash: 'a', publishVersion: '2' })).toBe('new');
+    // Adding or dropping the annotation is a change of its own.
+    expect(compareWithCurrent({ specHash: 'a' }, { specHash: 'a', publishVersion: '1' })).toBe('new');
+    expect(compareWithCurrent({ specHash: 'a', publishVersion: '1' }, { specHash: 'a' })).toBe('new');
+  });
+
+  it("gives a trigger's revision a publishVersion of its own, replacing an earlier trigger's suffix", () => {
+    expect(triggeredPublishVersion('1.4.0', 'api', 'ghcr.io/acme/api:1.4.1')).toBe('1.4.0+api=ghcr.io/acme/api:1.4.1');
+    expect(triggeredPublishVersion('1.4.0+api=ghcr.io/acme/api:1.4.1', 'api', 'ghcr.io/acme/api:1.4.2')).toBe('1.4.0+api=ghcr.io/acme/api:1.4.2');
+    expect(triggeredPublishVersion('1.4.0+api=ghcr.io/acme/api:1.4.1', 'web', 'nginx@sha256:abc')).toBe('1.4.0+web=nginx@sha256:abc');
+    // A user's own `+` (semver build metadata) is kept: only `+<component>=<image>` is the trigger's.
+    expect(triggeredPublishVersion('1.4.0+build.7', 'api', 'api:2')).toBe('1.4.0+build.7+api=api:2');
   });
 });
 

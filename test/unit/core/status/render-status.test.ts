@@ -65,7 +65,7 @@ describe('renderStatusText', () => {
     expect(renderStatusText(status)).toContain('  - Name: redis  \n');
     expect(renderStatusText(status, { svc: 'hello-world-server' })).toBe(golden('basic.txt'));
     expect(renderStatusText(status, { svc: 'redis' })).toBe(golden('svc-redis.txt'));
-    expect(renderStatusText(status, { svc: 'absent' })).toMatch(/Services:\n\n$/);
+    expect(renderStatusText(status, { svc: 'absent' })).toMatch(/Services:\n\nRevision:\n/);
   });
 
   it('omits the Workflow block when there is no run', () => {
@@ -77,6 +77,20 @@ describe('renderStatusText', () => {
     const status = buildStatus({ ...seedScreens.basic, requests: { dynamodb: 42, sqs: 17 } });
     expect(renderStatusText(status, { now: new Date('2022-03-25T09:47:05Z') })).toBe(golden('basic-extras.txt'));
     expect(renderStatusText(status)).toBe(`${golden('basic.txt')}\nRequests:\n\n  DynamoDB:\t42\n  SQS:     \t17\n`);
+  });
+
+  it('names the revision the live run executes, and the newest one when that is another (a rollback)', () => {
+    const rolledBack = buildStatus({
+      ...seedScreens.basic,
+      application: application({ currentRevision: 5, latestRevision: 6 }),
+      run: run([step('wftf9d4exj', 'deploy-beijing-clusters', 'succeeded')], { revision: 5, revisionName: 'example-app-v5' }),
+    });
+    expect(rolledBack.revisions).toEqual({ running: 'example-app-v5', newest: 'example-app-v6' });
+    expect(renderStatusText(rolledBack)).toContain('\nRevision:\n\n  Running:\texample-app-v5\n  Newest: \texample-app-v6\n');
+    // The live run wins over the newest listed run: the listing index may lag, the live item does not.
+    const live = run([], { revision: 4, revisionName: 'example-app-v4' });
+    expect(buildStatus({ ...seedScreens.basic, live }).revisions?.running).toBe('example-app-v4');
+    expect(renderStatusText(buildStatus({ application: application(), targets: [] }))).not.toContain('Revision:');
   });
 
   it('reports the oldest health reading, and none when health was never read', () => {
@@ -126,6 +140,9 @@ describe('renderStatusText', () => {
         '    Traits:',
         "      ✅ scaler      ❌ gateway: No loadBalancer found, visiting by using 'vela port-forward example-app'",
         '',
+        'Revision:',
+        '',
+        '  Running:\texample-app-v1',
         '',
       ].join('\n'),
     );

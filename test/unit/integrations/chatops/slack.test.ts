@@ -68,19 +68,27 @@ const texts = (blocks: Block[]) =>
   blocks.flatMap((block) => ('text' in block && block.text ? [block.text.text] : []).concat('fields' in block && block.fields ? block.fields.map((field) => field.text) : []));
 
 describe('Block Kit replies', () => {
+  it('names the revision the clusters run, not the newest run listed, after a rollback', () => {
+    const rolledBack = { ...status('basic'), revisions: { running: 'example-app-v5', newest: 'example-app-v6' } };
+    const summary = summarizeStatus(rolledBack);
+    expect(summary.revision).toBe('example-app-v5');
+    expect(renderSummaryText(summary).split('\n')[0]).toBe('example-app (default): running, running revision example-app-v5');
+    expect(texts(statusMessage(summary).blocks)).toContain('*Running revision*\nexample-app-v5');
+  });
+
   it('shows the phase, the revision, health per cluster and the workflow steps', () => {
     const message = statusMessage(summarizeStatus(status('basic')));
     expect(message.response_type).toBe('ephemeral');
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'example-app: running' } });
     const shown = texts(message.blocks);
-    expect(shown).toContain('*Revision*\nexample-app-v1');
+    expect(shown).toContain('*Running revision*\nexample-app-v1');
     expect(shown).toContain('*Clusters* (2 of 2 healthy)');
     expect(shown).toContain(':white_check_mark: *beijing-1*\n:white_check_mark: hello-world-server Ready:3/3');
     expect(shown).toContain(':white_check_mark: *beijing-2*\n:white_check_mark: hello-world-server Ready:3/3');
     expect(shown).toContain('*Workflow* (DAG): finished');
     expect(shown).toContain(':white_check_mark: *deploy-beijing-clusters* (deploy) succeeded');
     expect(message.text).toBe(
-      'example-app (default): running, revision example-app-v1\nbeijing-1: healthy; hello-world-server healthy (Ready:3/3)\nbeijing-2: healthy; hello-world-server healthy (Ready:3/3)\nworkflow (DAG): finished\n  ✓ deploy-beijing-clusters succeeded\n',
+      'example-app (default): running, running revision example-app-v1\nbeijing-1: healthy; hello-world-server healthy (Ready:3/3)\nbeijing-2: healthy; hello-world-server healthy (Ready:3/3)\nworkflow (DAG): finished\n  ✓ deploy-beijing-clusters succeeded\n',
     );
   });
 
