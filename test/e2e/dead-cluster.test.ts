@@ -20,7 +20,7 @@ let plane: ControlPlane;
 let darkKubeconfig: string;
 
 beforeAll(async () => {
-  plane = await startControlPlane({ env: { DEFAULT_STEP_TIMEOUT_SECONDS: '120', FLOTILLA_SWEEP_SECONDS: '5', ...(process.env.DEBUG_DEAD ? { FLOTILLA_QUIET: '0' } : {}) } });
+  plane = await startControlPlane({ env: { DEFAULT_STEP_TIMEOUT_SECONDS: '120', FLOTILLA_SWEEP_SECONDS: '5', FLOTILLA_REFRESH_SECONDS: '2', ...(process.env.DEBUG_DEAD ? { FLOTILLA_QUIET: '0' } : {}) } });
   const [up] = await clustersUp([dark]);
   darkKubeconfig = up!.kubeconfig;
   await join('beijing-1', inject('clusterKubeconfigs')['beijing-1']!, { provider: 'AWS' });
@@ -134,6 +134,13 @@ describe('a member cluster that is down or unknown', () => {
     expect(waiting.workflow.steps[0].phase, JSON.stringify(waiting.workflow)).toBe('running');
     expect(waiting.workflow.steps[0].message).toContain(`cluster ${dark}`);
     expect(waiting.workflow.steps[0].message).not.toContain('is registered');
+    // While the step waits, the dead cluster is in Services with its reason, and the healthy one's reading stays fresh.
+    expect(waiting.services.find((s: any) => s.cluster === dark), JSON.stringify(waiting.services)).toMatchObject({ healthy: false, message: expect.stringContaining(dark) });
+    const checkedAt = () => statusOf(named).then((answer) => answer.body.services.find((s: any) => s.cluster === 'beijing-1')?.checkedAt as string | undefined);
+    const firstReading = await checkedAt();
+    expect(firstReading).toBeDefined();
+    expect(await pollUntil(async () => ((await checkedAt()) ?? '') > firstReading!, 10_000, 250)).toBe(true);
+    expect((await statusOf(named)).body.workflow.steps[0].phase).toBe('running');
 
     const status = await finished(named, revision, 60_000);
     expect(status.workflow.steps[0].phase).toBe('failed');

@@ -10,13 +10,15 @@ type RefreshOrder = Extract<ApplierMessage, { kind: 'refresh' }>;
 
 /**
  * Keeps a finished deployment honest: health is read again on a schedule, so status never freezes at deploy time
- * (KubeVela #6639), and with `reapply` the objects are applied again first, undoing drift. Only the newest run of an
- * application that succeeded is refreshed. An unreachable cluster turns its services Unhealthy with the reason.
+ * (KubeVela #6639), and with `reapply` the objects are applied again first, undoing drift. Only the application's live
+ * run is refreshed: its finished targets whatever the run's phase (a run waiting on a dead cluster keeps the others'
+ * readings fresh), re-applied only once it succeeded. An unreachable cluster turns its services Unhealthy with the reason.
  */
 export async function refreshTarget(engine: Engine, order: RefreshOrder): Promise<string> {
   const { store } = engine;
   const run = await store.runs.get(order.runId);
-  if (!run || run.phase !== 'succeeded') return `dropped: run ${order.runId} is ${run?.phase ?? 'gone'}`;
+  if (!run) return `dropped: run ${order.runId} is gone`;
+  if (order.reapply && run.phase !== 'succeeded') return `dropped: run ${order.runId} is ${run.phase}; only a succeeded run is re-applied`;
   if ((await liveRunOf(engine, run)) !== run.runId) return 'dropped: a newer run exists';
   const stillDeployed = async () => (await store.applications.get(run.namespace, run.application))?.deleting === false;
   if (!(await stillDeployed())) return 'dropped: the application is being deleted';

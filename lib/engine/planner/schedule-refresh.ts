@@ -3,7 +3,7 @@ import type { Engine } from '../context.ts';
 
 /**
  * The scheduled half of keeping deployments honest: one refresh order per finished target of every application's
- * newest successful run, and a probe of every registered cluster. `reapply` turns the refresh into drift correction
+ * newest run, and a probe of every registered cluster. `reapply` turns the refresh into drift correction
  * (the current revision applied again).
  *
  * A read-only refresh goes through the unordered health lane: in the cluster's FIFO group it would sit ahead of that
@@ -17,7 +17,10 @@ export async function scheduleRefresh(engine: Engine, options: { reapply: boolea
   for (const application of await store.applications.listAll()) {
     if (application.deleting) continue;
     const [run] = await store.runs.listForApplication(application.namespace, application.name);
-    if (run?.phase !== 'succeeded') continue;
+    // Health is read again for the finished targets of the newest run whatever its phase, so the clusters that are
+    // done keep a fresh reading while the run waits on (or failed for) another; drift correction re-applies only a
+    // run that succeeded.
+    if (run === undefined || (options.reapply && run.phase !== 'succeeded')) continue;
     for (const target of await store.targets.listForRun(run.runId)) {
       if (target.phase !== 'succeeded') continue;
       const { runId, stepId, cluster, namespace } = target;

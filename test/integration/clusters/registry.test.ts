@@ -184,7 +184,7 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
     const text = JSON.stringify(listed);
     expect(text).not.toMatch(/credentials|wrappedKey|ciphertext|-----BEGIN/);
     expect(Object.keys(listed[0]!).sort()).toEqual(
-      ['accepted', 'createdAt', 'credentialVersion', 'endpoint', 'insecureSkipTlsVerify', 'kubernetesVersion', 'labels', 'message', 'name', 'probedAt', 'type', 'updatedAt'].sort(),
+      ['accepted', 'createdAt', 'creatableNamespaces', 'credentialVersion', 'endpoint', 'insecureSkipTlsVerify', 'kubernetesVersion', 'labels', 'message', 'name', 'probedAt', 'type', 'updatedAt'].sort(),
     );
   });
 
