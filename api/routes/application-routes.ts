@@ -81,7 +81,7 @@ const submitApplication = defineRoute({
  * 403 when what the document renders would leave the token's namespaces: the appliers apply with the cluster's admin
  * credentials, so the namespace of the document alone limits nothing. Unlimited tokens skip the rendering.
  */
-async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
+export async function requireConfined(clusters: ClusterStore, application: Application, scope: SubmitScope): Promise<void> {
   if (!isConfined(scope)) return;
   const registry = (await clusters.list()).map((cluster) => ({ name: cluster.name, labels: cluster.labels }));
   const issues = submitConfinementIssues(application, registry, scope);

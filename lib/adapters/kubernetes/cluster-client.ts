@@ -1,5 +1,6 @@
 import {
   ApiException,
+  CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
   ServerConfiguration,
@@ -102,6 +103,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   });
   const objects = new KubernetesObjectApi(configuration);
   const versions = new VersionApi(configuration);
+  const core = new CoreV1Api(configuration);
 
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -152,5 +154,26 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
       );
     },
     serverVersion: () => call('read server version', async () => (await versions.getCode()).gitVersion),
+    dryRunApply: (object) =>
+      call(`dry-run apply ${describeObject(object)}`, async () => {
+        const result = await objects.patch(object as ClientObject, undefined, 'All', fieldManager, true, PatchStrategy.ServerSideApply);
+        return result as KubernetesObject;
+      }),
+    list: (apiVersion, kind, namespace, options = {}) =>
+      call(`list ${kind} in ${namespace}`, async () => {
+        const list = await objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, options.labelSelector, options.limit);
+        return list.items.map((item) => ({ ...item, apiVersion, kind }) as KubernetesObject);
+      }),
+    podLog: (namespace, pod, container, options) =>
+      call(`read the log of ${namespace}/${pod} container ${container}`, () =>
+        core.readNamespacedPodLog({
+          name: pod,
+          namespace,
+          container,
+          tailLines: options.tailLines,
+          limitBytes: options.limitBytes,
+          ...(options.sinceSeconds === undefined ? {} : { sinceSeconds: options.sinceSeconds }),
+        }),
+      ),
   };
 }
