@@ -23,7 +23,7 @@ export function diffCommand(context: CliContext) {
         explicit: options.namespace !== undefined,
       });
       const diff = await client.diff(prepared, options.live === true);
-      const live = diff.live === undefined ? undefined : await untilAnswered(client, diff.live);
+      const live = diff.live === undefined ? undefined : await untilAnswered(client, diff.live, context.environment.clock);
       const result = { ...diff, ...(live === undefined ? {} : { live }) };
       if (options.output !== undefined) return printData(context, result, options.output);
       context.terminal.stdout(diffText(result, context.terminal.colors));

@@ -35,7 +35,7 @@ export function logsCommand(context: CliContext) {
       const { client, settings } = connection(context);
       const namespace = options.namespace ?? settings.namespace;
       const first = await client.logs(namespace, name, { cluster: options.cluster, component: options.component, tail: options.tail, since: options.since });
-      const view = await untilAnswered(client, first);
+      const view = await untilAnswered(client, first, context.environment.clock);
       if (options.output !== undefined) return printData(context, view, options.output);
       context.terminal.stdout(logsText(view, context.terminal.colors));
       if (view.follow.length > 0) {

@@ -32,7 +32,7 @@ export function statusCommand(context: CliContext) {
         return options.output === undefined ? context.terminal.stdout(treeText(tree, context.terminal.colors)) : printData(context, tree, options.output);
       }
       if (options.endpoint === true) {
-        const endpoints = await untilAnswered(client, await client.endpoints(namespace, name));
+        const endpoints = await untilAnswered(client, await client.endpoints(namespace, name), context.environment.clock);
         return options.output === undefined ? context.terminal.stdout(endpointsText(endpoints)) : printData(context, endpoints, options.output);
       }
       const status = await client.status(namespace, name, options.svc);

@@ -100,6 +100,25 @@ function clusterLogs(cluster: string): object {
   };
 }
 
+/** A cloud controller's part for Services of type LoadBalancer: the same per-cluster TEST-NET-1 address. */
+function serviceStage(cluster: string): object {
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name: 'service-load-balancer' },
+    spec: {
+      resourceRef: { apiGroup: 'v1', kind: 'Service' },
+      selector: {
+        matchExpressions: [
+          { key: '.spec.type', operator: 'In', values: ['LoadBalancer'] },
+          { key: '.status.loadBalancer.ingress', operator: 'DoesNotExist' },
+        ],
+      },
+      next: { statusTemplate: `loadBalancer:\n  ingress:\n  - ip: ${ingressAddress(cluster)}\n` },
+    },
+  };
+}
+
 /** The kwokctl options naming each component's port; the first two are etcd's. */
 const portOptions = ['etcdPeerPort', 'etcdPort', 'kubeApiserverPort', 'kubeControllerManagerPort', 'kubeSchedulerPort', 'kwokControllerPort'] as const;
 type ClusterPorts = Record<(typeof portOptions)[number], number>;
@@ -121,7 +140,7 @@ async function kwokctlConfiguration(bins: ClusterBinaries, cluster?: string, por
   if (!cluster) return serialise(documents, []);
   // A config with any stage replaces kwok's defaults, so the defaults come along with ours.
   const defaults = await Promise.all((await readdir(bins.kwokStages)).sort().map((file) => readFile(join(bins.kwokStages, file), 'utf8')));
-  return serialise([...documents, ingressStage(cluster), clusterLogs(cluster)], defaults);
+  return serialise([...documents, ingressStage(cluster), serviceStage(cluster), clusterLogs(cluster)], defaults);
 }
 
 function serialise(documents: object[], yamlDocuments: string[]): string {
