@@ -46,7 +46,7 @@ export const DiffResult = z.object({
   live: QueryView.optional().meta({ description: 'With live=true: the server-side dry run in each cluster.' }),
 });
 
-export const EndpointsResult = QueryView;
+export const EndpointsResult = QueryView.meta({ description: "A query of the Services and Ingresses, read live." });
 
 export const LogsQuery = z.strictObject({
   cluster: z.string().min(1).optional().meta({ description: 'Only this cluster.' }),

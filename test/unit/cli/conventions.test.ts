@@ -50,6 +50,8 @@ describe('every command', () => {
       'trigger list',
       'trigger rm',
       'dry-run',
+      'diff',
+      'logs',
     ]);
     for (const { path, help } of commands) {
       expect(help, path.join(' ')).toMatch(/\nExamples:\n(?: {2}# .*\n)? {2}\$ flotilla /);
