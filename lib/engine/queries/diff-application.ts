@@ -29,7 +29,7 @@ export async function diffApplication(store: Store, application: Application): P
   let before: PlacedObjects[] = [];
   if (record !== undefined) {
     const revision = await store.applications.getRevision(namespace, name, record.currentRevision);
-    if (revision !== undefined) before = placed(applicationFromObject(revision.document), clusters, revisionLabel);
+    if (revision !== undefined) before = placements(applicationFromObject(revision.document), clusters, revisionLabel);
   }
   const afterPlacements = placements(application, clusters, revisionLabel);
   return { current, clusters: diffRevisions(before, afterPlacements), placements: afterPlacements };
@@ -39,8 +39,4 @@ function placements(application: Application, clusters: readonly ClusterInfo[], 
   return planWorkflow(application, clusters, { revision }).steps.flatMap((step) =>
     step.placements.map((placement) => ({ cluster: placement.cluster, namespace: placement.namespace, resources: placement.resources })),
   );
-}
-
-function placed(application: Application, clusters: readonly ClusterInfo[], revision: string): PlacedObjects[] {
-  return placements(application, clusters, revision);
 }
