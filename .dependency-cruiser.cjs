@@ -18,6 +18,7 @@ const rooms = [
   'lib/core/run',
   'lib/core/cluster',
   'lib/core/status',
+  'lib/core/query',
   'lib/core/token',
   'lib/core/trigger',
   'lib/core/chatops',
@@ -33,6 +34,7 @@ const rooms = [
   'lib/engine/keeper',
   'lib/engine/applier',
   'lib/engine/planner',
+  'lib/engine/queries',
   // lib/adapters: the engine's ports made real.
   'lib/adapters/telemetry',
   'lib/adapters/aws',

@@ -10,6 +10,7 @@ import * as systemSchemas from '../contract/system-schemas.ts';
 import * as tokenSchemas from '../contract/token-schemas.ts';
 import * as triggerSchemas from '../contract/trigger-schemas.ts';
 import * as workflowSchemas from '../contract/workflow-schemas.ts';
+import * as querySchemas from '../contract/query-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ type JsonSchema = Record<string, unknown>;
 const schemaNames = new Map<z.ZodType, string>([
   [Application, 'Application'],
   [ApplicationStatus, 'ApplicationStatus'],
-  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas, triggerSchemas, chatopsSchemas].flatMap((module) =>
+  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas, triggerSchemas, chatopsSchemas, querySchemas].flatMap((module) =>
     Object.entries(module).filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType).map(([name, schema]) => [schema, name] as const),
   ),
 ]);
@@ -26,7 +27,7 @@ const errorResponses: Record<number, { name: string; description: string }> = {
   400: { name: 'ValidationFailed', description: 'The input is wrong (code validation_failed); details lists every problem with its path.' },
   401: { name: 'Unauthenticated', description: 'No valid bearer token, or a webhook or Slack signature that does not verify (code unauthenticated).' },
   403: { name: 'Forbidden', description: "The token's role or namespaces do not allow this (code forbidden)." },
-  404: { name: 'NotFound', description: 'No such resource (codes cluster_not_found, application_not_found, token_not_found, trigger_not_found).' },
+  404: { name: 'NotFound', description: 'No such resource (codes cluster_not_found, application_not_found, token_not_found, trigger_not_found, query_not_found).' },
   409: { name: 'Conflict', description: 'The request conflicts with the current state (codes already_exists, conflict, application_deleting, cluster_in_use, workflow_operation_refused).' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than the configured limit (code payload_too_large).' },
   415: { name: 'UnsupportedMediaType', description: 'The Content-Type is not one the route reads (code unsupported_media_type).' },

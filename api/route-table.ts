@@ -8,6 +8,7 @@ import { healthRoute, openApiRoute } from './routes/system-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 import { triggerRoutes } from './routes/trigger-routes.ts';
 import { workflowRoutes } from './routes/workflow-routes.ts';
+import { queryRoutes } from './routes/query-routes.ts';
 
 let document: Record<string, unknown> | undefined;
 
@@ -23,6 +24,7 @@ export const routeTable: readonly Route[] = [
   openApiRoute(openApiDocument),
   ...clusterRoutes,
   ...applicationRoutes,
+  ...queryRoutes,
   ...workflowRoutes,
   ...tokenRoutes,
   ...triggerRoutes,

@@ -11,6 +11,8 @@ import { clusterProbeCommand } from './commands/cluster-probe.ts';
 import { clusterRenameCommand } from './commands/cluster-rename.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { dryRunCommand } from './commands/dry-run.ts';
+import { diffCommand } from './commands/diff.ts';
+import { logsCommand } from './commands/logs.ts';
 import { loginCommand } from './commands/login.ts';
 import { lsCommand } from './commands/ls.ts';
 import { revisionsCommand } from './commands/revisions.ts';
@@ -55,6 +57,8 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addCommand(triggerCommand(context))
     .addCommand(tokenCommand(context))
     .addCommand(dryRunCommand(terminal))
+    .addCommand(diffCommand(context))
+    .addCommand(logsCommand(context))
     .addHelpText(
       'after',
       examples(

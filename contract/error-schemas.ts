@@ -15,6 +15,8 @@ export const errorStatuses = {
   not_found: 404,
   cluster_not_found: 404,
   application_not_found: 404,
+  /** No such cluster query, or it expired (answers are kept 10 minutes). */
+  query_not_found: 404,
   token_not_found: 404,
   trigger_not_found: 404,
   /** The route exists, not with this method; the `allow` header lists the methods it has. */

@@ -103,7 +103,7 @@ const submitApplicationRoute = defineRoute({
  * discovery can classify are asked of the placed clusters through the applier, briefly. Documents that neither are
  * confined nor create namespaces skip the rendering.
  */
-async function requirePlacementsAllowed(deps: ApiDependencies, application: Application, scope: SubmitScope, records: readonly ClusterRecord[]): Promise<void> {
+export async function requirePlacementsAllowed(deps: ApiDependencies, application: Application, scope: SubmitScope, records: readonly ClusterRecord[]): Promise<void> {
   const confined = isConfined(scope);
   if (!confined && !createsNamespaces(application)) return;
   const clusters = records.map((cluster) => ({ name: cluster.name, labels: cluster.labels }));

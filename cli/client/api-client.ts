@@ -12,6 +12,7 @@ import { HealthStatus } from '../../contract/system-schemas.ts';
 import { CreatedToken, TokenList, TokenView, type CreateTokenRequest } from '../../contract/token-schemas.ts';
 import { CreateTriggerRequest, TriggerList, TriggerView } from '../../contract/trigger-schemas.ts';
 import { WorkflowOperationAccepted } from '../../contract/workflow-schemas.ts';
+import { ApplicationTree, DiffResult, EndpointsResult, LogsResult, QueryView } from '../../contract/query-schemas.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { formatDuration } from '../durations.ts';
 
@@ -159,6 +160,18 @@ export function apiClient(options: ApiClientOptions) {
     orphans: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/orphans`, { schema: OrphanList })).orphans,
     status: (namespace: string, name: string, svc?: string) =>
       call('GET', `${application(namespace, name)}/status`, { schema: ApplicationStatus, query: { svc } }),
+    /** The diff against the current revision; with `live`, the cluster's dry run too (`live.done` false: poll it). */
+    diff: (document: { contentType: string; text: string }, live: boolean) =>
+      call('POST', '/applications/diff', { schema: DiffResult, body: document, query: { live: live ? 'true' : undefined } }),
+    tree: (namespace: string, name: string) => call('GET', `${application(namespace, name)}/tree`, { schema: ApplicationTree }),
+    endpoints: (namespace: string, name: string) => call('GET', `${application(namespace, name)}/endpoints`, { schema: EndpointsResult }),
+    logs: (namespace: string, name: string, options: { cluster?: string; component?: string; tail?: number; since?: string }) =>
+      call('GET', `${application(namespace, name)}/logs`, {
+        schema: LogsResult,
+        query: { cluster: options.cluster, component: options.component, tail: options.tail?.toString(), since: options.since },
+      }),
+    /** A cluster query as it stands (the poll URL of diff --live, endpoints and logs). */
+    query: (namespace: string, id: string) => call('GET', `/namespaces/${encodeURIComponent(namespace)}/queries/${encodeURIComponent(id)}`, { schema: QueryView }),
     workflow: (namespace: string, name: string, operation: WorkflowOperation) =>
       call('POST', `${application(namespace, name)}/workflow/${operation}`, { schema: WorkflowOperationAccepted }),
     addTrigger: (namespace: string, name: string, trigger: TriggerRequest): Promise<Trigger> =>

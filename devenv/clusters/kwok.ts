@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -77,6 +77,48 @@ function ingressStage(cluster: string): object {
   };
 }
 
+/**
+ * kwok runs no containers, so its kubelet serves each pod's log from a file (a ClusterLogs rule): one file per cluster,
+ * in the CRI log format (`<RFC 3339 time> <stdout|stderr> F <line>`), which tests append to as a container would write.
+ */
+export function podLogsFile(cluster: string): string {
+  return join(workDir, 'pod-logs', `${cluster}.log`);
+}
+
+/** Appends lines to every pod's simulated log in the cluster, as a container writing to `stream` would. */
+export async function writePodLog(cluster: string, lines: string[], stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
+  const at = new Date().toISOString().replace('Z', '000000Z');
+  await appendFile(podLogsFile(cluster), lines.map((line) => `${at} ${stream} F ${line}\n`).join(''));
+}
+
+function clusterLogs(cluster: string): object {
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'pod-logs' },
+    spec: { selector: {}, logs: [{ logsFile: podLogsFile(cluster) }] },
+  };
+}
+
+/** A cloud controller's part for Services of type LoadBalancer: the same per-cluster TEST-NET-1 address. */
+function serviceStage(cluster: string): object {
+  return {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name: 'service-load-balancer' },
+    spec: {
+      resourceRef: { apiGroup: 'v1', kind: 'Service' },
+      selector: {
+        matchExpressions: [
+          { key: '.spec.type', operator: 'In', values: ['LoadBalancer'] },
+          { key: '.status.loadBalancer.ingress', operator: 'DoesNotExist' },
+        ],
+      },
+      next: { statusTemplate: `loadBalancer:\n  ingress:\n  - ip: ${ingressAddress(cluster)}\n` },
+    },
+  };
+}
+
 /** The kwokctl options naming each component's port; the first two are etcd's. */
 const portOptions = ['etcdPeerPort', 'etcdPort', 'kubeApiserverPort', 'kubeControllerManagerPort', 'kubeSchedulerPort', 'kwokControllerPort'] as const;
 type ClusterPorts = Record<(typeof portOptions)[number], number>;
@@ -98,7 +140,7 @@ async function kwokctlConfiguration(bins: ClusterBinaries, cluster?: string, por
   if (!cluster) return serialise(documents, []);
   // A config with any stage replaces kwok's defaults, so the defaults come along with ours.
   const defaults = await Promise.all((await readdir(bins.kwokStages)).sort().map((file) => readFile(join(bins.kwokStages, file), 'utf8')));
-  return serialise([...documents, ingressStage(cluster)], defaults);
+  return serialise([...documents, ingressStage(cluster), serviceStage(cluster), clusterLogs(cluster)], defaults);
 }
 
 function serialise(documents: object[], yamlDocuments: string[]): string {
@@ -245,6 +287,8 @@ async function startMissing(bins: ClusterBinaries, names: string[], log: (line: 
     if (health.status === 'broken') log(`cluster ${name} is broken (dead: ${health.dead.join(', ')}); sweeping it`);
     await removeCluster(bins, name);
     log(`starting cluster ${name}`);
+    await mkdir(join(workDir, 'pod-logs'), { recursive: true });
+    await writeFile(podLogsFile(name), '');
     const chosen = await allocatePorts(join(clustersDir, name), portOptions.length);
     const ports = Object.fromEntries(portOptions.map((option, i) => [option, chosen[i]!])) as ClusterPorts;
     await kwokctl(bins, ['create', 'cluster', '--name', name, '--kubeconfig', '', '--wait', '3m'], 300_000, name, ports);
@@ -292,6 +336,7 @@ async function removeCluster(bins: ClusterBinaries, name: string): Promise<void>
   await killProcessesMatching(clusterProcessPattern(name));
   await rm(join(clustersDir, name), { recursive: true, force: true });
   await rm(kubeconfigPath(name), { force: true });
+  await rm(podLogsFile(name), { force: true });
   await releasePorts(join(clustersDir, name));
 }
 

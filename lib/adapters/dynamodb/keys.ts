@@ -63,3 +63,6 @@ export const replayKey = (scheme: string, signature: string): Key => ({ pk: `REP
 /** Chat integrations: one item per chat system. */
 export const chatopsPartition = 'CHATOPS';
 export const chatIntegrationKey = (system: string): Key => ({ pk: chatopsPartition, sk: system.toUpperCase() });
+/** The parts of one cluster query (live diff, endpoints, logs); they expire through `ttl`. */
+export const queryPartition = (queryId: string) => `QUERY#${queryId}`;
+export const queryPartKey = (queryId: string, index: number): Key => ({ pk: queryPartition(queryId), sk: `PART#${padded(index)}` });

@@ -23,6 +23,7 @@ import { type TokenStore } from '../../engine/ports/store.ts';
 import { DynamoTriggerStore } from './trigger-store.ts';
 import { type TriggerStore } from '../../engine/ports/store.ts';
 import { type Store } from '../../engine/ports/store.ts';
+import { DynamoQueryStore } from './query-store.ts';
 
 export function createStore(client: DynamoDBClient, tableName: string): Store {
   const table = new Table(client, tableName);
@@ -38,5 +39,6 @@ export function createStore(client: DynamoDBClient, tableName: string): Store {
     triggers: new DynamoTriggerStore(table),
     deliveries: new DynamoDeliveryStore(table),
     chatIntegrations: new DynamoChatIntegrationStore(table),
+    queries: new DynamoQueryStore(table),
   };
 }

@@ -117,6 +117,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   const coreApi = new CoreV1Api(configuration);
   const customApi = new CustomObjectsApi(configuration);
   const discovered = new Map<string, { at: number; scopes: Promise<ResourceScopes> }>();
+  const core = new CoreV1Api(configuration);
 
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -203,5 +204,26 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
         }
         return answers;
       }),
+    dryRunApply: (object) =>
+      call(`dry-run apply ${describeObject(object)}`, async () => {
+        const result = await objects.patch(object as ClientObject, undefined, 'All', fieldManager, true, PatchStrategy.ServerSideApply);
+        return result as KubernetesObject;
+      }),
+    list: (apiVersion, kind, namespace, options = {}) =>
+      call(`list ${kind} in ${namespace}`, async () => {
+        const list = await objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, options.labelSelector, options.limit);
+        return list.items.map((item) => ({ ...item, apiVersion, kind }) as KubernetesObject);
+      }),
+    podLog: (namespace, pod, container, options) =>
+      call(`read the log of ${namespace}/${pod} container ${container}`, () =>
+        coreApi.readNamespacedPodLog({
+          name: pod,
+          namespace,
+          container,
+          tailLines: options.tailLines,
+          limitBytes: options.limitBytes,
+          ...(options.sinceSeconds === undefined ? {} : { sinceSeconds: options.sinceSeconds }),
+        }),
+      ),
   };
 }

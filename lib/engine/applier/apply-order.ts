@@ -4,6 +4,7 @@ import { dispatchTarget } from './dispatch-target.ts';
 import { refreshTarget } from './refresh-target.ts';
 import { removeResources } from '../keeper/remove-resources.ts';
 import { recordDiscovery } from '../clusters/kind-discovery.ts';
+import { runQuery } from './run-query.ts';
 
 /** The applier function's work for one message; throws RetryLater for failures that should pass. */
 export async function applyOrder(engine: Engine, message: ApplierMessage, receiveCount: number): Promise<string> {
@@ -13,6 +14,7 @@ export async function applyOrder(engine: Engine, message: ApplierMessage, receiv
     return `${message.cluster}: ${outcome.result}${'deleted' in outcome ? ` ${outcome.deleted} objects` : ''}${kept}`;
   }
   if (message.kind === 'refresh') return refreshTarget(engine, message);
+  if (message.kind === 'query') return runQuery(engine, message);
   if (message.kind === 'probe') {
     await engine.probeCluster(message.cluster);
     return `${message.cluster}: probed`;

@@ -55,6 +55,13 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     requestedAt: z.iso.datetime(),
   }),
   z.object({
+    /** Read from (or dry-run against) a cluster for a caller: the part's request and answer live in the store. */
+    kind: z.literal('query'),
+    queryId: z.string().min(1),
+    index: z.int().nonnegative(),
+    cluster: z.string().min(1),
+  }),
+  z.object({
     kind: z.literal('remove'),
     namespace: z.string().min(1),
     application: z.string().min(1),

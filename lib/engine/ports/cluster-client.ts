@@ -27,4 +27,16 @@ export interface ClusterClient {
    * one per credential version; each request is bounded by the client's timeout.
    */
   kindScopes(kinds: readonly KindRef[]): Promise<KindScopes>;
+  /** Server-side apply with `dryRun=All`: the object as the cluster would store it, nothing persisted. */
+  dryRunApply(object: KubernetesObject): Promise<KubernetesObject>;
+  /** Objects of one kind in one namespace, at most `limit`, optionally by label selector (`a=b,c=d`). */
+  list(apiVersion: string, kind: string, namespace: string, options?: { labelSelector?: string; limit?: number }): Promise<KubernetesObject[]>;
+  /** One container's log: the last `tailLines` lines, at most `limitBytes`, optionally only the last `sinceSeconds`. */
+  podLog(namespace: string, pod: string, container: string, options: PodLogOptions): Promise<string>;
+}
+
+export interface PodLogOptions {
+  tailLines: number;
+  limitBytes: number;
+  sinceSeconds?: number;
 }

@@ -11,6 +11,7 @@ import { ChatIntegrationRecord } from '../../core/chatops/chat-integration-recor
 import { Application } from '../../core/application/application.ts';
 import { type PlannedTarget } from '../../core/run/target.ts';
 import type { SealedSecret } from '../../core/secret/sealed-secret.ts';
+import type { QueryPart } from '../../core/query/cluster-query.ts';
 
 /** Every stored record carries the optimistic-concurrency counter; 1 on create, +1 per accepted write. */
 export interface Versioned {
@@ -191,6 +192,19 @@ export interface RequestCountStore {
   get(runId: string): Promise<RequestCounts>;
 }
 
+/**
+ * Cluster queries (live diff, endpoints, logs): the API stores each part with what it asks, the applier stores the
+ * answer in its place. Parts expire through the table's TTL; one past its `expiresAt` reads as absent.
+ */
+export interface QueryStore {
+  create(parts: readonly QueryPart[], expiresAt: Date): Promise<void>;
+  /** The query's parts by index; empty when it is unknown or expired. */
+  list(queryId: string, now: Date): Promise<QueryPart[]>;
+  get(queryId: string, index: number, now: Date): Promise<QueryPart | undefined>;
+  /** Replaces the part with its answer (or failure), keeping its expiry. */
+  answer(part: QueryPart): Promise<void>;
+}
+
 /** Every aggregate of Flotilla's single table, each behind its own small interface. */
 export interface Store {
   clusters: ClusterStore;
@@ -204,4 +218,5 @@ export interface Store {
   triggers: TriggerStore;
   deliveries: DeliveryStore;
   chatIntegrations: ChatIntegrationStore;
+  queries: QueryStore;
 }

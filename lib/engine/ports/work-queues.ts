@@ -4,11 +4,11 @@ import type { PlannerMessage } from '../messages/planner-message.ts';
 export type ApplyOrRemove = Extract<ApplierMessage, { kind: 'apply' | 'remove' | 'refresh' }>;
 export type HealthCheck = Extract<ApplierMessage, { kind: 'check' }>;
 /**
- * Orders that need no per-cluster order and may be delayed: health re-checks, cluster probes, discovery requests and
- * read-only refreshes
+ * Orders that need no per-cluster order and may be delayed: health re-checks, cluster probes, discovery requests,
+ * cluster queries and read-only refreshes
  * (each fenced by its run; in a cluster's FIFO group they would sit ahead of its deploys).
  */
-export type Unordered = Extract<ApplierMessage, { kind: 'check' | 'probe' | 'discover' }> | (Extract<ApplierMessage, { kind: 'refresh' }> & { reapply: false });
+export type Unordered = Extract<ApplierMessage, { kind: 'check' | 'probe' | 'discover' | 'query' }> | (Extract<ApplierMessage, { kind: 'refresh' }> & { reapply: false });
 
 /** The queues between Flotilla's functions, behind one small interface so the engine is testable on any SQS. */
 export interface WorkQueues {

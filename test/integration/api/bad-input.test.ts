@@ -312,6 +312,26 @@ const cases: BadInput[] = [
   { name: 'rolling back a workflow that never ran', method: 'POST', path: `${app}/workflow/rollback`, status: 409, code: 'workflow_operation_refused', message: /has no workflow run/ },
   { name: 'a workflow operation on an unknown application', method: 'POST', path: '/namespaces/default/applications/nope/workflow/restart', status: 404, code: 'application_not_found', message: /no application nope/ },
 
+  // Cluster queries (diff, tree, endpoints, logs): refused before a query is stored or queued
+  { name: 'logs with tail 0', method: 'GET', path: `${app}/logs?tail=0`, status: 400, code: 'validation_failed', message: /tail: must be at least 1/, paths: ['query.tail'] },
+  { name: 'logs with tail over the limit', method: 'GET', path: `${app}/logs?tail=1001`, status: 400, code: 'validation_failed', message: /tail: must be at most 1000/, paths: ['query.tail'] },
+  { name: 'logs with tail that is no number', method: 'GET', path: `${app}/logs?tail=all`, status: 400, code: 'validation_failed', message: /must be a whole number of lines/, paths: ['query.tail'] },
+  { name: 'logs since something that is no duration', method: 'GET', path: `${app}/logs?since=yesterday`, status: 400, code: 'validation_failed', message: /expected a Go duration/, paths: ['query.since'] },
+  { name: 'logs of a cluster the application is not in', method: 'GET', path: `${app}/logs?cluster=us-west-1`, status: 400, code: 'validation_failed', message: /not deployed in cluster us-west-1; it is in: none/, paths: ['query.cluster'] },
+  { name: 'logs with an unknown query parameter', method: 'GET', path: `${app}/logs?follow=true`, status: 400, code: 'validation_failed', message: /follow/ },
+  { name: 'logs of an unknown application', method: 'GET', path: '/namespaces/default/applications/nope/logs', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'the tree of an unknown application', method: 'GET', path: '/namespaces/default/applications/nope/tree', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'the endpoints of an unknown application', method: 'GET', path: '/namespaces/default/applications/nope/endpoints', status: 404, code: 'application_not_found', message: /no application nope/ },
+  { name: 'logs for a token limited to another namespace', as: 'deployer', method: 'GET', path: `${app}/logs`, status: 403, code: 'forbidden', message: /team-a/ },
+  { name: 'the tree for a token limited to another namespace', as: 'deployer', method: 'GET', path: `${app}/tree`, status: 403, code: 'forbidden', message: /team-a/ },
+  { name: 'the endpoints for a token limited to another namespace', as: 'deployer', method: 'GET', path: `${app}/endpoints`, status: 403, code: 'forbidden', message: /team-a/ },
+  { name: 'a diff for a token limited to another namespace', as: 'deployer', method: 'POST', path: '/applications/diff?live=true', contentType: 'application/yaml', body: () => basicYaml, status: 403, code: 'forbidden', message: /team-a/ },
+  { name: 'a diff with live=yes', method: 'POST', path: '/applications/diff?live=yes', contentType: 'application/yaml', body: () => basicYaml, status: 400, code: 'validation_failed', message: /must be true or false/, paths: ['query.live'] },
+  { name: 'a diff of a document that does not check out', method: 'POST', path: '/applications/diff', contentType: 'application/yaml', body: () => basicWith(['type: webservice', 'type: webservic']), status: 400, code: 'validation_failed', message: /webservic/ },
+  { name: 'a query id that is no query id', method: 'GET', path: '/namespaces/default/queries/abc', status: 400, code: 'validation_failed', message: /must be a query id/, paths: ['path.id'] },
+  { name: 'an unknown query', method: 'GET', path: '/namespaces/default/queries/00000000-0000-4000-8000-000000000000', status: 404, code: 'query_not_found', message: /no query 00000000-0000-4000-8000-000000000000 in namespace default/ },
+  { name: 'a query for a token limited to another namespace', as: 'deployer', method: 'GET', path: '/namespaces/default/queries/00000000-0000-4000-8000-000000000000', status: 403, code: 'forbidden', message: /team-a/ },
+
   // Tokens
   { name: 'a token with an unknown role', method: 'POST', path: '/tokens', body: () => ({ name: 'root', role: 'root' }), status: 400, code: 'validation_failed', message: /expected one of "admin", "deployer", "viewer"/, paths: ['role'] },
   { name: 'an admin token limited to namespaces', method: 'POST', path: '/tokens', body: () => ({ name: 'ops', role: 'admin', namespaces: ['team-a'] }), status: 400, code: 'validation_failed', message: /admin tokens .* cannot be limited to namespaces/, paths: ['namespaces'] },

@@ -55,6 +55,8 @@ describe('every command', () => {
       'token list',
       'token revoke',
       'dry-run',
+      'diff',
+      'logs',
     ]);
     for (const { path, help } of commands) {
       expect(help, path.join(' ')).toMatch(/\nExamples:\n(?: {2}# .*\n)? {2}\$ flotilla /);
