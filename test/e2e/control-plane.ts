@@ -26,7 +26,7 @@ export async function startControlPlane(options: { dataDir?: string; env?: Recor
   // process.execPath is the pinned Node 24 (vitest runs on it); `npm start` runs exactly this command.
   const child = spawn(process.execPath, ['local/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', FLOTILLA_QUIET: '1', ...options.env },
+    env: { ...process.env, PORT: String(port), FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', POWERTOOLS_LOG_LEVEL: 'ERROR', ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
