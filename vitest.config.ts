@@ -6,7 +6,8 @@ const slow = { testTimeout: 180_000, hookTimeout: 900_000, fileParallelism: fals
 
 export default defineConfig({
   test: {
-    env: { NO_COLOR: '1', FLOTILLA_QUIET: '1' },
+    // Errors only from the functions' loggers, and no EMF lines on stdout (the adapter's tests turn them on).
+    env: { NO_COLOR: '1', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/setup/environment.ts'], ...slow } },

@@ -5,8 +5,9 @@ import type { WorkQueues } from '../lib/engine/ports/work-queues.ts';
 import type { Engine } from '../lib/engine/context.ts';
 import type { CredentialCipher } from '../lib/engine/ports/credential-cipher.ts';
 import type { Store } from '../lib/engine/ports/store.ts';
+import type { Telemetry } from '../lib/engine/ports/telemetry.ts';
 
-/** A structured log line; callers never pass secrets (tokens, kubeconfigs, request bodies). */
+/** A structured log line (Telemetry.log); callers never pass secrets (tokens, kubeconfigs, request bodies). */
 export type ApiLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 /** What the routes work with; functions/api.ts builds it once per container. */
@@ -23,6 +24,9 @@ export interface ApiDependencies {
   maxBodyBytes: number;
   /** /healthz: one cheap, deadline-bound read of the store and of each queue. */
   checkDependencies(): Promise<readonly DependencyCheck[]>;
+  /** `telemetry.log`, kept short for the routes. */
   log: ApiLog;
+  /** API latency by route, webhook outcomes. */
+  telemetry: Pick<Telemetry, 'count' | 'duration'>;
   now(): Date;
 }

@@ -23,6 +23,8 @@ export function createApi(deps: ApiDependencies, routes: readonly Route[] = rout
       const started = Date.now();
       let principal: Principal | undefined;
       let response: ApiResponse;
+      // The route's operationId, never the path: paths carry names, a metric dimension must stay small.
+      let route = 'unmatched';
       try {
         const found = match(request.method, request.path);
         if (found.kind === 'no-route') throw new ApiError('not_found', `no route ${request.method} ${request.path}; GET /openapi.json lists them`);
@@ -30,32 +32,36 @@ export function createApi(deps: ApiDependencies, routes: readonly Route[] = rout
           const allow = found.allowed.join(', ');
           throw new ApiError('method_not_allowed', `${request.path} answers ${allow}, not ${request.method}`, { headers: { allow } });
         }
-        const { route, params } = found;
-        if (!('public' in route.access)) {
+        const { params } = found;
+        route = found.route.operationId;
+        if (!('public' in found.route.access)) {
           principal = await authenticateRequest({ tokens: deps.store.tokens, now: () => deps.now(), log: deps.log }, request);
-          const { action, namespaceParam } = route.access;
+          const { action, namespaceParam } = found.route.access;
           if (namespaceParam === undefined) requireRole(principal, action);
           else requireAllowed(principal, action, params[namespaceParam]);
         }
         const input = {
-          params: parseWith(route.params, params, 'path'),
-          query: parseWith(route.query, request.query, 'query'),
-          body: route.body === undefined ? undefined : readBody(request, route.body, deps.maxBodyBytes),
+          params: parseWith(found.route.params, params, 'path'),
+          query: parseWith(found.route.query, request.query, 'query'),
+          body: found.route.body === undefined ? undefined : readBody(request, found.route.body, deps.maxBodyBytes),
           principal,
           request,
         };
-        response = await route.handle(input, deps);
+        response = await found.route.handle(input, deps);
       } catch (err) {
         response = errorResponse(toApiError(err) ?? unavailable(err, request, deps) ?? unexpected(err, request, deps));
       }
       // Every answer names its request id, so a report of any failure can be matched with its log line.
       response = { ...response, headers: { ...response.headers, 'x-request-id': request.requestId } };
+      const ms = Date.now() - started;
+      deps.telemetry.duration('ApiLatency', { route, status: `${Math.floor(response.status / 100)}xx` }, ms);
       // Method, path, status and who: never headers or bodies, which carry tokens and kubeconfigs.
       deps.log('info', 'request', {
         method: request.method,
         path: request.path,
+        route,
         status: response.status,
-        ms: Date.now() - started,
+        ms,
         requestId: request.requestId,
         ...(principal === undefined ? {} : { tokenId: principal.tokenId }),
       });

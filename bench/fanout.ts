@@ -34,7 +34,8 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_REGION: 'us-east-1',
-  FLOTILLA_QUIET: process.env.BENCH_TRACE ? '0' : '1',
+  POWERTOOLS_LOG_LEVEL: process.env.BENCH_TRACE ? 'INFO' : 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: process.env.BENCH_TRACE ? 'false' : 'true',
 });
 const runtime = await startLocalRuntime({
   port: 0,

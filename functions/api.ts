@@ -4,15 +4,13 @@ import { createApi } from '../api/create-api.ts';
 import { InProcessFollowUps, QueuedFollowUps } from '../integrations/chatops/follow-ups.ts';
 import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { config } from './config.ts';
-import { cipher, clients, engineWith, noClusterAccess, queues, store } from './runtime.ts';
+import { cipher, clients, engineWith, noClusterAccess, observe, queues, store } from './runtime.ts';
 import { requestFromEvent, resultFromResponse } from './shared/http-event.ts';
-import { log } from '../lib/adapters/telemetry/log.ts';
 import { checkDependencies, sharedFor } from '../lib/adapters/aws/dependency-check.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 
-const engine = engineWith(noClusterAccess);
-
-const apiLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => log(level, message, { fn: 'api', ...fields });
+const { telemetry, middleware } = observe('api');
+const engine = engineWith(noClusterAccess, telemetry);
 
 /** API: the HTTP API's single integration. Routing, auth, validation and error answers live in lib/api. */
 const api = createApi({
@@ -29,16 +27,17 @@ const api = createApi({
   cipher,
   chatops: {
     // On Lambda the function freezes once it has answered, so slow Slack replies go to the trigger function's queue.
-    followUps: config.ciEventsQueueUrl === undefined ? new InProcessFollowUps(apiLog) : new QueuedFollowUps(clients.sqs, config.ciEventsQueueUrl),
+    followUps: config.ciEventsQueueUrl === undefined ? new InProcessFollowUps(telemetry.log) : new QueuedFollowUps(clients.sqs, config.ciEventsQueueUrl),
     inlineBudgetMs: config.slack.inlineBudgetMs,
     responseUrlOrigins: config.slack.responseUrlOrigins,
   },
   maxBodyBytes: config.maxBodyBytes,
   checkDependencies: sharedFor(2_000, () => checkDependencies(clients, { tableName: config.tableName, queues: config.queues })),
-  log: apiLog,
+  log: telemetry.log,
+  telemetry,
   now: () => new Date(),
 });
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event) =>
-  resultFromResponse(await api.handle(requestFromEvent(event))),
-);
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(middleware)
+  .handler(async (event) => resultFromResponse(await api.handle(requestFromEvent(event))));

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import * as z from 'zod';
 import { scheduleRefresh } from '../lib/engine/planner/schedule-refresh.ts';
-import { engineWith, noClusterAccess, queues } from './runtime.ts';
-import { log } from '../lib/adapters/telemetry/log.ts';
+import { engineWith, noClusterAccess, observe, queues } from './runtime.ts';
 
-const engine = engineWith(noClusterAccess);
+const { telemetry, middleware } = observe('refresh');
+const engine = engineWith(noClusterAccess, telemetry);
 
 /**
  * The input the EventBridge schedules pass: health refresh, drift correction (refresh after re-applying), or the
@@ -14,14 +14,16 @@ const engine = engineWith(noClusterAccess);
 const ScheduledTask = z.object({ task: z.enum(['refresh', 'drift', 'sweep', 'recover']) });
 
 /** Refresh: keeps health current on a schedule, so `status` reads today's health rather than the deploy's. */
-export const handler = middy<unknown, { orders: number }>().handler(async (event) => {
-  const { task } = ScheduledTask.parse(event);
-  if (task === 'sweep' || task === 'recover') {
-    await queues.toPlanner([{ kind: 'sweep', recover: task === 'recover' }]);
-    log('info', `${task}: asked the planner`, { fn: 'refresh' });
-    return { orders: 1 };
-  }
-  const orders = await scheduleRefresh(engine, { reapply: task === 'drift' });
-  log('info', `${task}: ${orders} refresh orders sent`, { fn: 'refresh' });
-  return { orders };
-});
+export const handler = middy<unknown, { orders: number }>()
+  .use(middleware)
+  .handler(async (event) => {
+    const { task } = ScheduledTask.parse(event);
+    if (task === 'sweep' || task === 'recover') {
+      await queues.toPlanner([{ kind: 'sweep', recover: task === 'recover' }]);
+      telemetry.log('info', `${task}: asked the planner`, { task });
+      return { orders: 1 };
+    }
+    const orders = await scheduleRefresh(engine, { reapply: task === 'drift' });
+    telemetry.log('info', `${task}: ${orders} refresh orders sent`, { task, orders });
+    return { orders };
+  });

@@ -10,6 +10,11 @@ import { KeyFileCredentialCipher } from '../lib/adapters/secrets/key-file-cipher
 import { KmsCredentialCipher } from '../lib/adapters/secrets/kms-cipher.ts';
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import { config } from './config.ts';
+import { createPowertoolsTelemetry, type PowertoolsTelemetry } from '../lib/adapters/telemetry/powertools-telemetry.ts';
+import { MetricRegistry } from '../lib/adapters/telemetry/metric-registry.ts';
+import type { Telemetry } from '../lib/engine/ports/telemetry.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 
 export const clients = createAwsClients(config.aws);
 countRequestsOf(clients.dynamodb, 'dynamodb');
@@ -30,6 +35,24 @@ export const noClusterAccess: ClusterAccess = {
   probeCluster: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked to probe ${cluster})`)),
 };
 
-export function engineWith(access: ClusterAccess): Engine {
-  return { store, queues, cipher, now: () => new Date(), settings: config.engine, ...access };
+export function engineWith(access: ClusterAccess, telemetry: Telemetry): Engine {
+  return { store, queues, cipher, now: () => new Date(), settings: config.engine, telemetry, ...access };
+}
+
+/**
+ * The metrics every function of this process reported, for the local runtime's GET /metrics (LOCAL_METRICS=true, which
+ * only the local runtime sets; on AWS the EMF lines are the record and this stays empty).
+ */
+export const metricRegistry = new MetricRegistry();
+
+/**
+ * One function's logger and metrics, and the middy middleware that give them the Lambda context (request id, cold
+ * start) and flush the metrics at the end of each invocation.
+ */
+export function observe(functionName: string): PowertoolsTelemetry & { middleware: [ReturnType<typeof injectLambdaContext>, ReturnType<typeof logMetrics>] } {
+  const observed = createPowertoolsTelemetry({ functionName, registry: config.localMetrics ? metricRegistry : undefined });
+  return {
+    ...observed,
+    middleware: [injectLambdaContext(observed.logger, { resetKeys: true }), logMetrics(observed.metrics, { captureColdStartMetric: true })],
+  };
 }

@@ -41,6 +41,8 @@ export interface ControlPlane {
   driftIntervalSeconds: number;
   /** CLUSTER_ENDPOINT_ALLOW; set only when not empty, so the default contract stays as small as it is. */
   clusterEndpointAllow: string;
+  /** POWERTOOLS_METRICS_NAMESPACE: where the functions' EMF metrics go. */
+  metricsNamespace: string;
 }
 /** `ciEvents`: the CI-event inbox (EventBridge CI events, slow Slack replies) the trigger function consumes. */
 export type QueueName = 'planner' | 'applier' | 'health' | 'ciEvents';
@@ -112,6 +114,7 @@ export class FlotillaFunction extends NodejsFunction {
     this.addEnvironment('CI_EVENTS_QUEUE_URL', queues.ciEvents.queue.queueUrl);
     this.addEnvironment('CREDENTIALS_KMS_KEY_ID', credentialsKey.keyArn);
     this.addEnvironment('DRIFT_INTERVAL_SECONDS', String(plane.driftIntervalSeconds));
+    this.addEnvironment('POWERTOOLS_METRICS_NAMESPACE', plane.metricsNamespace);
     if (plane.clusterEndpointAllow !== '') this.addEnvironment('CLUSTER_ENDPOINT_ALLOW', plane.clusterEndpointAllow);
 
     if (access.table === 'read') table.grantReadData(this);

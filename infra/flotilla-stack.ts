@@ -5,7 +5,7 @@ import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestinat
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData, type Dashboard, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule, type EventPattern } from 'aws-cdk-lib/aws-events';
@@ -21,6 +21,7 @@ import { FlotillaFunction, type ControlPlane, type QueueName } from './flotilla-
 import { acknowledge } from './nag.ts';
 import { defaultSettings, type FlotillaSettings } from './settings.ts';
 import { WorkQueue } from './work-queue.ts';
+import { flotillaDashboard, flotillaMetric } from './dashboard.ts';
 import { defaultEngineSettings } from '../lib/engine/context.ts';
 
 /** Time budgets; each work queue's visibility timeout is six times its consumer's. */
@@ -34,6 +35,9 @@ const timeouts = {
   triggers: Duration.seconds(60),
   authorizer: Duration.seconds(5),
 };
+
+/** The order-age alarm's threshold: well past the applier's retries with backoff (8 receives, at most 30 s apart). */
+export const orderAgeAlarmSeconds = 600;
 
 /** CI events worth a look for trigger rules (issue "CI triggers and chatops"): one rule each. */
 export const ciEventPatterns: Record<string, EventPattern> = {
@@ -58,6 +62,9 @@ export class FlotillaStack extends Stack {
   readonly ciEvents: WorkQueue;
   readonly httpApi: HttpApi;
   readonly alarmTopic: Topic;
+  /** The CloudWatch namespace of Flotilla's own metrics: the stack's name, so two stacks in one account stay apart. */
+  readonly metricsNamespace: string;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: FlotillaStackProps = {}) {
     super(scope, id, props);
@@ -99,7 +106,15 @@ export class FlotillaStack extends Stack {
       health: new WorkQueue(this, 'HealthQueue', { fifo: false, consumerTimeout: timeouts.applier, maxReceiveCount: 5 }),
       ciEvents: new WorkQueue(this, 'CiEvents', { fifo: false, consumerTimeout: timeouts.triggers, maxReceiveCount: 5 }),
     };
-    const plane: ControlPlane = { table, queues, credentialsKey, driftIntervalSeconds: settings.driftMinutes * 60, clusterEndpointAllow: settings.clusterEndpointAllow };
+    this.metricsNamespace = this.stackName;
+    const plane: ControlPlane = {
+      table,
+      queues,
+      credentialsKey,
+      driftIntervalSeconds: settings.driftMinutes * 60,
+      clusterEndpointAllow: settings.clusterEndpointAllow,
+      metricsNamespace: this.metricsNamespace,
+    };
 
     const api = new FlotillaFunction(this, 'Api', {
       name: 'api',
@@ -167,6 +182,7 @@ export class FlotillaStack extends Stack {
     const ciRules = this.#ciEventRules(ciEvents);
     this.ciEvents = ciEvents;
     this.alarmTopic = this.#alarms({ functions: Object.values(this.functions), queues: Object.values(queues), rules: [...schedules, ...ciRules] }, settings);
+    this.dashboard = flotillaDashboard(this, { namespace: this.metricsNamespace, functions: Object.values(this.functions), queues });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'flotilla login --endpoint <this>' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'for infra/admin-token.ts --table' });
@@ -272,17 +288,17 @@ export class FlotillaStack extends Stack {
   }
 
   /**
-   * Any message in a dead-letter queue, any function error or throttle, any event a rule failed to deliver: one alarm
-   * each, all on one topic.
+   * Any message in a dead-letter queue, any function error or throttle, any event a rule failed to deliver, any failed
+   * run, an order waiting too long in the applier's queues: one alarm each, all on one topic.
    */
   #alarms(watched: { functions: FlotillaFunction[]; queues: WorkQueue[]; rules: Rule[] }, settings: FlotillaSettings): Topic {
     const topic = new Topic(this, 'Alarms', { displayName: 'Flotilla alarms', enforceSSL: true });
     if (settings.alarmEmail !== undefined) topic.addSubscription(new EmailSubscription(settings.alarmEmail));
     const action = new SnsAction(topic);
-    const alarm = (id: string, metric: IMetric, description: string) => {
+    const alarm = (id: string, metric: IMetric, description: string, threshold = 1) => {
       new Alarm(this, id, {
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -304,6 +320,17 @@ export class FlotillaStack extends Stack {
     for (const rule of watched.rules) {
       const failed = new Metric({ namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensionsMap: { RuleName: rule.ruleName }, period, statistic: 'Sum' });
       alarm(`${rule.node.id}FailedInvocations`, failed, `EventBridge rule ${rule.node.id} could not deliver events to its target`);
+    }
+    alarm('RunsFailed', flotillaMetric(this.metricsNamespace, 'RunFinished', { outcome: 'failed' }, 'Sum'), 'A workflow run failed (flotilla status APP says why)');
+    // Deploy orders and health checks: a message this old has waited through every retry and backoff Flotilla allows
+    // (the planner queue is left out: its wake-ups are delayed on purpose, up to SQS's 15 minutes).
+    for (const work of watched.queues.filter((queue) => queue.node.id === 'ApplierQueue' || queue.node.id === 'HealthQueue')) {
+      alarm(
+        `${work.node.id}OrderAge`,
+        work.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
+        `An order has waited ${orderAgeAlarmSeconds} s or more in ${work.node.id}: the applier is not keeping up or a cluster's queue group is stuck`,
+        orderAgeAlarmSeconds,
+      );
     }
     return topic;
   }

@@ -19,9 +19,12 @@ export interface HttpGateway {
   close(): Promise<void>;
 }
 
+/** A GET answered by the local runtime itself, before the API sees it (GET /metrics); there is none on AWS. */
+export type LocalRoute = () => { contentType: string; body: string };
+
 export async function serveHttpApi(
   handler: HttpApiHandler,
-  opts: { port: number; host?: string; functionName?: string; timeoutMs?: number },
+  opts: { port: number; host?: string; functionName?: string; timeoutMs?: number; localRoutes?: Readonly<Record<string, LocalRoute>> },
 ): Promise<HttpGateway> {
   const host = opts.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
@@ -33,6 +36,11 @@ export async function serveHttpApi(
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight++;
     try {
+      const local = req.method === 'GET' ? opts.localRoutes?.[new URL(req.url ?? '/', 'http://localhost').pathname] : undefined;
+      if (local !== undefined) {
+        const answer = local();
+        return send(res, { statusCode: 200, headers: { 'content-type': answer.contentType }, body: answer.body });
+      }
       const body = await readBody(req);
       if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
       const event = toEvent(req, body);

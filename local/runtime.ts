@@ -110,6 +110,8 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
     DRIFT_INTERVAL_SECONDS: String(options.driftSeconds),
     // Local member clusters (kind) listen on 127.0.0.1; on AWS loopback would be the function's own host.
     CLUSTER_ENDPOINT_ALLOW_LOOPBACK: 'true',
+    // The functions keep their metrics in process too, for GET /metrics below.
+    LOCAL_METRICS: 'true',
     ...options.functionEnv,
   });
   const adminTokenPath = join(options.dataDir, 'admin-token');
@@ -157,8 +159,15 @@ async function startUnlocked(options: LocalRuntimeOptions): Promise<LocalRuntime
   let gateway: HttpGateway | undefined;
   if (options.serveApi !== false) {
     const api = (await import('../functions/api.ts')).handler as unknown as HttpApiHandler;
-    gateway = await serveHttpApi(api, { port: options.port, functionName: 'api' });
+    const { metricRegistry } = await import('../functions/runtime.ts');
+    gateway = await serveHttpApi(api, {
+      port: options.port,
+      functionName: 'api',
+      // What CloudWatch gets as EMF on AWS, here in the Prometheus text format (docs/operations.md).
+      localRoutes: { '/metrics': () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: metricRegistry.render() }) },
+    });
     log(`control plane listening on ${gateway.url} (${options.backend} AWS backend, data in ${options.dataDir})`);
+    log(`metrics (Prometheus text) at ${gateway.url}/metrics`);
   }
   log(`admin token in ${adminTokenPath}`);
 

@@ -50,13 +50,18 @@ function hookRoute(source: WebhookSource) {
     handle: async ({ params, request }, deps) => {
       const body = rawBody(request, deps.maxBodyBytes);
       const received = await receiveWebhook(deps, source, params.triggerId, { headers: request.headers, body });
-      if (received.kind === 'unknown-trigger') throw new ApiError('trigger_not_found', received.message);
+      if (received.kind === 'unknown-trigger') {
+        deps.telemetry.count('WebhookDeliveries', { source, outcome: 'unknown-trigger' });
+        throw new ApiError('trigger_not_found', received.message);
+      }
       if (received.kind === 'unauthenticated') {
+        deps.telemetry.count('WebhookDeliveries', { source, outcome: 'refused' });
         deps.log('warn', 'webhook refused', { trigger: params.triggerId, source, reason: received.reason, requestId: request.requestId });
         throw new ApiError('unauthenticated', received.reason);
       }
       const { trigger, deliveryId, outcome } = received;
       const status = statusUrl(request, trigger.namespace, trigger.application);
+      deps.telemetry.count('WebhookDeliveries', { source, outcome: outcome.outcome });
       deps.log('info', 'webhook delivery', { trigger: trigger.id, source, delivery: deliveryId, outcome: outcome.outcome, requestId: request.requestId });
       const answer = { trigger: trigger.id, delivery: deliveryId, namespace: trigger.namespace, application: trigger.application, status, ...outcome };
       return outcome.outcome === 'deployed' ? schemaResponse(202, DeliveryResult, answer, { location: status }) : schemaResponse(200, DeliveryResult, answer);

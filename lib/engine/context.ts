@@ -2,6 +2,7 @@ import type { ClusterClient } from './ports/cluster-client.ts';
 import type { WorkQueues } from './ports/work-queues.ts';
 import type { Store } from './ports/store.ts';
 import type { CredentialCipher } from './ports/credential-cipher.ts';
+import type { Telemetry } from './ports/telemetry.ts';
 
 /** What the planner and the appliers work with; the functions build it once per container from validated config. */
 export interface Engine {
@@ -15,6 +16,8 @@ export interface Engine {
   probeCluster(cluster: string): Promise<void>;
   now(): Date;
   settings: EngineSettings;
+  /** Log lines and metrics of what the engine does (docs/operations.md). */
+  telemetry: Telemetry;
 }
 
 export interface EngineSettings {

@@ -16,21 +16,25 @@ export interface ControlPlane {
   process: ChildProcess;
   /** Everything the process wrote to stderr so far. */
   output(): string;
+  /** Everything it wrote to stdout (log lines, EMF), when started with `captureStdout`; empty otherwise. */
+  stdout(): string;
   /** Sends the signal and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startControlPlane(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ControlPlane> {
+export async function startControlPlane(options: { dataDir?: string; env?: Record<string, string>; captureStdout?: boolean } = {}): Promise<ControlPlane> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'flotilla-e2e-')));
   const port = await freeLoopbackPort();
   // process.execPath is the pinned Node 24 (vitest runs on it); `npm start` runs exactly this command.
   const child = spawn(process.execPath, ['local/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', FLOTILLA_QUIET: '1', ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(port), FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', POWERTOOLS_LOG_LEVEL: 'ERROR', ...options.env },
+    stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   while (!stderr.includes('control plane listening on')) {
@@ -44,6 +48,7 @@ export async function startControlPlane(options: { dataDir?: string; env?: Recor
     dataDir,
     process: child,
     output: () => stderr,
+    stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -5,6 +5,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTable } from '../../lib/adapters/dynamodb/table.ts';
 import { resourcesOf, synthFlotilla, type Synthesized } from './synth.ts';
+import { metricCatalog } from '../../lib/engine/ports/telemetry.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -27,7 +28,8 @@ describe('resources', () => {
       'AWS::ApiGatewayV2::Route': 7, // /{proxy+}, healthz, openapi.json, three webhooks, Slack
       'AWS::ApiGatewayV2::Authorizer': 1,
       'AWS::Events::Rule': 6, // refresh, drift, sweep, ECR push, CodePipeline, CodeBuild
-      'AWS::CloudWatch::Alarm': 22, // 4 dead-letter queues + 6 functions x (errors, throttles) + 6 rules
+      'AWS::CloudWatch::Alarm': 25, // 4 dead-letter queues + 6 functions x (errors, throttles) + 6 rules + failed runs + 2 order ages
+      'AWS::CloudWatch::Dashboard': 1,
       'AWS::SNS::Topic': 1,
       'AWS::Logs::LogGroup': 7, // one per function and the API access log
     };
@@ -64,6 +66,7 @@ describe('resources', () => {
           CI_EVENTS_QUEUE_URL: { Ref: idOf(queues.ciEvents.queue) },
           CREDENTIALS_KMS_KEY_ID: arnOf(credentialsKey),
           DRIFT_INTERVAL_SECONDS: '300',
+          POWERTOOLS_METRICS_NAMESPACE: 'Flotilla',
         },
       });
     }
@@ -314,9 +317,58 @@ describe('alarms', () => {
     }
   });
 
+  test('a failed run raises an alarm, on the RunFinished metric the planner emits', () => {
+    const failed = alarms().filter((alarm) => alarm.MetricName === 'RunFinished');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        Namespace: 'Flotilla',
+        Dimensions: [
+          { Name: 'outcome', Value: 'failed' },
+          { Name: 'service', Value: 'flotilla' },
+        ],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    ]);
+  });
+
+  test('an order waiting 600 s in the applier or health queue raises an alarm; the planner queue (delayed wake-ups) has none', () => {
+    const { queues } = synth.stack;
+    const age = alarms().filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(age).toHaveLength(2);
+    for (const work of [queues.applier, queues.health]) {
+      const found = age.filter((alarm) => dimension(alarm).includes(idOf(work.queue)));
+      expect(found, work.node.id).toEqual([expect.objectContaining({ Statistic: 'Maximum', Threshold: 600, ComparisonOperator: 'GreaterThanOrEqualToThreshold' })]);
+    }
+  });
+
   test('all alarms notify the alarm topic', () => {
     const topic = { Ref: idOf(synth.stack.alarmTopic) };
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([topic]);
+  });
+});
+
+describe('dashboard', () => {
+  const body = () => {
+    const [dashboard] = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Dashboard'));
+    // The body is a Fn::Join of strings and references; the strings are enough to read the widgets.
+    const parts = (dashboard?.Properties?.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    return parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join('');
+  };
+
+  test('draws every metric of the catalog, in the namespace of the stack', () => {
+    const text = body();
+    for (const name of Object.keys(metricCatalog)) expect(text, name).toContain(name);
+    expect(text).toContain(String.raw`SEARCH('{Flotilla,service,cluster} MetricName=\"ApplyLatency\"', 'p90', 300)`);
+    expect(text).toContain(String.raw`SEARCH('{Flotilla,service,route,status} MetricName=\"ApiLatency\"', 'p90', 300)`);
+  });
+
+  test('shows order age and dead letters of every queue, and the errors of every function', () => {
+    const text = body();
+    expect(text).toContain('ApproximateAgeOfOldestMessage');
+    expect(text).toContain('ApproximateNumberOfMessagesVisible');
+    for (const fn of Object.values(synth.stack.functions)) expect(text).toContain(idOf(fn));
   });
 });
 

@@ -14,7 +14,8 @@ export function pointFunctionsAtMoto(): string {
     AWS_ACCESS_KEY_ID: 'flotilla-test',
     AWS_SECRET_ACCESS_KEY: 'flotilla-test',
     AWS_REGION: 'us-east-1',
-    FLOTILLA_QUIET: '1',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   for (const name of ['AWS_SESSION_TOKEN', 'CREDENTIALS_KMS_KEY_ID', 'CREDENTIALS_KEY_FILE']) delete process.env[name];
   return moto;

@@ -5,12 +5,16 @@ import { countRequests } from '../aws/request-counter.ts';
 import { RetryLater } from '../../engine/retry.ts';
 import type { RequestCountStore } from '../../engine/ports/store.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
-import { log } from '../telemetry/log.ts';
+import type { LogFields, Telemetry } from '../../engine/ports/telemetry.ts';
 import { withRecordBudget } from './record-budget.ts';
 
 export interface SqsWorkerOptions<M> {
   name: string;
   schema: z.ZodType<M>;
+  /** Where each record's outcome is logged. */
+  telemetry: Telemetry;
+  /** What a record's log lines say about its message (runId, step, cluster...); never its payload. */
+  logFields?(message: M): LogFields;
   work(message: M, record: SQSRecord): Promise<string>;
   /** Messages that belong to a workflow run have the AWS requests their work caused added to that run's count. */
   countFor?: { runIdOf(message: M): string | undefined; counts: RequestCountStore };
@@ -54,18 +58,20 @@ export function sqsWorker<M>(options: SqsWorkerOptions<M>): (event: SQSEvent) =>
 /** Runs one group's records in order; returns the ids of those that failed or were held back behind a failure. */
 async function runGroup<M>(options: SqsWorkerOptions<M>, records: SQSRecord[], release: (record: SQSRecord) => void): Promise<string[]> {
   for (const [index, record] of records.entries()) {
+    let telemetry = options.telemetry.with({ messageId: record.messageId });
     try {
       const parsed = options.schema.safeParse(JSON.parse(record.body));
       if (!parsed.success) throw new Error(`malformed ${options.name} message: ${parsed.error.message}`);
+      telemetry = telemetry.with(options.logFields?.(parsed.data) ?? {});
       const summary = await counted(options, parsed.data, record);
-      log('info', summary, { fn: options.name, messageId: record.messageId });
+      telemetry.log('info', summary);
       release(record);
     } catch (err) {
       if (err instanceof RetryLater) {
-        log('warn', `retry in ${err.delaySeconds}s: ${err.message}`, { fn: options.name, messageId: record.messageId });
+        telemetry.log('warn', `retry in ${err.delaySeconds}s: ${err.message}`);
         await delayRedelivery(options, record, err.delaySeconds);
       } else {
-        log('error', errorMessage(err), { fn: options.name, messageId: record.messageId });
+        telemetry.log('error', errorMessage(err));
       }
       return records.slice(index).map((r) => r.messageId);
     }
@@ -103,7 +109,7 @@ async function deleteNow<M>(options: SqsWorkerOptions<M>, record: SQSRecord): Pr
   if (!queueUrl) return;
   await options.sqs
     .send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle }))
-    .catch((err: unknown) => log('warn', `could not release the record early: ${errorMessage(err)}`, { fn: options.name, messageId: record.messageId }));
+    .catch((err: unknown) => options.telemetry.log('warn', `could not release the record early: ${errorMessage(err)}`, { messageId: record.messageId }));
 }
 
 async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecord, seconds: number): Promise<void> {
@@ -111,5 +117,5 @@ async function delayRedelivery<M>(options: SqsWorkerOptions<M>, record: SQSRecor
   if (!queueUrl) return;
   await options.sqs
     .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: Math.ceil(seconds) }))
-    .catch((err: unknown) => log('warn', `could not delay redelivery: ${errorMessage(err)}`, { fn: options.name }));
+    .catch((err: unknown) => options.telemetry.log('warn', `could not delay redelivery: ${errorMessage(err)}`, { messageId: record.messageId }));
 }

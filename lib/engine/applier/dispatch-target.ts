@@ -18,6 +18,7 @@ import { openTargetResources } from '../secrets/target-secrets.ts';
 import { kindScope } from '../../core/object/cluster-scoped-kinds.ts';
 import { discoveredKindProblems, isConfined } from '../../core/tenancy/confinement.ts';
 import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
+import { millisecondsBetween, runLogFields, type Telemetry } from '../ports/telemetry.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
 type Where = Pick<TargetOrder, 'runId' | 'stepId' | 'cluster' | 'namespace'> & { createNamespace: boolean };
@@ -67,21 +68,25 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
   const now = engine.now();
   const pastDeadline = now >= new Date(order.deadline);
   const where = `cluster ${order.cluster}, namespace ${order.namespace}`;
+  const telemetry = engine.telemetry.with({ ...runLogFields(run, step), cluster: order.cluster, targetNamespace: order.namespace });
+  const finish = (outcome: TargetOutcome) => finishTarget(engine, telemetry, order, found.target, outcome);
 
   try {
     const payload = await resolvePayload(engine, order.payload);
     const client = await engine.clusterClient(order.cluster);
     if (order.kind === 'apply') {
       const refused = await unconfinableKinds(engine, client, run, order, payload);
-      if (refused !== undefined) return finish(engine, order, { phase: 'failed', message: refused });
+      if (refused !== undefined) return finish({ phase: 'failed', message: refused });
+      const applying = engine.now();
+      await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
+      telemetry.duration('ApplyLatency', { cluster: order.cluster }, engine.now().getTime() - applying.getTime());
     }
-    if (order.kind === 'apply') await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
     if (health.healthy) {
-      return finish(engine, order, { phase: 'succeeded', message: '', detail: health.detail });
+      return finish({ phase: 'succeeded', message: '', detail: health.detail });
     }
     if (pastDeadline) {
-      return finish(engine, order, {
+      return finish({
         phase: 'failed',
         message: `step ${step.name} timed out waiting for ${where} to become healthy: ${health.waitingFor}`,
         detail: health.detail,
@@ -103,17 +108,19 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
       // The last receive the queue allows fails the target with the reason instead of letting the order go silently
       // to the dead-letter queue.
       if (receiveCount >= engine.settings.maxOrderReceives) {
-        return finish(engine, order, { phase: 'failed', message: `gave up after ${receiveCount} attempts: ${reason}` });
+        telemetry.count('OrdersGivenUp', {});
+        return finish({ phase: 'failed', message: `gave up after ${receiveCount} attempts: ${reason}` });
       }
       // Said where people look: status shows why the target waits, and a deadline failure quotes it.
       await noteRetry(engine, found.target, `retrying: ${reason}`);
+      telemetry.count('OrderRetries', { work: 'apply' });
       throw new RetryLater(reason, backoffSeconds(receiveCount, engine.settings.maxRecheckDelaySeconds), { cause: err });
     }
     if (failure || clusterError) {
       const reason = failure?.message ?? `${where}: ${clusterError!.message}`;
-      return finish(engine, order, { phase: 'failed', message: pastDeadline && clusterError?.retryable ? `step ${step.name} timed out: ${reason}` : reason });
+      return finish({ phase: 'failed', message: pastDeadline && clusterError?.retryable ? `step ${step.name} timed out: ${reason}` : reason });
     }
-    if (err instanceof UnknownClusterError) return finish(engine, order, { phase: 'failed', message: `${where}: ${(err as Error).message}` });
+    if (err instanceof UnknownClusterError) return finish({ phase: 'failed', message: `${where}: ${(err as Error).message}` });
     throw err;
   }
 }
@@ -267,8 +274,15 @@ async function forgetIfOrphaned(engine: Engine, run: RunRecord, cluster: string)
   if (inventory) await engine.store.inventories.remove(inventory);
 }
 
-async function finish(engine: Engine, order: TargetOrder, outcome: TargetOutcome): Promise<DispatchOutcome> {
-  const completion = await engine.store.targets.complete(order.runId, order.stepId, order, outcome, engine.now());
+async function finishTarget(engine: Engine, telemetry: Telemetry, order: TargetOrder, target: TargetRecord, outcome: TargetOutcome): Promise<DispatchOutcome> {
+  const finishedAt = engine.now();
+  const completion = await engine.store.targets.complete(order.runId, order.stepId, order, outcome, finishedAt);
+  // A redelivery that finds the completion recorded already reports nothing: each target counts once.
+  if (completion.recorded) {
+    telemetry.count('TargetFinished', { outcome: outcome.phase });
+    if (outcome.phase === 'succeeded') telemetry.duration('TimeToHealthy', { cluster: order.cluster }, millisecondsBetween(target.createdAt, finishedAt.toISOString()));
+    telemetry.log(outcome.phase === 'failed' ? 'warn' : 'info', `target ${outcome.phase}`, outcome.message ? { reason: outcome.message } : {});
+  }
   // Exactly one completion per step reports completedStep, so the planner is asked once (a redelivery asks nobody).
   if (completion.completedStep) await engine.queues.toPlanner([{ kind: 'advance', runId: order.runId }]);
   return { result: outcome.phase, message: outcome.message ?? '' };

@@ -55,6 +55,7 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
       if (receiveCount < removalTriesAtHead) {
         // Reported where people look (status), then retried shortly in place.
         await noteRemoval(engine, order, (current) => ({ ...current, removalProblem: problem }));
+        engine.telemetry.count('OrderRetries', { work: 'remove' });
         throw new RetryLater(problem, backoffSeconds(receiveCount, 60), { cause: err });
       }
       const attempts = (inventory.removalAttempts ?? 0) + 1;
@@ -67,7 +68,17 @@ export async function removeResources(engine: Engine, order: RemoveOrder, receiv
     return { result: 'orphaned', reason: (err as Error).message };
   }
   await store.inventories.remove(inventory);
-  await purgeWhenGone(engine, order);
+  const deleting = await purgeWhenGone(engine, order);
+  if (deleted > 0) {
+    const reason = deleting ? 'deletion' : 'garbage';
+    engine.telemetry.count('ObjectsRemoved', { reason }, deleted);
+    engine.telemetry.log('info', `removed ${deleted} objects (${reason})`, {
+      namespace: order.namespace,
+      application: order.application,
+      revision: `${order.application}-v${order.revision}`,
+      cluster: order.cluster,
+    });
+  }
   return { result: 'removed', deleted, kept };
 }
 
@@ -112,10 +123,12 @@ async function deleteOwned(client: ClusterClient, ref: ObjectRef, app: Applicati
 
 const maxDeleteAttempts = 5;
 
-/** A deleted application's records go with its last inventory. */
-async function purgeWhenGone(engine: Engine, order: RemoveOrder): Promise<void> {
+/** A deleted application's records go with its last inventory. True when the application is being deleted (or gone). */
+async function purgeWhenGone(engine: Engine, order: RemoveOrder): Promise<boolean> {
   const application = await engine.store.applications.get(order.namespace, order.application);
-  if (!application?.deleting) return;
+  if (!application) return true;
+  if (!application.deleting) return false;
   const left = await engine.store.inventories.listForApplication(order.namespace, order.application);
   if (left.length === 0) await purgeApplication(engine.store, order.namespace, order.application);
+  return true;
 }

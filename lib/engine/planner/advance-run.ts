@@ -9,6 +9,8 @@ import { decideRun, deadlineOf, recordedRules, terminated, type StepRules } from
 import type { WorkflowMode, PlannedStep } from '../../core/workflow/workflow-plan.ts';
 import { loadRunApplication, type RunApplication } from './run-revision.ts';
 import { startStep } from './start-step.ts';
+import { replaceRun } from './run-telemetry.ts';
+import { runLogFields } from '../ports/telemetry.ts';
 
 /**
  * Looks at a run again and moves it on: finished steps close, ready steps start, expired steps fail, and a run whose
@@ -55,7 +57,7 @@ async function advanceOnce(
   if (!run || (run.phase !== 'running' && run.phase !== 'suspended')) return { run, again: false };
   const purged = async () => {
     // The application was deleted and purged under a run that was still going: nothing is left to run.
-    return { run: await store.runs.replace(terminated(run, 'application deleted', engine.now()), run.version), again: false };
+    return { run: await replaceRun(engine, run, terminated(run, 'application deleted', engine.now())), again: false };
   };
   let rules: ReadonlyMap<string, StepRules> | undefined = recordedRules(run);
   if (!rules) {
@@ -84,15 +86,17 @@ async function advanceOnce(
     for (const target of await store.targets.listForStep(runId, step.id)) {
       if (target.phase === 'succeeded' || target.phase === 'failed') continue;
       const waiting = target.message ? `: ${target.message}` : '';
-      await store.targets.complete(runId, step.id, target, {
-        phase: 'failed',
-        message: `step ${step.name} timed out after ${timeout}s waiting for cluster ${target.cluster}, namespace ${target.namespace}${waiting}`,
-      });
+      const message = `step ${step.name} timed out after ${timeout}s waiting for cluster ${target.cluster}, namespace ${target.namespace}${waiting}`;
+      const completion = await store.targets.complete(runId, step.id, target, { phase: 'failed', message });
+      if (completion.recorded) {
+        engine.telemetry.count('TargetFinished', { outcome: 'failed' });
+        engine.telemetry.log('warn', 'target failed', { ...runLogFields(run, step), cluster: target.cluster, targetNamespace: target.namespace, reason: message });
+      }
     }
   }
   if (decision.expired.length > 0) return { run, again: true };
 
-  const written = decision.changed ? await store.runs.replace(decision.run, run.version) : run;
+  const written = decision.changed ? await replaceRun(engine, run, decision.run) : run;
   let again = false;
   for (const step of [...decision.start, ...decision.replan]) {
     const loaded = await application(written);
@@ -135,6 +139,6 @@ async function noteStepProblem(engine: Engine, runId: string, stepId: string, me
     if (!run || !step || step.phase !== 'running' || (step.message === message && !fail)) return;
     const at = engine.now().toISOString();
     const steps = run.steps.map((s) => (s.id === stepId ? { ...s, message, ...(fail ? { phase: 'failed' as const, finishedAt: at } : {}) } : s));
-    await engine.store.runs.replace({ ...run, steps, updatedAt: at }, run.version);
+    await replaceRun(engine, run, { ...run, steps, updatedAt: at });
   });
 }

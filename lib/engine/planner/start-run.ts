@@ -6,6 +6,8 @@ import { advanceRun, stepRules } from './advance-run.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import { runApplicationOf } from './run-revision.ts';
+import { replaceRun } from './run-telemetry.ts';
+import { runLogFields } from '../ports/telemetry.ts';
 import { terminated } from '../../core/run/run-state.ts';
 
 type RunRequest = Extract<PlannerMessage, { kind: 'run' }>;
@@ -48,6 +50,7 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
   };
   try {
     await store.runs.create(run);
+    engine.telemetry.log('info', `run started (${request.reason})`, runLogFields(run));
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
   }
@@ -97,6 +100,6 @@ async function terminateRun(engine: Engine, runId: string, message: string): Pro
   await retryOnConflict(async () => {
     const run = await engine.store.runs.get(runId);
     if (!run || !isActive(run)) return;
-    await engine.store.runs.replace(terminated(run, message, engine.now()), run.version);
+    await replaceRun(engine, run, terminated(run, message, engine.now()));
   });
 }

@@ -7,6 +7,7 @@ import type { Engine } from '../context.ts';
 import type { RunRequest } from '../messages/planner-message.ts';
 import { ConflictError } from '../ports/conflict-error.ts';
 import type { ApplyOrRemove } from '../ports/work-queues.ts';
+import { runLogFields } from '../ports/telemetry.ts';
 
 export interface SweepSummary {
   runsStarted: number;
@@ -95,10 +96,12 @@ async function resendLostOrders(engine: Engine, run: RunRecord, lostBefore: numb
       const noted = await noteResent(engine, target, at);
       if (!noted) continue;
       const { cluster, namespace } = target;
+      engine.telemetry.log('warn', 'order lost, sent again', { ...runLogFields(run, step), cluster, targetNamespace: namespace, lastNews: target.updatedAt });
       orders.push({ kind: 'apply', runId: run.runId, stepId: step.id, cluster, namespace, createNamespace: target.createNamespace ?? false, deadline, payload: target.payload });
     }
   }
   await engine.queues.toApplier(orders);
+  if (orders.length > 0) engine.telemetry.count('OrdersLost', {}, orders.length);
   return orders.length;
 }
 

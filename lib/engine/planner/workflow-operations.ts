@@ -5,6 +5,7 @@ import { runRequest, type PlannerMessage } from '../messages/planner-message.ts'
 import { retryOnConflict } from '../retry.ts';
 import { advanceRun } from './advance-run.ts';
 import { redispatchStep } from './start-step.ts';
+import { replaceRun } from './run-telemetry.ts';
 
 /** A workflow operation that does not apply to the workflow as it is (HTTP 409, CLI exit 1). */
 export class WorkflowOperationError extends Error {
@@ -89,7 +90,7 @@ export async function operateRun(engine: Engine, message: OperateMessage): Promi
     const run = await engine.store.runs.get(message.runId);
     if (!run) return undefined;
     const next = operated(run, message.operation, engine.now());
-    return next ? engine.store.runs.replace(next, run.version) : undefined;
+    return next ? replaceRun(engine, run, next) : undefined;
   });
   if (!changed) return `${message.operation} of run ${message.runId}: no longer applies`;
   if (message.operation === 'resume') await redispatchResumed(engine, changed);

@@ -4,6 +4,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from 'vitest';
 import * as z from 'zod';
 import { sqsWorker } from '../../../lib/adapters/sqs/sqs-worker.ts';
+import { createPowertoolsTelemetry } from '../../../lib/adapters/telemetry/powertools-telemetry.ts';
+
+const { telemetry } = createPowertoolsTelemetry({ functionName: 'test' });
 import { startEventSource } from '../../../local/event-source.ts';
 import { backends, createQueue, receive, useAwsBackend } from './backends.ts';
 
@@ -26,6 +29,7 @@ describe.each(backends)('SQS worker on %s', (backend) => {
     const errors: unknown[] = [];
     const handler = sqsWorker({
       name: 'applier',
+      telemetry,
       schema: z.object({ step: z.string() }),
       sqs,
       queueUrls: [queue.url],

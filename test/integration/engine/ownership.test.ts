@@ -14,8 +14,8 @@ const shared = `shared-${suffix}`;
 
 beforeAll(async () => {
   harness = await startEngineHarness({ DEFAULT_STEP_TIMEOUT_SECONDS: '240' });
-  const { engineWith } = await import('../../../functions/runtime.ts');
-  engine = engineWith((await import('../../../functions/cluster-access.ts')).clusterAccess);
+  const { engineWith, observe } = await import('../../../functions/runtime.ts');
+  engine = engineWith((await import('../../../functions/cluster-access.ts')).clusterAccess, observe('engine-test').telemetry);
   await harness.registry.join({ name: 'beijing-1', kubeconfig: await readFile(inject('clusterKubeconfigs')['beijing-1']!, 'utf8') });
 });
 afterAll(() => harness?.stop());

@@ -13,8 +13,8 @@ const suffix = Date.now().toString(36);
 
 beforeAll(async () => {
   harness = await startEngineHarness({ DEFAULT_STEP_TIMEOUT_SECONDS: '60' });
-  const { engineWith } = await import('../../../functions/runtime.ts');
-  engine = engineWith((await import('../../../functions/cluster-access.ts')).clusterAccess);
+  const { engineWith, observe } = await import('../../../functions/runtime.ts');
+  engine = engineWith((await import('../../../functions/cluster-access.ts')).clusterAccess, observe('engine-test').telemetry);
   const kubeconfigs = inject('clusterKubeconfigs');
   for (const name of ['beijing-1', 'beijing-2']) {
     await harness.registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8') });

@@ -95,11 +95,13 @@ const routes = [
 
 let tokens: MemoryTokenStore;
 let logLines: { level: string; message: string; fields: Record<string, unknown> }[];
+let metricsSeen: { name: string; dimensions: Record<string, string> }[];
 let api: ReturnType<typeof createApi>;
 
 beforeEach(() => {
   tokens = new MemoryTokenStore();
   logLines = [];
+  metricsSeen = [];
   seen.length = 0;
   const log: ApiLog = (level, message, fields = {}) => logLines.push({ level, message, fields });
   const deps: ApiDependencies = {
@@ -112,6 +114,10 @@ beforeEach(() => {
     maxBodyBytes: 1024,
     checkDependencies: () => Promise.resolve([]),
     log,
+    telemetry: {
+      count: (name, dimensions) => metricsSeen.push({ name, dimensions }),
+      duration: (name, dimensions) => metricsSeen.push({ name, dimensions }),
+    },
     now: () => new Date('2026-11-29T12:00:00Z'),
   };
   api = createApi(deps, routes);
@@ -138,6 +144,19 @@ describe('createApi', () => {
     const response = await api.handle(request('GET', '/open'));
     expect(response.status).toBe(200);
     expect(logLines).toEqual([{ level: 'info', message: 'request', fields: expect.objectContaining({ method: 'GET', path: '/open', status: 200, requestId: 'req-42' }) }]);
+  });
+
+  it('records API latency by route operationId and status class, never by path', async () => {
+    await api.handle(request('GET', '/open'));
+    await api.handle(request('GET', '/broken'));
+    await api.handle(request('POST', '/namespaces/team-a/applications/x/echo', { body: '{}', contentType: 'application/json' }));
+    await api.handle(request('GET', '/no/such/route/with-a-name-in-it'));
+    expect(metricsSeen).toEqual([
+      { name: 'ApiLatency', dimensions: { route: 'open', status: '2xx' } },
+      { name: 'ApiLatency', dimensions: { route: 'broken', status: '5xx' } },
+      { name: 'ApiLatency', dimensions: { route: 'echo', status: '4xx' } },
+      { name: 'ApiLatency', dimensions: { route: 'unmatched', status: '4xx' } },
+    ]);
   });
 
   it('answers a failure nobody expected with 500, the request id and no detail; the log has the detail', async () => {

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { sqsWorker } from '../../../../lib/adapters/sqs/sqs-worker.ts';
+import { createPowertoolsTelemetry } from '../../../../lib/adapters/telemetry/powertools-telemetry.ts';
+
+const { telemetry } = createPowertoolsTelemetry({ functionName: 'test' });
 import { recordBudgetSignal } from '../../../../lib/adapters/sqs/record-budget.ts';
 import { backoffSeconds } from '../../../../lib/engine/retry.ts';
 
@@ -32,6 +35,7 @@ const Message = z.object({ step: z.string(), fail: z.boolean().optional(), delay
 function worker(log: string[]) {
   return sqsWorker({
     name: 'test',
+    telemetry,
     schema: Message,
     sqs: new SQSClient({ region: 'us-east-1' }),
     queueUrls: [],
@@ -91,6 +95,7 @@ describe('sqsWorker early release', () => {
     } as unknown as SQSClient;
     const handler = sqsWorker({
       name: 'test',
+      telemetry,
       schema: Message,
       sqs,
       queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'],
@@ -118,7 +123,7 @@ describe('sqsWorker early release', () => {
   it('sends no extra request for a batch of one record: it ends with its batch', async () => {
     let sent = 0;
     const sqs = { send: async () => void sent++ } as unknown as SQSClient;
-    const handler = sqsWorker({ name: 'test', schema: Message, sqs, queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'], work: async (m) => m.step });
+    const handler = sqsWorker({ name: 'test', telemetry, schema: Message, sqs, queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'], work: async (m) => m.step });
     expect(await handler({ Records: [record('1', { step: 'only' }, 'a')] })).toEqual({ batchItemFailures: [] });
     expect(sent).toBe(0);
   });
@@ -129,6 +134,7 @@ describe('sqsWorker record budget', () => {
     const seen = new Map<string, AbortSignal | undefined>();
     const handler = sqsWorker({
       name: 'test',
+      telemetry,
       schema: Message,
       sqs: new SQSClient({ region: 'us-east-1' }),
       queueUrls: [],
