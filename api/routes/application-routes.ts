@@ -4,7 +4,7 @@ import { loadStatus } from '../../lib/engine/status/load-status.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
 import type { ApplicationRecord } from '../../lib/core/application/application-record.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
-import { applicationNotFound, requireApplication } from '../application-lookup.ts';
+import { applicationNotFound, requireApplication, requireRevision } from '../application-lookup.ts';
 import { headerOf } from '../api-request.ts';
 import { schemaResponse, textResponse } from '../api-response.ts';
 import { mayAccess, requireAllowed } from '../authentication.ts';
@@ -18,11 +18,15 @@ import {
   DeleteApplicationQuery,
   DeleteApplicationResult,
   ListApplicationsQuery,
+  RevisionDetail,
   RevisionList,
   StatusQuery,
   SubmitApplicationResult,
 } from '../../contract/application-schemas.ts';
-import { ApplicationPath } from '../../contract/parameters.ts';
+import { ApplicationPath, RevisionPath } from '../../contract/parameters.ts';
+import { storedDocument } from '../stored-document.ts';
+import type { RevisionRecord } from '../../lib/core/application/application-record.ts';
+import type { RunStore } from '../../lib/engine/ports/store.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 import { errorMessage } from '../../lib/core/errors/error-message.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
@@ -135,7 +139,7 @@ const getApplication = defineRoute({
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
-    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision?.document });
+    return schemaResponse(200, ApplicationDetail, { ...summarizeApplication(record), document: revision && storedDocument(revision) });
   },
 });
 
@@ -154,20 +158,42 @@ const listRevisions = defineRoute({
       deps.store.applications.listRevisions(params.namespace, params.name),
       deps.store.runs.listForApplication(params.namespace, params.name),
     ]);
-    const succeeded = new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
-    return schemaResponse(200, RevisionList, {
-      revisions: revisions.map((revision) => ({
-        name: revision.revisionName,
-        revisionNumber: revision.revision,
-        publishVersion: revision.publishVersion,
-        specHash: revision.specHash,
-        createdAt: revision.createdAt,
-        current: revision.revision === record.currentRevision,
-        succeeded: succeeded.has(revision.revision),
-      })),
-    });
+    const succeeded = succeededRevisions(runs);
+    return schemaResponse(200, RevisionList, { revisions: revisions.map((revision) => revisionView(revision, record, succeeded)) });
   },
 });
+
+const getRevision = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}/revisions/{revision}',
+  operationId: 'getRevision',
+  summary: 'Show one stored revision and its Application document (vela revision get)',
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: RevisionPath,
+  responses: { 200: { description: 'The revision with the document stored for it.', schema: RevisionDetail } },
+  handle: async ({ params }, deps) => {
+    const { record, revision } = await requireRevision(deps.store.applications, params);
+    const runs = await deps.store.runs.listForApplication(params.namespace, params.name);
+    return schemaResponse(200, RevisionDetail, { ...revisionView(revision, record, succeededRevisions(runs)), document: storedDocument(revision) });
+  },
+});
+
+function succeededRevisions(runs: Awaited<ReturnType<RunStore['listForApplication']>>): Set<number> {
+  return new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
+}
+
+function revisionView(revision: RevisionRecord, record: ApplicationRecord, succeeded: ReadonlySet<number>) {
+  return {
+    name: revision.revisionName,
+    revisionNumber: revision.revision,
+    publishVersion: revision.publishVersion,
+    specHash: revision.specHash,
+    createdAt: revision.createdAt,
+    current: revision.revision === record.currentRevision,
+    succeeded: succeeded.has(revision.revision),
+  };
+}
 
 const deleteApplication = defineRoute({
   method: 'DELETE',
@@ -215,4 +241,4 @@ const getStatus = defineRoute({
   },
 });
 
-export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, deleteApplication, getStatus];
+export const applicationRoutes = [submitApplication, listApplications, getApplication, listRevisions, getRevision, deleteApplication, getStatus];

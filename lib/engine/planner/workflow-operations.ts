@@ -1,6 +1,7 @@
 import { deadlineOf, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
+import { revisionNameOf } from '../../core/application/revision-name.ts';
 import { runRequest, type PlannerMessage } from '../messages/planner-message.ts';
 import { retryOnConflict } from '../retry.ts';
 import { advanceRun } from './advance-run.ts';
@@ -56,10 +57,18 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
   return { runId: latest.runId, revisionName: latest.revisionName };
 }
 
-async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback'): Promise<AcceptedOperation> {
+/**
+ * `vela up APP -r APP-vN`: runs the stored revision N again, from its first step. Like restart and rollback it is a
+ * `run` request for the planner; the newest run wins, so one still running is superseded, as a new submit would.
+ */
+export async function requestRevisionRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number): Promise<AcceptedOperation> {
+  return queueRun(engine, app, revision, 'revision');
+}
+
+async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback' | 'revision'): Promise<AcceptedOperation> {
   const request = runRequest({ ...app, revision, reason }, engine.now());
   await engine.queues.toPlanner([request]);
-  return { runId: request.runId, revisionName: `${app.name}-v${revision}` };
+  return { runId: request.runId, revisionName: revisionNameOf(app.name, revision) };
 }
 
 function refuseUnlessApplies(run: RunRecord, name: string, operation: OperateMessage['operation']): void {
