@@ -34,6 +34,7 @@ const api = createApi({
     responseUrlOrigins: config.slack.responseUrlOrigins,
   },
   maxBodyBytes: config.maxBodyBytes,
+  prices: config.prices,
   checkDependencies: sharedFor(2_000, () => checkDependencies(clients, { tableName: config.tableName, queues: config.queues })),
   log: apiLog,
   now: () => new Date(),

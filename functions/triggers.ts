@@ -18,6 +18,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(
     sqs: clients.sqs,
     queueUrls: config.ciEventsQueueUrl === undefined ? [] : [config.ciEventsQueueUrl],
     work: (message) =>
-      processInboxMessage({ store, queues, now: () => new Date(), log: (level, text, fields = {}) => log(level, text, { fn: 'triggers', ...fields }) }, message),
+      processInboxMessage({ store, queues, prices: config.prices, now: () => new Date(), log: (level, text, fields = {}) => log(level, text, { fn: 'triggers', ...fields }) }, message),
   }),
 );

@@ -232,7 +232,7 @@ const getStatus = defineRoute({
   query: StatusQuery,
   responses: { 200: { description: 'The status.', schema: ApplicationStatus, alternatives: ['text/plain', 'application/yaml'] } },
   handle: async ({ params, query, request }, deps) => {
-    const status = await loadStatus(deps.store, params.namespace, params.name);
+    const status = await loadStatus(deps.store, params.namespace, params.name, deps.prices);
     if (status === undefined) throw applicationNotFound(params.namespace, params.name);
     const mediaType = preferredMediaType(headerOf(request, 'accept'), statusTypes);
     const format = mediaType === 'text/plain' ? 'text' : mediaType === 'application/yaml' ? 'yaml' : 'json';

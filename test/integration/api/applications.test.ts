@@ -97,6 +97,30 @@ describe('applications through the API', () => {
     const done = await statusOf('api-demo-v1', finished);
     expect(done.about.status).toBe('running');
     expect(done.services.map((s) => [s.name, s.cluster, s.healthy])).toEqual([['api-demo-web', 'beijing-1', true]]);
+    // What the run cost: the planner's and the applier's requests, their GB-seconds at the CDK's memory sizes, in USD.
+    const cost = await eventually('the run cost to be recorded', async () => {
+      const figures = (await status()).cost;
+      return figures && figures.targets.length === 1 && figures.run.usage.lambdaGbSeconds > 0 ? figures : undefined;
+    });
+    expect(cost.prices).toMatchObject({ region: 'us-east-1', asOf: '2024-11-01' });
+    const { usage, usd } = cost.run;
+    expect(usage.dynamodbRequests).toBeGreaterThan(5);
+    expect(usage.dynamodbWriteUnits).toBeGreaterThan(0);
+    expect(usage.sqsRequests).toBeGreaterThan(1);
+    // The apply order went through the FIFO applier queue.
+    expect(usage.sqsFifoRequests).toBeGreaterThanOrEqual(1);
+    expect(usage.lambdaInvocations).toBeGreaterThanOrEqual(1);
+    expect(usd.total).toBeGreaterThan(0);
+    expect(usd.total).toBeCloseTo(usd.dynamodb + usd.sqs + usd.lambda, 12);
+    const [target] = cost.targets;
+    expect(target).toMatchObject({ step: expect.any(String), cluster: 'beijing-1', namespace });
+    expect(target!.usage.dynamodbRequests).toBeGreaterThan(0);
+    expect(target!.usage.dynamodbRequests).toBeLessThan(usage.dynamodbRequests);
+    expect(target!.usage.lambdaGbSeconds).toBeGreaterThan(0);
+    expect(target!.usage.lambdaGbSeconds).toBeLessThan(usage.lambdaGbSeconds);
+    const text = (await call(api, 'GET', `${base}/status`, { ...admin, headers: { accept: 'text/plain' } })).text;
+    expect(text).toMatch(/\nCost:\n\n  DynamoDB: \t\d+ requests, [\d.]+ read and [\d.]+ write units\n/);
+    expect(text).toMatch(/  Per target:\n  STEP.*\n.*\tbeijing-1\t/);
   });
 
   it('answers unchanged for the same document as JSON, and stores nothing new', async () => {
