@@ -2,7 +2,6 @@ import { Command } from '@commander-js/extra-typings';
 import { prepareApplication } from '../application-document.ts';
 import { appliedLine, applyingLine, deployedMessage, namespaceFlag } from '../output/application-views.ts';
 import { revisionArgument } from '../revision-argument.ts';
-import { UsageError } from '../usage-error.ts';
 import { formatDuration } from '../durations.ts';
 import { waitForRevision } from '../wait-for.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
@@ -35,11 +34,12 @@ export function upCommand(context: CliContext) {
         ['flotilla up -r example-app-v1', 'run the stored revision example-app-v1 again, from its first step'],
       ),
     )
-    .action(async (options) => {
+    .action(async (options, command) => {
       const { terminal } = context;
-      if ((options.file === undefined) === (options.revision === undefined)) throw new UsageError('give either -f FILE (submit an Application) or -r APP-vN (run a stored revision again)');
+      // command.error: a usage error (exit 2) with the pointer to --help, as commander's own.
+      if ((options.file === undefined) === (options.revision === undefined)) command.error('error: give either -f FILE (submit an Application) or -r APP-vN (run a stored revision again)');
       if (options.revision !== undefined) {
-        if (options.wait === true) throw new UsageError('--wait follows a submitted file; follow a re-run revision with flotilla status APP');
+        if (options.wait === true) command.error('error: --wait follows a submitted file; follow a re-run revision with flotilla status APP');
         const { revision } = options;
         const { client, settings } = connection(context);
         const namespace = options.namespace ?? settings.namespace;

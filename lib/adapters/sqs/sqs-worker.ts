@@ -5,7 +5,7 @@ import { meterRequests } from '../aws/request-counter.ts';
 import { RetryLater } from '../../engine/retry.ts';
 import type { UsageStore } from '../../engine/ports/store.ts';
 import { emptyUsage, type UsageTarget } from '../../core/cost/usage.ts';
-import { invocationUsage, type MeteredRecord } from '../../core/cost/invocation-usage.ts';
+import { invocationUsage, type Invocation, type MeteredRecord } from '../../core/cost/invocation-usage.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
 import { log } from '../telemetry/log.ts';
 import { withRecordBudget } from './record-budget.ts';
@@ -54,13 +54,14 @@ export function sqsWorker<M>(options: SqsWorkerOptions<M>): (event: SQSEvent, co
     const release = event.Records.length > 1 ? (record: SQSRecord) => void releases.push(deleteNow(options, record)) : () => {};
     const failed = await Promise.all([...groups.values()].map((records) => runGroup(options, records, release, metered)));
     await Promise.all(releases);
-    await recordUsage(options, metered, { durationMs: performance.now() - started, memoryMb: Number(context?.memoryLimitInMB ?? 0) || 0 });
+    const fifo = event.Records[0]?.eventSourceARN.endsWith('.fifo') === true;
+    await recordUsage(options, metered, { durationMs: performance.now() - started, memoryMb: Number(context?.memoryLimitInMB ?? 0) || 0, fifo });
     return { batchItemFailures: failed.flat().map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
 
 /** One write per run of the batch; a failed write loses only the figures (they are an estimate), never the work. */
-async function recordUsage<M>(options: SqsWorkerOptions<M>, metered: MeteredRecord[], invocation: { durationMs: number; memoryMb: number }): Promise<void> {
+async function recordUsage<M>(options: SqsWorkerOptions<M>, metered: MeteredRecord[], invocation: Invocation): Promise<void> {
   const store = options.meterFor?.usage;
   if (!store || metered.every((record) => record.runId === undefined)) return;
   const runs = invocationUsage(metered, invocation);

@@ -15,7 +15,15 @@ export interface Invocation {
   durationMs: number;
   /** The function's configured memory. */
   memoryMb: number;
+  /** Whether the batch came from a FIFO queue, whose requests are dearer. */
+  fifo?: boolean;
 }
+
+/**
+ * The event source mapping's own SQS requests for a batch, billed to the account like any other: the ReceiveMessage
+ * that delivered it and the DeleteMessageBatch that removed it. (Empty long polls between batches belong to no run.)
+ */
+export const eventSourceRequests = 2;
 
 /** The write that records a run's usage is part of it: one request, at least one write unit. */
 export const recordingWrite: Partial<Usage> = { dynamodbRequests: 1, dynamodbWriteUnits: 1 };
@@ -32,7 +40,13 @@ export function invocationUsage(records: readonly MeteredRecord[], invocation: I
   for (const record of records) {
     if (record.runId === undefined) continue;
     const share = work > 0 ? Math.max(0, record.workMs) / work : 1 / records.length;
-    const used = addUsage(record.requests, { lambdaInvocations: share, lambdaGbSeconds: gbSeconds * share });
+    const polled = eventSourceRequests * share;
+    const used = addUsage(record.requests, {
+      lambdaInvocations: share,
+      lambdaGbSeconds: gbSeconds * share,
+      sqsRequests: polled,
+      sqsFifoRequests: invocation.fifo === true ? polled : 0,
+    });
     const run = runs.get(record.runId) ?? { total: addUsage(emptyUsage(), recordingWrite), targets: [] };
     run.total = addUsage(run.total, used);
     if (record.target !== undefined) {

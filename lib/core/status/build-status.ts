@@ -62,7 +62,8 @@ function usageStatus(usage: RunUsage, prices: Prices, run: RunRecord): Pick<Appl
     targets,
     prices: { region: prices.region, asOf: prices.asOf, source: prices.source },
   };
-  return { requests: { dynamodb: total.dynamodbRequests, sqs: total.sqsRequests }, cost };
+  // The event source mapping's requests are shared out between a batch's records, so counts can have fractions.
+  return { requests: { dynamodb: Math.round(total.dynamodbRequests), sqs: Math.round(total.sqsRequests) }, cost };
 }
 
 interface ReadTarget {

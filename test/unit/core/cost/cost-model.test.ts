@@ -54,6 +54,11 @@ describe('invocationUsage', () => {
       ['beijing-1', 0.75, 0.75, 3],
       ['beijing-2', 0.25, 0.25, 1],
     ]);
+    // The event source mapping's receive and delete of the batch, shared the same way; standard queue, so no FIFO.
+    expect([run.total.sqsRequests, run.total.sqsFifoRequests]).toEqual([2, 0]);
+    expect(run.targets.map((t) => t.usage.sqsRequests)).toEqual([1.5, 0.5]);
+    const fromFifo = invocationUsage(records, { durationMs: 1000, memoryMb: 1024, fifo: true }).get('run-a')!;
+    expect([fromFifo.total.sqsRequests, fromFifo.total.sqsFifoRequests]).toEqual([2, 2]);
   });
 
   it('gives records of other runs and of no run their share, so one run is not billed for the batch', () => {

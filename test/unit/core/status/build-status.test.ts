@@ -3,6 +3,7 @@ import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { TargetHealthDetail } from '../../../../lib/core/run/health-detail.ts';
 import type { RunPhase } from '../../../../lib/core/run/run.ts';
 import { basicUsage, seedScreens } from './seed-screens.ts';
+import { ApplicationStatus } from '../../../../lib/core/status/application-status.ts';
 import { estimateCost } from '../../../../lib/core/cost/estimate-cost.ts';
 import { publishedPrices } from '../../../../lib/core/cost/prices.ts';
 import { application, checkedAt, health, helloWorld, run, step, target } from './status-records.ts';
@@ -217,6 +218,13 @@ describe('buildStatus about and requests', () => {
     expect(status.requests).toEqual({ dynamodb: 42, sqs: 17 });
     expect(status.cost?.prices).toEqual({ region: 'us-east-1', asOf: '2024-11-01', source: publishedPrices.source });
     expect(status.cost?.run).toEqual({ usage: basicUsage.total, usd: estimateCost(basicUsage.total, publishedPrices) });
+  });
+
+  it('rounds the request counts, which hold shares of a batch, to whole requests; the cost keeps the shares', () => {
+    const shared = { ...basicUsage, total: { ...basicUsage.total, sqsRequests: 16.6, dynamodbRequests: 41.5 } };
+    const status = ApplicationStatus.parse(buildStatus({ ...seedScreens.basic, usage: { usage: shared, prices: publishedPrices } }));
+    expect(status.requests).toEqual({ dynamodb: 42, sqs: 17 });
+    expect(status.cost?.run.usage.sqsRequests).toBe(16.6);
   });
 
   it('lists the per-target figures in step order, then cluster order, under the step name', () => {
