@@ -4,6 +4,7 @@
 const rooms = [
   // lib/core: the pure domain, by the user's nouns.
   'lib/core/errors',
+  'lib/core/cost',
   'lib/core/object',
   'lib/core/secret',
   'lib/core/application',

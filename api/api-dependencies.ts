@@ -6,6 +6,7 @@ import type { Engine } from '../lib/engine/context.ts';
 import type { CredentialCipher } from '../lib/engine/ports/credential-cipher.ts';
 import type { Store } from '../lib/engine/ports/store.ts';
 import type { Telemetry } from '../lib/engine/ports/telemetry.ts';
+import type { Prices } from '../lib/core/cost/prices.ts';
 
 /** A structured log line (Telemetry.log); callers never pass secrets (tokens, kubeconfigs, request bodies). */
 export type ApiLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   /** How slash commands are answered when their reply is slow. */
   chatops: ChatopsSettings;
   maxBodyBytes: number;
+  /** What status prices a run's usage with: the published prices, or the configured override (PRICES). */
+  prices: Prices;
   /** /healthz: one cheap, deadline-bound read of the store and of each queue. */
   checkDependencies(): Promise<readonly DependencyCheck[]>;
   /** `telemetry.log`, kept short for the routes. */

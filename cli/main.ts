@@ -16,6 +16,7 @@ import { logsCommand } from './commands/logs.ts';
 import { loginCommand } from './commands/login.ts';
 import { lsCommand } from './commands/ls.ts';
 import { revisionsCommand } from './commands/revisions.ts';
+import { revisionCommand } from './commands/revision-get.ts';
 import { statusCommand } from './commands/status.ts';
 import { upCommand } from './commands/up.ts';
 import { workflowCommand } from './commands/workflow.ts';
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addCommand(statusCommand(context))
     .addCommand(lsCommand(context))
     .addCommand(revisionsCommand(context))
+    .addCommand(revisionCommand(context))
     .addCommand(deleteCommand(context))
     .addCommand(workflowCommand(context))
     .addCommand(triggerCommand(context))

@@ -71,6 +71,10 @@ export const RevisionView = z.object({
   succeeded: z.boolean().meta({ description: 'Whether a workflow run of this revision succeeded (rollback goes to the newest such revision).' }),
 });
 
+export const RevisionDetail = RevisionView.extend({
+  document: z.unknown().meta({ description: 'The Application as it was checked and stored with this revision (JSON).' }),
+});
+
 export const RevisionList = z.object({ revisions: z.array(RevisionView).meta({ description: 'Newest first.' }) });
 
 /** Objects left in a cluster because it could not be reached when the application was deleted with force (or detached). */

@@ -17,8 +17,19 @@ export const ChatSummary = z.object({
       cluster: z.string(),
       healthy: z.boolean().meta({ description: 'Every component in the cluster is healthy.' }),
       components: z.array(z.object({ name: z.string(), namespace: z.string(), healthy: z.boolean(), message: z.string() })),
+      usd: z.number().optional().meta({ description: "The estimated cost of the latest run's orders in this cluster, in USD." }),
     }),
   ),
+  cost: z
+    .object({
+      usd: z.number(),
+      dynamodbRequests: z.number(),
+      sqsRequests: z.number(),
+      lambdaGbSeconds: z.number(),
+      prices: z.string().meta({ description: 'Which prices: region and date.' }),
+    })
+    .optional()
+    .meta({ description: 'What the latest run cost in AWS requests, Lambda GB-seconds and (estimated) USD.' }),
   workflow: z
     .object({
       mode: z.string(),

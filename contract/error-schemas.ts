@@ -19,6 +19,8 @@ export const errorStatuses = {
   query_not_found: 404,
   token_not_found: 404,
   trigger_not_found: 404,
+  /** The application has no stored revision of that name. */
+  revision_not_found: 404,
   /** The route exists, not with this method; the `allow` header lists the methods it has. */
   method_not_allowed: 405,
   /** A cluster of that name is already registered (join again with `overwrite` to rotate its credentials). */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { dnsLabel, isDnsLabel } from '../lib/core/application/dns-name.ts';
+import { parseRevisionName } from '../lib/core/application/revision-name.ts';
 
 /** `?force=true`: only the words true and false, so `?force=yes` is refused instead of read as false. */
 export function booleanFlag(description: string) {
@@ -28,6 +29,22 @@ export const ApplicationPath = z.strictObject({
   namespace: dnsLabel('namespace').meta({ description: "The application's namespace." }),
   name: dnsLabel('application name').meta({ description: 'The application name.' }),
 });
+
+/** `/namespaces/{namespace}/applications/{name}/revisions/{revision}`: the revision by its name, `<name>-v<N>`. */
+export const RevisionPath = z
+  .strictObject({
+    ...ApplicationPath.shape,
+    revision: z
+      .string()
+      .refine((value) => parseRevisionName(value) !== undefined, { error: 'must be a revision name, <application>-v<N> (flotilla revisions lists them)' })
+      .meta({ description: 'The revision, `<name>-v<N>` as `flotilla revisions` lists it.' }),
+  })
+  .superRefine((path, ctx) => {
+    const ref = parseRevisionName(path.revision);
+    if (ref !== undefined && ref.application !== path.name) {
+      ctx.addIssue({ code: 'custom', path: ['revision'], message: `names application ${ref.application}, not ${path.name}` });
+    }
+  });
 
 export const TokenPath = z.strictObject({
   id: z

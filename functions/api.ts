@@ -32,6 +32,7 @@ const api = createApi({
     responseUrlOrigins: config.slack.responseUrlOrigins,
   },
   maxBodyBytes: config.maxBodyBytes,
+  prices: config.prices,
   checkDependencies: sharedFor(2_000, () => checkDependencies(clients, { tableName: config.tableName, queues: config.queues })),
   log: telemetry.log,
   telemetry,

@@ -24,6 +24,10 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       queueUrls: [config.queues.applier, config.queues.health],
       recordBudgetMs: config.recordBudgetMs,
       work: (message, record) => applyOrder(engine, message, Number(record.attributes.ApproximateReceiveCount)),
-      countFor: { runIdOf: (message) => ('runId' in message ? message.runId : undefined), counts: store.requestCounts },
+      // Orders for a target are that target's cost; the rest (probes, removals) belongs to no run.
+      meterFor: {
+        usageOf: (message) => ('runId' in message ? { runId: message.runId, target: { stepId: message.stepId, cluster: message.cluster, namespace: message.namespace } } : undefined),
+        usage: store.usage,
+      },
     }),
   );

@@ -3,6 +3,7 @@ import { errorMessage } from '../lib/core/errors/error-message.ts';
 import { awsSettingsFromEnv } from '../lib/adapters/aws/clients.ts';
 import { defaultEngineSettings } from '../lib/engine/context.ts';
 import { parseAllowList } from '../lib/core/cluster/endpoint-policy.ts';
+import { PriceOverride, pricesWith } from '../lib/core/cost/prices.ts';
 
 /**
  * Every Flotilla function's configuration, read from the environment once when the module loads and validated there:
@@ -29,6 +30,23 @@ const Environment = z
      * retried later; below the applier's timeout, so one stalled cluster never holds a batch (and others' orders) long.
      */
     RECORD_BUDGET_SECONDS: z.coerce.number().positive().max(60).default(10),
+    /**
+     * Prices for the cost estimate in status, as JSON laid over the published us-east-1 list (lib/core/cost/prices.ts),
+     * e.g. {"region":"eu-west-1","asOf":"2025-01-01","lambdaGbSecond":0.0000133334}.
+     */
+    PRICES: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        try {
+          return JSON.parse(value) as unknown;
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `must be JSON: ${errorMessage(err)}` });
+          return z.NEVER;
+        }
+      })
+      .pipe(PriceOverride.optional()),
     /** Largest request body the API accepts. */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
     /**
@@ -95,6 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     driftIntervalSeconds: e.DRIFT_INTERVAL_SECONDS,
     recordBudgetMs: e.RECORD_BUDGET_SECONDS * 1000,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    prices: pricesWith(e.PRICES),
     clusterEndpoints: { allowLoopback: e.CLUSTER_ENDPOINT_ALLOW_LOOPBACK === 'true', allow: e.CLUSTER_ENDPOINT_ALLOW },
     ciEventsQueueUrl: e.CI_EVENTS_QUEUE_URL,
     localMetrics: e.LOCAL_METRICS === 'true',

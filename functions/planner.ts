@@ -22,6 +22,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       sqs: clients.sqs,
       queueUrls: [config.queues.planner],
       work: (message) => plan(engine, message),
-      countFor: { runIdOf: (message) => ('runId' in message ? message.runId : undefined), counts: store.requestCounts },
+      meterFor: { usageOf: (message) => ('runId' in message ? { runId: message.runId } : undefined), usage: store.usage },
     }),
   );

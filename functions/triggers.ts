@@ -21,6 +21,6 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       telemetry,
       sqs: clients.sqs,
       queueUrls: config.ciEventsQueueUrl === undefined ? [] : [config.ciEventsQueueUrl],
-      work: (message) => processInboxMessage({ store, queues, cipher, now: () => new Date(), log: telemetry.log }, message),
+      work: (message) => processInboxMessage({ store, queues, cipher, prices: config.prices, now: () => new Date(), log: telemetry.log }, message),
     }),
   );

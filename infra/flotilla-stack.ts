@@ -1,5 +1,6 @@
 // Flotilla on AWS: the HTTP API, the four functions of the control plane, the single table, the work queues, the
 // credentials key, the schedules, the CI-event inbox and the alarms. docs/deploy.md explains every choice made here.
+import { functionMemoryMb } from '../functions/memory-sizes.ts';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -120,7 +121,7 @@ export class FlotillaStack extends Stack {
       name: 'api',
       description: 'Flotilla HTTP API: clusters, applications, workflows, tokens',
       timeout: timeouts.api,
-      memorySize: 1024,
+      memorySize: functionMemoryMb.api,
       logRetention,
     }).bindControlPlane(plane, { table: 'read-write', sendTo: ['planner', 'health', 'ciEvents'], credentials: 'seal', senderSecrets: true, documentSecrets: 'submit' });
 
@@ -128,7 +129,7 @@ export class FlotillaStack extends Stack {
       name: 'planner',
       description: 'Flotilla planner: runs, steps, fan-out to the applier, garbage collection',
       timeout: timeouts.planner,
-      memorySize: 1024,
+      memorySize: functionMemoryMb.planner,
       logRetention,
     })
       .bindControlPlane(plane, { table: 'read-write', sendTo: ['applier', 'planner'], documentSecrets: 'render' })
@@ -138,7 +139,7 @@ export class FlotillaStack extends Stack {
       name: 'applier',
       description: 'Flotilla applier: server-side apply, health, removal in member clusters',
       timeout: timeouts.applier,
-      memorySize: 1024,
+      memorySize: functionMemoryMb.applier,
       logRetention,
       reservedConcurrentExecutions: applierConcurrency,
     })
@@ -150,7 +151,7 @@ export class FlotillaStack extends Stack {
       name: 'refresh',
       description: 'Flotilla refresh: scheduled health refresh and drift correction orders, and the planner sweep',
       timeout: timeouts.refresh,
-      memorySize: 512,
+      memorySize: functionMemoryMb.refresh,
       logRetention,
     }).bindControlPlane(plane, { table: 'read', sendTo: ['applier', 'health', 'planner'] });
 
@@ -158,7 +159,7 @@ export class FlotillaStack extends Stack {
       name: 'triggers',
       description: 'Flotilla triggers: CI events from EventBridge publish revisions; slow Slack replies are posted',
       timeout: timeouts.triggers,
-      memorySize: 512,
+      memorySize: functionMemoryMb.triggers,
       logRetention,
     })
       .bindControlPlane(plane, { table: 'read-write', sendTo: ['planner'], documentSecrets: 'submit' })
@@ -168,7 +169,7 @@ export class FlotillaStack extends Stack {
       name: 'authorizer',
       description: 'Flotilla HTTP API authorizer: lets through requests carrying a Flotilla bearer token',
       timeout: timeouts.authorizer,
-      memorySize: 256,
+      memorySize: functionMemoryMb.authorizer,
       logRetention,
     });
     this.functions = { api, planner, applier, refresh, triggers, authorizer };

@@ -1,3 +1,4 @@
+import type { Prices } from '../lib/core/cost/prices.ts';
 import * as z from 'zod';
 import { postToResponseUrl, type FollowUpLog } from './chatops/follow-ups.ts';
 import { replyTo } from './chatops/receive-slash-command.ts';
@@ -22,6 +23,8 @@ function isSlackReply(message: InboxMessage): message is SlackReply {
 
 export interface InboxDependencies extends DeployDependencies {
   log: FollowUpLog;
+  /** What a run's usage is priced with in Slack replies. */
+  prices?: Prices;
 }
 
 /** Handles one inbox message; the answer is the log line. Failures throw, so the message is delivered again. */

@@ -5,7 +5,7 @@ import { renderStatus } from '../../lib/core/status/render-status.ts';
 import { latestRevisionOf, type ApplicationRecord } from '../../lib/core/application/application-record.ts';
 import { runningRevision } from '../../lib/engine/status/running-revision.ts';
 import { newRunId } from '../../lib/core/run/run.ts';
-import { applicationNotFound, requireApplication } from '../application-lookup.ts';
+import { applicationNotFound, requireApplication, requireRevision } from '../application-lookup.ts';
 import { headerOf } from '../api-request.ts';
 import { schemaResponse, textResponse } from '../api-response.ts';
 import { mayAccess, requireAllowed } from '../authentication.ts';
@@ -20,11 +20,15 @@ import {
   DeleteApplicationResult,
   ListApplicationsQuery,
   OrphanList,
+  RevisionDetail,
   RevisionList,
   StatusQuery,
   SubmitApplicationResult,
 } from '../../contract/application-schemas.ts';
-import { ApplicationPath } from '../../contract/parameters.ts';
+import { ApplicationPath, RevisionPath } from '../../contract/parameters.ts';
+import { storedDocument } from '../stored-document.ts';
+import type { RevisionRecord } from '../../lib/core/application/application-record.ts';
+import type { RunStore } from '../../lib/engine/ports/store.ts';
 import { runRequest } from '../../lib/engine/messages/planner-message.ts';
 import { errorMessage } from '../../lib/core/errors/error-message.ts';
 import { ValidationError } from '../../lib/core/errors/validation-error.ts';
@@ -173,8 +177,7 @@ const getApplication = defineRoute({
   handle: async ({ params }, deps) => {
     const record = await requireApplication(deps.store.applications, params.namespace, params.name);
     const revision = await deps.store.applications.getRevision(params.namespace, params.name, record.currentRevision);
-    // Stored documents hold `<redacted>` already; redacting again covers revisions stored before values were sealed.
-    return schemaResponse(200, ApplicationDetail, { ...(await summarizeApplication(deps.store, record)), document: redactSecretValues(revision?.document) });
+    return schemaResponse(200, ApplicationDetail, { ...(await summarizeApplication(deps.store, record)), document: revision && storedDocument(revision) });
   },
 });
 
@@ -194,20 +197,43 @@ const listRevisions = defineRoute({
       deps.store.runs.listForApplication(params.namespace, params.name),
       runningRevision(deps.store, record),
     ]);
-    const succeeded = new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
-    return schemaResponse(200, RevisionList, {
-      revisions: revisions.map((revision) => ({
-        name: revision.revisionName,
-        revisionNumber: revision.revision,
-        publishVersion: revision.publishVersion,
-        specHash: revision.specHash,
-        createdAt: revision.createdAt,
-        current: revision.revision === running.revision,
-        succeeded: succeeded.has(revision.revision),
-      })),
-    });
+    const succeeded = succeededRevisions(runs);
+    return schemaResponse(200, RevisionList, { revisions: revisions.map((revision) => revisionView(revision, running.revision, succeeded)) });
   },
 });
+
+const getRevision = defineRoute({
+  method: 'GET',
+  path: '/namespaces/{namespace}/applications/{name}/revisions/{revision}',
+  operationId: 'getRevision',
+  summary: 'Show one stored revision and its Application document (vela revision get)',
+  tag: 'applications',
+  access: { action: 'applications:read', namespaceParam: 'namespace' },
+  params: RevisionPath,
+  responses: { 200: { description: 'The revision with the document stored for it.', schema: RevisionDetail } },
+  handle: async ({ params }, deps) => {
+    const { record, revision } = await requireRevision(deps.store.applications, params);
+    const [runs, running] = await Promise.all([deps.store.runs.listForApplication(params.namespace, params.name), runningRevision(deps.store, record)]);
+    return schemaResponse(200, RevisionDetail, { ...revisionView(revision, running.revision, succeededRevisions(runs)), document: storedDocument(revision) });
+  },
+});
+
+function succeededRevisions(runs: Awaited<ReturnType<RunStore['listForApplication']>>): Set<number> {
+  return new Set(runs.filter((run) => run.phase === 'succeeded').map((run) => run.revision));
+}
+
+/** `current`: the revision the clusters run (the live run's), as `ls` and status show it. */
+function revisionView(revision: RevisionRecord, running: number, succeeded: ReadonlySet<number>) {
+  return {
+    name: revision.revisionName,
+    revisionNumber: revision.revision,
+    publishVersion: revision.publishVersion,
+    specHash: revision.specHash,
+    createdAt: revision.createdAt,
+    current: revision.revision === running,
+    succeeded: succeeded.has(revision.revision),
+  };
+}
 
 const deleteApplication = defineRoute({
   method: 'DELETE',
@@ -274,7 +300,7 @@ const getStatus = defineRoute({
   query: StatusQuery,
   responses: { 200: { description: 'The status.', schema: ApplicationStatus, alternatives: ['text/plain', 'application/yaml'] } },
   handle: async ({ params, query, request }, deps) => {
-    const status = await loadStatus(deps.store, params.namespace, params.name);
+    const status = await loadStatus(deps.store, params.namespace, params.name, deps.prices);
     if (status === undefined) throw applicationNotFound(params.namespace, params.name);
     const mediaType = preferredMediaType(headerOf(request, 'accept'), statusTypes);
     const format = mediaType === 'text/plain' ? 'text' : mediaType === 'application/yaml' ? 'yaml' : 'json';
@@ -283,4 +309,4 @@ const getStatus = defineRoute({
   },
 });
 
-export const applicationRoutes = [submitApplicationRoute, listApplications, getApplication, listRevisions, deleteApplication, listOrphans, getStatus];
+export const applicationRoutes = [submitApplicationRoute, listApplications, getApplication, listRevisions, getRevision, deleteApplication, listOrphans, getStatus];

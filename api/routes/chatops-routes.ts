@@ -97,7 +97,7 @@ const botStatus = defineRoute({
     if (principal?.role !== 'viewer') {
       throw new ApiError('forbidden', `chatops endpoints take viewer tokens only, not ${principal?.role ?? 'none'}: create one with POST /tokens {"role": "viewer"} for the bot`);
     }
-    const status = await loadStatus(deps.store, params.namespace, params.name);
+    const status = await loadStatus(deps.store, params.namespace, params.name, deps.prices);
     if (status === undefined) throw applicationNotFound(params.namespace, params.name);
     const summary = summarizeStatus(status);
     if (preferredMediaType(headerOf(request, 'accept'), statusTypes) === 'text/plain') return textResponse(200, renderSummaryText(summary), 'text/plain; charset=utf-8');

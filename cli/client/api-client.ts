@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApplicationDetail, ApplicationList, DeleteApplicationResult, OrphanList, RevisionList, SubmitApplicationResult } from '../../contract/application-schemas.ts';
+import { ApplicationDetail, ApplicationList, DeleteApplicationResult, OrphanList, RevisionDetail, RevisionList, SubmitApplicationResult } from '../../contract/application-schemas.ts';
 import {
   ClusterChangeView,
   ClusterList,
@@ -155,6 +155,10 @@ export function apiClient(options: ApiClientOptions) {
       (await call('GET', '/applications', { schema: ApplicationList, query: { namespace } })).applications,
     getApplication: (namespace: string, name: string) => call('GET', application(namespace, name), { schema: ApplicationDetail }),
     listRevisions: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/revisions`, { schema: RevisionList })).revisions,
+    getRevision: (namespace: string, name: string, revision: string) =>
+      call('GET', `${application(namespace, name)}/revisions/${encodeURIComponent(revision)}`, { schema: RevisionDetail }),
+    runRevision: (namespace: string, name: string, revision: string) =>
+      call('POST', `${application(namespace, name)}/revisions/${encodeURIComponent(revision)}/run`, { schema: WorkflowOperationAccepted }),
     deleteApplication: (namespace: string, name: string, force: boolean) =>
       call('DELETE', application(namespace, name), { schema: DeleteApplicationResult, query: { force: force ? 'true' : undefined } }),
     orphans: async (namespace: string, name: string) => (await call('GET', `${application(namespace, name)}/orphans`, { schema: OrphanList })).orphans,

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { prepareApplication } from '../application-document.ts';
-import { appliedLine, applyingLine, deployedLine, submittedLine, upMessage } from '../output/application-views.ts';
+import { appliedLine, applyingLine, deployedLine, namespaceFlag, submittedLine, upMessage } from '../output/application-views.ts';
+import { revisionArgument } from '../revision-argument.ts';
 import { formatDuration } from '../durations.ts';
 import { waitForRevision } from '../wait-for.ts';
 import { renderStatus } from '../../lib/core/status/render-status.ts';
@@ -13,7 +14,8 @@ export function upCommand(context: CliContext) {
     .description(
       'Submit an Application (vela up). A changed spec or app.oam.dev/publishVersion becomes a new revision and its workflow runs; with --wait, follow the run to its end.',
     )
-    .requiredOption('-f, --file <path>', 'the Application, YAML or JSON (- reads standard input)')
+    .option('-f, --file <path>', 'the Application, YAML or JSON (- reads standard input)')
+    .option('-r, --revision <APP-vN>', 'run a stored revision again instead of submitting a file (vela up APP --revision APP-vN)', revisionArgument)
     .addOption(
       namespaceOption(
         "the namespace for an Application whose metadata names none (default: $FLOTILLA_NAMESPACE, else the namespace saved by flotilla login, else default); one that names another is refused",
@@ -29,12 +31,26 @@ export function upCommand(context: CliContext) {
         ['flotilla up -f basic.yaml'],
         ['flotilla up -f advanced.yaml --wait --timeout 10m', 'wait for every step and cluster, showing progress'],
         ['cat app.json | flotilla up -f - -n team-a -o json'],
+        ['flotilla up -r example-app-v1', 'run the stored revision example-app-v1 again, from its first step'],
       ),
     )
-    .action(async (options) => {
+    .action(async (options, command) => {
       const { terminal } = context;
+      // command.error: a usage error (exit 2) with the pointer to --help, as commander's own.
+      if ((options.file === undefined) === (options.revision === undefined)) command.error('error: give either -f FILE (submit an Application) or -r APP-vN (run a stored revision again)');
+      if (options.revision !== undefined) {
+        if (options.wait === true) command.error('error: --wait follows a submitted file; follow a re-run revision with flotilla status APP');
+        const { revision } = options;
+        const { client, settings } = connection(context);
+        const namespace = options.namespace ?? settings.namespace;
+        const accepted = await client.runRevision(namespace, revision.application, revision.name);
+        if (options.output !== undefined) return printData(context, accepted, options.output);
+        terminal.stdout(`Application ${revision.application} runs ${accepted.revision} again from the first step\n`);
+        terminal.stderr(`Follow it with: flotilla status ${revision.application}${namespaceFlag(namespace, settings.namespace)}\n`);
+        return;
+      }
       const { client, settings } = connection(context);
-      const prepared = prepareApplication(terminal.readText(options.file), {
+      const prepared = prepareApplication(terminal.readText(options.file ?? '-'), {
         namespace: options.namespace ?? settings.namespace,
         explicit: options.namespace !== undefined,
       });

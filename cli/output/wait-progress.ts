@@ -49,7 +49,7 @@ export function assessRevision(status: ApplicationStatus, revision: string): Ass
     ),
   ];
   if (workflow.suspend && !workflow.finished) {
-    lines.push({ key: 'suspended', text: `suspended until resumed: flotilla workflow resume ${app.name}${app.namespace === 'default' ? '' : ` -n ${app.namespace}`}`, state: 'paused' });
+    lines.push({ key: 'suspended', text: `suspended until resumed: flotilla workflow resume ${app.name} -n ${app.namespace}`, state: 'paused' });
   }
   if (failure !== undefined) return { outcome: 'failed', lines, message: failure };
   return workflow.finished ? { outcome: 'succeeded', lines } : { outcome: 'waiting', lines };

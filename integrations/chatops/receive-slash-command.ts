@@ -1,6 +1,7 @@
 import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.ts';
 import type { ChatIntegrationRecord } from '../../lib/core/chatops/chat-integration-record.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
+import type { Prices } from '../../lib/core/cost/prices.ts';
 import { timestampedSignatureOf, verifyTimestamped } from '../webhooks/signature.ts';
 import type { WebhookRequest } from '../webhooks/webhook-request.ts';
 import { answerChatRequest } from './chat-replies.ts';
@@ -25,6 +26,8 @@ export interface SlashCommandDependencies {
   chatops: ChatopsSettings;
   log: FollowUpLog;
   now(): Date;
+  /** What a run's usage is priced with in the status reply; the published prices without. */
+  prices?: Prices;
 }
 
 export type SlashCommandResult = { kind: 'unauthenticated'; reason: string } | { kind: 'answer'; message: SlackMessage; deferred: boolean };
@@ -67,13 +70,13 @@ export async function receiveSlashCommand(deps: SlashCommandDependencies, reques
 
 /** The reply, never rejected: a failure becomes a message saying so (the detail goes to the log, not to Slack). */
 export async function replyTo(
-  deps: { store: Store; log: FollowUpLog },
+  deps: { store: Store; log: FollowUpLog; prices?: Prices | undefined },
   integration: ChatIntegrationRecord | undefined,
   command: SlashCommand,
 ): Promise<SlackMessage> {
   try {
     if (integration === undefined) return noticeMessage('The Slack integration was removed.');
-    return await answerChatRequest(deps.store, chatPrincipal(integration), command.command, parseChatRequest(command.text));
+    return await answerChatRequest(deps.store, chatPrincipal(integration), command.command, parseChatRequest(command.text), deps.prices);
   } catch (err) {
     deps.log('error', 'chat reply failed', { error: errorMessage(err) });
     return noticeMessage('Flotilla could not answer just now; try again in a moment.');

@@ -1,5 +1,6 @@
 import type { StepPhase } from '../../lib/core/run/run.ts';
-import { renderSummaryText } from './chat-summary.ts';
+import { costLine, renderSummaryText } from './chat-summary.ts';
+import { usdText } from '../../lib/core/status/number-format.ts';
 import { type ChatSummary } from '../../contract/chatops-schemas.ts';
 
 // Slack Block Kit (api.slack.com/reference/block-kit/blocks), the few block types a status needs, within Slack's
@@ -70,7 +71,8 @@ export function statusMessage(summary: ChatSummary): SlackMessage {
       const components = cluster.components.map(
         (component) => `${healthMark(component.healthy)} ${escapeMrkdwn(component.name)}${component.message === '' ? '' : ` ${escapeMrkdwn(component.message)}`}`,
       );
-      return mrkdwn(`${healthMark(cluster.healthy)} *${escapeMrkdwn(cluster.cluster)}*\n${components.join('\n')}`, limits.field);
+      const cost = cluster.usd === undefined ? '' : ` · ${usdText(cluster.usd)}`;
+      return mrkdwn(`${healthMark(cluster.healthy)} *${escapeMrkdwn(cluster.cluster)}*${cost}\n${components.join('\n')}`, limits.field);
     });
     for (let start = 0; start < fields.length; start += limits.fields) blocks.push({ type: 'section', fields: fields.slice(start, start + limits.fields) });
   }
@@ -84,6 +86,7 @@ export function statusMessage(summary: ChatSummary): SlackMessage {
     );
     for (const chunk of chunkLines(lines, limits.section)) blocks.push({ type: 'section', text: mrkdwn(chunk) });
   }
+  if (summary.cost !== undefined) blocks.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(costLine(summary.cost).replace(/^cost: /, 'Cost of this run: ')))] });
   blocks.push({ type: 'context', elements: [mrkdwn(`Flotilla · \`/flotilla status ${name} -n ${escapeMrkdwn(summary.namespace)}\``)] });
   return { response_type: 'ephemeral', text: renderSummaryText(summary), blocks: fitBlocks(blocks) };
 }

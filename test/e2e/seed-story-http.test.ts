@@ -75,6 +75,30 @@ describe('the seed story over HTTP against npm start', () => {
     expect(await readyReplicas(cluster('us-west-1'), namespace, 'hello-world-server')).toBe(5);
     expect(await readyReplicas(cluster('beijing-1'), namespace, 'hello-world-server')).toBe(3);
     expect(await readyReplicas(cluster('beijing-2'), namespace, 'hello-world-server')).toBe(3);
+
+    // What the advanced run cost, per target in step order, priced: the run total holds every target's share and more.
+    const deadline = Date.now() + 30_000;
+    let cost: any;
+    for (;;) {
+      cost = (await call(plane, 'GET', `/namespaces/${namespace}/applications/example-app/status`)).body.cost;
+      if (cost?.targets.length === 3 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(cost.targets.map((t: any) => [t.step, t.cluster])).toEqual([
+      ['deploy-beijing', 'beijing-1'],
+      ['deploy-beijing', 'beijing-2'],
+      ['deploy-aws', 'us-west-1'],
+    ]);
+    for (const target of cost.targets) {
+      expect(target.usage.dynamodbRequests).toBeGreaterThan(0);
+      expect(target.usage.lambdaGbSeconds).toBeGreaterThan(0);
+      expect(target.usd.total).toBeGreaterThan(0);
+    }
+    const sum = (field: string) => cost.targets.reduce((total: number, t: any) => total + t.usage[field], 0);
+    expect(cost.run.usage.dynamodbRequests).toBeGreaterThan(sum('dynamodbRequests'));
+    expect(cost.run.usage.lambdaGbSeconds).toBeGreaterThan(sum('lambdaGbSeconds'));
+    expect(cost.run.usd.total).toBeGreaterThan(cost.targets.reduce((total: number, t: any) => total + t.usd.total, 0));
+    expect(cost.prices).toMatchObject({ region: 'us-east-1', asOf: '2024-11-01' });
   });
 
   it('SIGTERM stops npm start cleanly, and a restart keeps clusters, applications and the admin token', async () => {

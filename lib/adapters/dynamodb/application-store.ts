@@ -1,3 +1,4 @@
+import { revisionNameOf } from '../../core/application/revision-name.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { compareWithCurrent, identifyApplication } from '../../core/application/application-identity.ts';
@@ -95,7 +96,7 @@ export class DynamoApplicationStore implements ApplicationStore {
         namespace,
         application: name,
         revision: number,
-        revisionName: `${name}-v${number}`,
+        revisionName: revisionNameOf(name, number),
         specHash: identity.specHash,
         publishVersion: identity.publishVersion,
         document,

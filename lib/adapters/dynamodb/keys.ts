@@ -50,8 +50,8 @@ export const payloadKey = (runId: string, stepId: string, cluster: string, names
   pk: runPartition(runId),
   sk: `PAYLOAD#${stepId}#${cluster}#${namespace}`,
 });
-/** AWS requests a run caused, counted with ADD so concurrent functions never lose an increment. */
-export const requestCountKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'REQUESTS' });
+/** What a run cost in AWS usage, added to with ADD so concurrent functions never lose an increment. */
+export const usageKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'REQUESTS' });
 
 /** Trigger rules, all in one partition: EventBridge events are matched against every trigger of one source. */
 export const triggerPartition = 'TRIGGERS';

@@ -11,8 +11,8 @@ import { DynamoInventoryStore } from './inventory-store.ts';
 import { type InventoryStore } from '../../engine/ports/store.ts';
 import { DynamoPayloadStore } from './payload-store.ts';
 import { type PayloadStore } from '../../engine/ports/store.ts';
-import { DynamoRequestCountStore } from './request-count-store.ts';
-import { type RequestCountStore } from '../../engine/ports/store.ts';
+import { DynamoUsageStore } from './usage-store.ts';
+import { type UsageStore } from '../../engine/ports/store.ts';
 import { DynamoRunStore } from './run-store.ts';
 import { type RunStore } from '../../engine/ports/store.ts';
 import { Table } from './table.ts';
@@ -35,7 +35,7 @@ export function createStore(client: DynamoDBClient, tableName: string): Store {
     targets: new DynamoTargetStore(table),
     tokens: new DynamoTokenStore(table),
     payloads: new DynamoPayloadStore(table),
-    requestCounts: new DynamoRequestCountStore(table),
+    usage: new DynamoUsageStore(table),
     triggers: new DynamoTriggerStore(table),
     deliveries: new DynamoDeliveryStore(table),
     chatIntegrations: new DynamoChatIntegrationStore(table),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { StepPhase } from '../run/run.ts';
+import { Usage } from '../cost/usage.ts';
 
 /**
  * KubeVela's application phase words. `rendering` is an application with no workflow run yet; `workflowFailed` comes
@@ -77,6 +78,26 @@ export const RequestCounts = z.object({
 });
 export type RequestCounts = z.infer<typeof RequestCounts>;
 
+const usd = z.number().nonnegative();
+
+/** What some usage costs at the configured prices, in USD. */
+export const CostFigures = z.object({ dynamodb: usd, sqs: usd, lambda: usd, total: usd });
+
+/** Usage with its estimated price. */
+export const PricedUsage = z.object({ usage: Usage, usd: CostFigures });
+export type PricedUsage = z.infer<typeof PricedUsage>;
+
+/**
+ * What a run cost: the AWS requests by service, Lambda GB-seconds and an estimate in USD, for the whole run (planner
+ * included) and for each target (its applier messages); a Flotilla addition. `prices` says which price list was used.
+ */
+export const CostStatus = z.object({
+  run: PricedUsage,
+  targets: z.array(PricedUsage.extend({ step: z.string().min(1), cluster: z.string().min(1), namespace: z.string().min(1) })),
+  prices: z.object({ region: z.string(), asOf: z.string(), source: z.string() }),
+});
+export type CostStatus = z.infer<typeof CostStatus>;
+
 /** Objects garbage collection or deletion could not remove yet, and why; a Flotilla addition. */
 export const CleanupProblem = z.object({
   cluster: z.string().min(1),
@@ -104,6 +125,7 @@ export const ApplicationStatus = z.object({
   workflow: WorkflowStatus.optional(),
   services: z.array(ServiceStatus),
   requests: RequestCounts.optional(),
+  cost: CostStatus.optional(),
   cleanup: z.array(CleanupProblem).optional(),
   revisions: RevisionsStatus.optional(),
 });

@@ -3,7 +3,10 @@ import { latestRevisionOf, type ApplicationRecord } from '../application/applica
 import type { RunRecord, StepState } from '../run/run.ts';
 import { targetName, type TargetRecord } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
-import type { ApplicationStatus, CleanupProblem, RequestCounts, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import type { ApplicationStatus, CleanupProblem, CostStatus, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import type { RunUsage } from '../cost/usage.ts';
+import type { Prices } from '../cost/prices.ts';
+import { estimateCost } from '../cost/estimate-cost.ts';
 import { TargetHealthDetail, type ServiceHealthDetail } from '../run/health-detail.ts';
 
 export interface StatusInput {
@@ -14,7 +17,8 @@ export interface StatusInput {
   live?: RunRecord | undefined;
   /** The run's targets, in any order. */
   targets: readonly TargetRecord[];
-  requests?: RequestCounts | undefined;
+  /** What the run's messages cost, and the prices to put on it. */
+  usage?: { usage: RunUsage; prices: Prices } | undefined;
   /** Removals that keep failing (from the inventories' `removalProblem`). */
   cleanup?: CleanupProblem[] | undefined;
 }
@@ -36,7 +40,7 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
     },
     ...(run === undefined ? {} : { workflow: workflowStatus(run, targets) }),
     services,
-    ...(input.requests === undefined ? {} : { requests: { dynamodb: input.requests.dynamodb, sqs: input.requests.sqs } }),
+    ...(input.usage === undefined || run === undefined ? {} : usageStatus(input.usage.usage, input.usage.prices, run)),
     ...(input.cleanup?.length ? { cleanup: input.cleanup } : {}),
     revisions: revisionsStatus(application, input.live ?? run),
   };
@@ -45,6 +49,29 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
 function revisionsStatus(application: ApplicationRecord, live: RunRecord | undefined) {
   const newest = `${application.name}-v${latestRevisionOf(application)}`;
   return live === undefined ? { newest } : { running: live.revisionName, newest };
+}
+
+function usageStatus(usage: RunUsage, prices: Prices, run: RunRecord): Pick<ApplicationStatus, 'requests' | 'cost'> {
+  const { total } = usage;
+  const stepName = new Map(run.steps.map((step) => [step.id, step.name]));
+  const stepIndex = new Map(run.steps.map((step, index) => [step.id, index]));
+  const rank = (stepId: string) => stepIndex.get(stepId) ?? run.steps.length;
+  const targets = [...usage.targets]
+    .sort((a, b) => rank(a.target.stepId) - rank(b.target.stepId) || compare(a.target.cluster, b.target.cluster) || compare(a.target.namespace, b.target.namespace))
+    .map(({ target, usage: used }) => ({
+      step: stepName.get(target.stepId) ?? target.stepId,
+      cluster: target.cluster,
+      namespace: target.namespace,
+      usage: used,
+      usd: estimateCost(used, prices),
+    }));
+  const cost: CostStatus = {
+    run: { usage: total, usd: estimateCost(total, prices) },
+    targets,
+    prices: { region: prices.region, asOf: prices.asOf, source: prices.source },
+  };
+  // The event source mapping's requests are shared out between a batch's records, so counts can have fractions.
+  return { requests: { dynamodb: Math.round(total.dynamodbRequests), sqs: Math.round(total.sqsRequests) }, cost };
 }
 
 interface ReadTarget {

@@ -1,5 +1,6 @@
 import type picocolors from 'picocolors';
-import type { AboutStatus, ApplicationStatus, CleanupProblem, RequestCounts, RevisionsStatus, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import type { AboutStatus, ApplicationStatus, CleanupProblem, CostStatus, RequestCounts, RevisionsStatus, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import { decimal, usdText } from './number-format.ts';
 import { goTimeUtc, shortAge } from './time-format.ts';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
@@ -26,11 +27,11 @@ export function renderStatusText(status: ApplicationStatus, options: StatusTextO
   let text = aboutBlock(status.about, colors?.green ?? unpainted, colors?.yellow ?? unpainted);
   if (status.workflow !== undefined) text += workflowBlock(status.workflow, colors);
   text += `Services:\n\n${services.map((service) => serviceBlock(service, colors)).join('')}`;
-  // Flotilla's additions: which revision runs, how fresh the health is, and what the run cost in AWS requests.
+  // Flotilla's additions: which revision runs, how fresh the health is, and what the run cost in AWS requests and money.
   const extras = [
     status.revisions && revisionBlock(status.revisions),
     options.now === undefined ? undefined : healthBlock(services, options.now),
-    status.requests && requestsBlock(status.requests),
+    status.cost ? costBlock(status.cost) : status.requests && requestsBlock(status.requests),
     status.cleanup && cleanupBlock(status.cleanup),
   ];
   for (const block of extras) {
@@ -130,4 +131,30 @@ function requestsBlock(requests: RequestCounts): string {
     ['DynamoDB:', String(requests.dynamodb)],
     ['SQS:', String(requests.sqs)],
   ])}`;
+}
+
+/** The run's AWS usage and its estimated price, then the same per target. */
+function costBlock(cost: CostStatus): string {
+  const { usage, usd } = cost.run;
+  const fifo = usage.sqsFifoRequests > 0 ? ` (${decimal(usage.sqsFifoRequests, 0)} FIFO)` : '';
+  const summary = aligned([
+    ['DynamoDB:', `${decimal(usage.dynamodbRequests, 0)} requests, ${decimal(usage.dynamodbReadUnits, 1)} read and ${decimal(usage.dynamodbWriteUnits, 1)} write units`],
+    ['SQS:', `${decimal(usage.sqsRequests, 0)} requests${fifo}`],
+    ['Lambda:', `${decimal(usage.lambdaInvocations, 2)} invocations, ${decimal(usage.lambdaGbSeconds, 3)} GB-s`],
+    ['Estimated:', `${usdText(usd.total)} at ${cost.prices.region} prices of ${cost.prices.asOf}`],
+  ]);
+  if (cost.targets.length === 0) return `Cost:\n\n${summary}`;
+  const header = ['STEP', 'CLUSTER', 'NAMESPACE', 'DYNAMODB', 'SQS', 'GB-S', 'USD'];
+  const rows = cost.targets.map((t) => [
+    t.step,
+    t.cluster,
+    t.namespace,
+    decimal(t.usage.dynamodbRequests, 0),
+    decimal(t.usage.sqsRequests, 0),
+    decimal(t.usage.lambdaGbSeconds, 3),
+    usdText(t.usd.total),
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
+  const table = [header, ...rows].map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('\t')}\n`).join('');
+  return `Cost:\n\n${summary}\n  Per target:\n${table}`;
 }

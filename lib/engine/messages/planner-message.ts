@@ -13,7 +13,8 @@ export const PlannerMessage = z.discriminatedUnion('kind', [
     namespace: z.string().min(1),
     name: z.string().min(1),
     revision: z.int().positive(),
-    reason: z.enum(['submit', 'restart', 'rollback', 'cluster-change']),
+    /** `revision`: `flotilla up -r NAME-vN` runs a stored revision again. */
+    reason: z.enum(['submit', 'restart', 'rollback', 'cluster-change', 'revision']),
   }),
   z.object({
     kind: z.literal('advance'),

@@ -1,6 +1,7 @@
 import { deadlineOf, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
+import { revisionNameOf } from '../../core/application/revision-name.ts';
 import { runRequest, type PlannerMessage } from '../messages/planner-message.ts';
 import { retryOnConflict } from '../retry.ts';
 import { advanceRun } from './advance-run.ts';
@@ -51,13 +52,7 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
     // Back means older: the newest succeeded revision before the latest run's (KubeVela deletes the newer ones).
     const target = runs.find((r) => r.phase === 'succeeded' && r.revision < latest.revision);
     if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
-    // The rolled-back revision becomes current before its run is queued, as a submit's does: later submits are
-    // compared with it, and restarts, triggers and cluster-change re-runs start from it instead of the newer one.
-    await retryOnConflict(async () => {
-      const application = await engine.store.applications.get(app.namespace, app.name);
-      if (!application || application.deleting) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} is being deleted`);
-      await engine.store.applications.rollBack(app.namespace, app.name, target.revision, application.version, engine.now());
-    });
+    await makeCurrent(engine, app, target.revision);
     return queueRun(engine, app, target.revision, 'rollback');
   }
   refuseUnlessApplies(latest, app.name, operation);
@@ -65,10 +60,33 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
   return { runId: latest.runId, revisionName: latest.revisionName };
 }
 
-async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback'): Promise<AcceptedOperation> {
+/**
+ * `vela up APP -r APP-vN`: runs the stored revision N again, from its first step. Like restart and rollback it is a
+ * `run` request for the planner; the newest run wins, so one still running is superseded, as a new submit would. As
+ * with rollback, N becomes current first, so what runs is what later submits are compared with.
+ */
+export async function requestRevisionRun(engine: Pick<Engine, 'store' | 'queues' | 'now'>, app: AppRef, revision: number): Promise<AcceptedOperation> {
+  await makeCurrent(engine, app, revision);
+  return queueRun(engine, app, revision, 'revision');
+}
+
+/**
+ * The revision becomes current before its run is queued, as a submit's does: later submits are compared with it, and
+ * restarts, triggers and cluster-change re-runs start from it instead of a newer one.
+ */
+async function makeCurrent(engine: Pick<Engine, 'store' | 'now'>, app: AppRef, revision: number): Promise<void> {
+  await retryOnConflict(async () => {
+    const application = await engine.store.applications.get(app.namespace, app.name);
+    if (!application || application.deleting) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} is being deleted`);
+    if (application.currentRevision === revision) return;
+    await engine.store.applications.rollBack(app.namespace, app.name, revision, application.version, engine.now());
+  });
+}
+
+async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback' | 'revision'): Promise<AcceptedOperation> {
   const request = runRequest({ ...app, revision, reason }, engine.now());
   await engine.queues.toPlanner([request]);
-  return { runId: request.runId, revisionName: `${app.name}-v${revision}` };
+  return { runId: request.runId, revisionName: revisionNameOf(app.name, revision) };
 }
 
 function refuseUnlessApplies(run: RunRecord, name: string, operation: OperateMessage['operation']): void {

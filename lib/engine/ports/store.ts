@@ -1,4 +1,4 @@
-import type { RequestCounts } from '../../core/run/request-counts.ts';
+import type { RunUsage } from '../../core/cost/usage.ts';
 import { RunRecord } from '../../core/run/run.ts';
 import { TargetRecord, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
@@ -186,10 +186,11 @@ export interface PayloadStore {
   get(reference: string): Promise<unknown>;
 }
 
-/** The AWS requests each run caused, kept beside the run and only ever incremented. */
-export interface RequestCountStore {
-  add(runId: string, counts: RequestCounts): Promise<void>;
-  get(runId: string): Promise<RequestCounts>;
+/** The AWS usage each run caused (totals and per target), kept beside the run and only ever added to. */
+export interface UsageStore {
+  /** One write however many targets `usage` names: a batch's share is recorded at once. */
+  add(runId: string, usage: RunUsage): Promise<void>;
+  get(runId: string): Promise<RunUsage>;
 }
 
 /**
@@ -214,7 +215,7 @@ export interface Store {
   targets: TargetStore;
   tokens: TokenStore;
   payloads: PayloadStore;
-  requestCounts: RequestCountStore;
+  usage: UsageStore;
   triggers: TriggerStore;
   deliveries: DeliveryStore;
   chatIntegrations: ChatIntegrationStore;

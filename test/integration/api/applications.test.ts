@@ -1,7 +1,7 @@
 // Applications through HTTP in the local runtime, deployed for real to beijing-1: submit (created, unchanged, a new
 // revision for a new publishVersion), get, list, revisions, status as JSON, text and YAML, every workflow operation,
 // and delete.
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
@@ -9,6 +9,7 @@ import {
   ApplicationDetail,
   ApplicationList,
   DeleteApplicationResult,
+  RevisionDetail,
   RevisionList,
   SubmitApplicationResult,
 } from '../../../contract/application-schemas.ts';
@@ -96,6 +97,30 @@ describe('applications through the API', () => {
     const done = await statusOf('api-demo-v1', finished);
     expect(done.about.status).toBe('running');
     expect(done.services.map((s) => [s.name, s.cluster, s.healthy])).toEqual([['api-demo-web', 'beijing-1', true]]);
+    // What the run cost: the planner's and the applier's requests, their GB-seconds at the CDK's memory sizes, in USD.
+    const cost = await eventually('the run cost to be recorded', async () => {
+      const figures = (await status()).cost;
+      return figures && figures.targets.length === 1 && figures.run.usage.lambdaGbSeconds > 0 ? figures : undefined;
+    });
+    expect(cost.prices).toMatchObject({ region: 'us-east-1', asOf: '2024-11-01' });
+    const { usage, usd } = cost.run;
+    expect(usage.dynamodbRequests).toBeGreaterThan(5);
+    expect(usage.dynamodbWriteUnits).toBeGreaterThan(0);
+    expect(usage.sqsRequests).toBeGreaterThan(1);
+    // The apply order went through the FIFO applier queue.
+    expect(usage.sqsFifoRequests).toBeGreaterThanOrEqual(1);
+    expect(usage.lambdaInvocations).toBeGreaterThanOrEqual(1);
+    expect(usd.total).toBeGreaterThan(0);
+    expect(usd.total).toBeCloseTo(usd.dynamodb + usd.sqs + usd.lambda, 12);
+    const [target] = cost.targets;
+    expect(target).toMatchObject({ step: expect.any(String), cluster: 'beijing-1', namespace });
+    expect(target!.usage.dynamodbRequests).toBeGreaterThan(0);
+    expect(target!.usage.dynamodbRequests).toBeLessThan(usage.dynamodbRequests);
+    expect(target!.usage.lambdaGbSeconds).toBeGreaterThan(0);
+    expect(target!.usage.lambdaGbSeconds).toBeLessThan(usage.lambdaGbSeconds);
+    const text = (await call(api, 'GET', `${base}/status`, { ...admin, headers: { accept: 'text/plain' } })).text;
+    expect(text).toMatch(/\nCost:\n\n  DynamoDB: \t\d+ requests, [\d.]+ read and [\d.]+ write units\n/);
+    expect(text).toMatch(/  Per target:\n  STEP.*\n.*\tbeijing-1\t/);
   });
 
   it('answers unchanged for the same document as JSON, and stores nothing new', async () => {
@@ -208,6 +233,53 @@ describe('applications through the API', () => {
     const resume = await call(api, 'POST', `${base}/workflow/resume`, admin);
     expect(resume.status).toBe(409);
     expect(resume.json).toMatchObject({ error: { code: 'workflow_operation_refused', message: 'workflow api-demo is not suspended.' } });
+  });
+
+  it('shows one stored revision with its document (viewer, this namespace only); 404 for one not stored, 400 for another app\'s name', async () => {
+    const viewer = async (namespaces: string[]) =>
+      CreatedToken.parse((await call(api, 'POST', '/tokens', { ...admin, body: { name: 'reader', role: 'viewer', namespaces } })).json).token;
+    const here = await viewer([namespace]);
+    const first = await call(api, 'GET', `${base}/revisions/api-demo-v1`, { token: here });
+    expect(first.status).toBe(200);
+    const v1 = RevisionDetail.parse(first.json);
+    expect(v1).toMatchObject({ name: 'api-demo-v1', revisionNumber: 1, current: false, succeeded: true });
+    expect(v1.document).toEqual(demo());
+    const v2 = RevisionDetail.parse((await call(api, 'GET', `${base}/revisions/api-demo-v2`, admin)).json);
+    expect(v2).toMatchObject({ publishVersion: 'release-2', document: demo({ publishVersion: 'release-2' }) });
+
+    const outside = await call(api, 'GET', `${base}/revisions/api-demo-v1`, { token: await viewer(['somewhere-else']) });
+    expect(outside.status).toBe(403);
+    expect(outside.json).toMatchObject({ error: { code: 'forbidden' } });
+    expect(JSON.stringify(outside.json)).not.toContain('crccheck/hello-world');
+
+    const missing = await call(api, 'GET', `${base}/revisions/api-demo-v9`, admin);
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({ error: { code: 'revision_not_found', message: `application ${namespace}/api-demo has no revision api-demo-v9 (flotilla revisions api-demo -n ${namespace} lists them)` } });
+    const otherApp = await call(api, 'GET', `${base}/revisions/other-app-v1`, admin);
+    expect(otherApp.status).toBe(400);
+    expect(otherApp.json).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'path.revision', message: 'names application other-app, not api-demo' }] } });
+    // A viewer may read a revision but not run it.
+    expect((await call(api, 'POST', `${base}/revisions/api-demo-v1/run`, { token: here })).status).toBe(403);
+  });
+
+  it('runs a stored revision again (up -r): it becomes current, as with rollback, and a new run of it deploys its spec', async () => {
+    const answer = await call(api, 'POST', `${base}/revisions/api-demo-v1/run`, admin);
+    expect(answer.status).toBe(202);
+    const accepted = WorkflowOperationAccepted.parse(answer.json);
+    expect(accepted).toMatchObject({ revision: 'api-demo-v1', status: `${api.url}${base}/status` });
+    const done = await statusOf('api-demo-v1', finished);
+    expect(done.about.status).toBe('running');
+    const [latest] = await api.store.runs.listForApplication(namespace, 'api-demo');
+    expect(latest).toMatchObject({ runId: accepted.runId, revision: 1, phase: 'succeeded' });
+    // The cluster's objects were applied again from v1 (the rollback before had left v2's there).
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPaths['beijing-1']!);
+    const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'api-demo-web', namespace });
+    expect(deployment.metadata?.labels?.['app.oam.dev/appRevision']).toBe('api-demo-v1');
+    expect((await api.store.applications.get(namespace, 'api-demo'))?.currentRevision).toBe(1);
+    const listed = RevisionList.parse((await call(api, 'GET', `${base}/revisions`, admin)).json).revisions;
+    expect(listed.filter((r) => r.current).map((r) => r.name)).toEqual(['api-demo-v1']);
+    expect((await call(api, 'POST', `${base}/revisions/api-demo-v7/run`, admin)).status).toBe(404);
   });
 
   it('deletes with 202; the application is gone once its objects are', async () => {

@@ -331,6 +331,12 @@ const cases: BadInput[] = [
   { name: 'a query id that is no query id', method: 'GET', path: '/namespaces/default/queries/abc', status: 400, code: 'validation_failed', message: /must be a query id/, paths: ['path.id'] },
   { name: 'an unknown query', method: 'GET', path: '/namespaces/default/queries/00000000-0000-4000-8000-000000000000', status: 404, code: 'query_not_found', message: /no query 00000000-0000-4000-8000-000000000000 in namespace default/ },
   { name: 'a query for a token limited to another namespace', as: 'deployer', method: 'GET', path: '/namespaces/default/queries/00000000-0000-4000-8000-000000000000', status: 403, code: 'forbidden', message: /team-a/ },
+  { name: 'a revision that is no revision name', method: 'GET', path: `${app}/revisions/latest`, status: 400, code: 'validation_failed', message: /^path.revision: must be a revision name, <application>-v<N>/, paths: ['path.revision'] },
+  { name: "another application's revision", method: 'GET', path: `${app}/revisions/shop-v1`, status: 400, code: 'validation_failed', message: /^path.revision: names application shop, not example-app$/, paths: ['path.revision'] },
+  { name: 'a revision that is not stored', method: 'GET', path: `${app}/revisions/example-app-v9`, status: 404, code: 'revision_not_found', message: /^application default\/example-app has no revision example-app-v9 \(flotilla revisions example-app -n default lists them\)$/ },
+  { name: 'running a revision that is not stored', method: 'POST', path: `${app}/revisions/example-app-v9/run`, status: 404, code: 'revision_not_found', message: /has no revision example-app-v9/ },
+  { name: 'a viewer running a revision', method: 'POST', path: `${app}/revisions/example-app-v1/run`, as: 'viewer', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
+  { name: 'running a revision of an application being deleted', method: 'POST', path: '/namespaces/team-a/applications/leaving/revisions/leaving-v1/run', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; it runs nothing more$/ },
 
   // Tokens
   { name: 'a token with an unknown role', method: 'POST', path: '/tokens', body: () => ({ name: 'root', role: 'root' }), status: 400, code: 'validation_failed', message: /expected one of "admin", "deployer", "viewer"/, paths: ['role'] },

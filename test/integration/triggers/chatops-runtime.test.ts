@@ -94,12 +94,15 @@ describe('a slash command whose reply is late', () => {
       expect.arrayContaining([
         '*Running revision*\nexample-app-v1',
         '*Clusters* (2 of 2 healthy)',
-        ':white_check_mark: *beijing-1*\n:white_check_mark: hello-world-server Ready:3/3',
-        ':white_check_mark: *beijing-2*\n:white_check_mark: hello-world-server Ready:3/3',
+        expect.stringMatching(/^:white_check_mark: \*beijing-1\* · \$0\.0+\d+\n:white_check_mark: hello-world-server Ready:3\/3$/),
+        expect.stringMatching(/^:white_check_mark: \*beijing-2\* · \$0\.0+\d+\n:white_check_mark: hello-world-server Ready:3\/3$/),
         '*Workflow* (DAG): finished',
         ':white_check_mark: *deploy-beijing-clusters* (deploy) succeeded',
       ]),
     );
+    // What the run cost, from the figures the planner and appliers recorded during the real deploy.
+    const context = reply.blocks.flatMap((block: any) => (block.type === 'context' ? block.elements.map((element: any) => element.text) : []));
+    expect(context).toContainEqual(expect.stringMatching(/^Cost of this run: \$0\.0+\d+ estimated \(\d+ DynamoDB and \d+ SQS requests, [\d.]+ Lambda GB-s; us-east-1 prices of 2024-11-01\)$/));
   });
 
   it('ls is answered the same way', async () => {
@@ -128,16 +131,21 @@ describe('the status for other bots', () => {
     });
     const text = await call(api, 'GET', path, { token: tokens.viewer, headers: { accept: 'text/plain' } });
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-    expect(text.text).toBe(
-      [
-        `example-app (${namespace}): running, running revision example-app-v1`,
-        'beijing-1: healthy; hello-world-server healthy (Ready:3/3)',
-        'beijing-2: healthy; hello-world-server healthy (Ready:3/3)',
-        'workflow (DAG): finished',
-        '  ✓ deploy-beijing-clusters succeeded',
-        '',
-      ].join('\n'),
+    const usd = '\\$0\\.0+\\d+';
+    expect(text.text).toMatch(
+      new RegExp(
+        [
+          `^example-app \\(${namespace}\\): running, running revision example-app-v1`,
+          `beijing-1: healthy; hello-world-server healthy \\(Ready:3/3\\); ${usd}`,
+          `beijing-2: healthy; hello-world-server healthy \\(Ready:3/3\\); ${usd}`,
+          'workflow \\(DAG\\): finished',
+          '  ✓ deploy-beijing-clusters succeeded',
+          `cost: ${usd} estimated \\(\\d+ DynamoDB and \\d+ SQS requests, [\\d.]+ Lambda GB-s; us-east-1 prices of 2024-11-01\\)`,
+          '$',
+        ].join('\n'),
+      ),
     );
+    expect(BotStatus.parse(json.json).cost).toMatchObject({ prices: 'us-east-1 prices of 2024-11-01' });
   });
 
   it('refuses tokens that could do more than read, and requests without a token', async () => {

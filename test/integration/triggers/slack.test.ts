@@ -8,7 +8,7 @@ import { CreatedToken } from '../../../contract/token-schemas.ts';
 import { slackSignature } from '../../../integrations/chatops/slack-signature.ts';
 import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
 import { call, startApiServer, tableSnapshot, type ApiServer } from '../api/api-server.ts';
-import { newSecret, startResponseUrlServer, twoComponentApp, type ResponseUrlServer } from './trigger-harness.ts';
+import { newSecret, startResponseUrlServer, twoComponentApp, type ResponseUrlServer, joinAppCluster } from './trigger-harness.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../../events/slack/verifying-requests-example.json', import.meta.url), 'utf8')) as {
   headers: Record<string, string>;
@@ -52,6 +52,7 @@ beforeAll(async () => {
   process.env.SLACK_INLINE_BUDGET_MS = '2000';
   process.env.SLACK_RESPONSE_URL_ORIGINS = `https://hooks.slack.com,${responseUrl.origin}`;
   server = await startApiServer({ credentials: 'kms' });
+  await joinAppCluster(server);
   deployer = CreatedToken.parse((await call(server, 'POST', '/tokens', { token: server.adminToken, body: { name: 'ci', role: 'deployer' } })).json).token;
   expect((await call(server, 'POST', '/applications', { token: deployer, body: twoComponentApp(namespace) })).status).toBe(202);
 });

@@ -13,7 +13,7 @@ import { failureMessage } from '../../../cli/output/failure-message.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
 import { limitMessages, MAX_TRIGGERS_PER_APPLICATION } from '../../../lib/core/application/limits.ts';
 import { call, startApiServer, type ApiServer } from '../api/api-server.ts';
-import { githubHeaders, githubPush, newSha, postHook, twoComponentApp } from './trigger-harness.ts';
+import { githubHeaders, githubPush, newSha, postHook, twoComponentApp, joinAppCluster } from './trigger-harness.ts';
 
 const namespace = `trigger-cli-${Date.now().toString(36)}`;
 let server: ApiServer;
@@ -56,6 +56,7 @@ async function flotilla(argv: string[], stdin = ''): Promise<{ code: number; std
 beforeAll(async () => {
   for (const name of ['CI_EVENTS_QUEUE_URL', 'SLACK_INLINE_BUDGET_MS', 'SLACK_RESPONSE_URL_ORIGINS']) delete process.env[name];
   server = await startApiServer({ credentials: 'key-file' });
+  await joinAppCluster(server);
   expect((await call(server, 'POST', '/applications', { token: server.adminToken, body: twoComponentApp(namespace) })).status).toBe(202);
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { createQueue } from '../aws/backends.ts';
 import { call, drainQueue, startApiServer, type ApiServer } from '../api/api-server.ts';
 import { eventually } from '../api/runtime-api.ts';
 import { pointFunctionsAtMoto } from '../moto-environment.ts';
-import { currentDocument, imageOf, newSecret, sample, startResponseUrlServer, twoComponentApp, type ResponseUrlServer } from './trigger-harness.ts';
+import { currentDocument, imageOf, newSecret, sample, startResponseUrlServer, twoComponentApp, type ResponseUrlServer, joinAppCluster } from './trigger-harness.ts';
 
 const namespace = `inbox-${Date.now().toString(36)}`;
 const signingSecret = newSecret().slice(0, 32);
@@ -42,6 +42,7 @@ beforeAll(async () => {
   bootstrap.sqs.destroy();
   Object.assign(process.env, { CI_EVENTS_QUEUE_URL: inboxUrl, SLACK_INLINE_BUDGET_MS: '0', SLACK_RESPONSE_URL_ORIGINS: responseUrl.origin });
   server = await startApiServer({ credentials: 'key-file' });
+  await joinAppCluster(server);
   const { handler } = await import('../../../functions/triggers.ts');
   source = startEventSource({ sqs: server.clients.sqs, queueUrl: inboxUrl, handler: handler as unknown as SqsHandler, functionName: 'triggers', onError: (err) => failures.push(err) });
   expect((await call(server, 'POST', '/applications', { token: server.adminToken, body: twoComponentApp(namespace) })).status).toBe(202);

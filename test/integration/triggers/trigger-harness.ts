@@ -6,9 +6,18 @@ import type { AddressInfo } from 'node:net';
 import { genericSignature } from '../../../integrations/webhooks/generic.ts';
 import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
 import { githubExample, sample } from '../../unit/integrations/webhooks/webhook-fixtures.ts';
-import { call, type ApiAnswer } from '../api/api-server.ts';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
+import { call, type ApiAnswer, type ApiServer } from '../api/api-server.ts';
 
 export { githubExample, sample };
+
+/** Joins the member cluster twoComponentApp places on: a topology may name registered clusters only. */
+export async function joinAppCluster(server: ApiServer, cluster = 'beijing-1'): Promise<void> {
+  const kubeconfig = await readFile(inject('clusterKubeconfigs')[cluster]!, 'utf8');
+  const joined = await call(server, 'POST', '/clusters', { token: server.adminToken, body: { kubeconfig } });
+  if (joined.status !== 201) throw new Error(`joining ${cluster} answered ${joined.status}: ${joined.text}`);
+}
 
 /** A two-component application in its own namespace; the topology names a cluster but nothing here runs the planner. */
 export function twoComponentApp(namespace: string, name = 'shop') {

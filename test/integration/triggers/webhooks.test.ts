@@ -18,6 +18,7 @@ import {
   postHook,
   sample,
   twoComponentApp,
+  joinAppCluster,
 } from './trigger-harness.ts';
 
 const namespace = `hooks-${Date.now().toString(36)}`;
@@ -41,6 +42,7 @@ async function plannerRuns(): Promise<unknown[]> {
 beforeAll(async () => {
   for (const name of ['CI_EVENTS_QUEUE_URL', 'SLACK_INLINE_BUDGET_MS', 'SLACK_RESPONSE_URL_ORIGINS']) delete process.env[name];
   server = await startApiServer({ credentials: 'kms' });
+  await joinAppCluster(server);
   tokens.admin = server.adminToken;
   const mint = async (body: Record<string, unknown>) => CreatedToken.parse((await call(server, 'POST', '/tokens', { ...as('admin'), body })).json).token;
   tokens.deployer = await mint({ name: 'ci', role: 'deployer', namespaces: [namespace] });

@@ -1,5 +1,6 @@
 // The API's request pipeline without AWS: routing answers, authentication and authorization against an in-memory
 // token store, input checks before a route runs, and unexpected failures as a generic 500 with a log line.
+import { publishedPrices } from '../../../lib/core/cost/prices.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { ApiDependencies, ApiLog } from '../../../api/api-dependencies.ts';
@@ -112,6 +113,7 @@ beforeEach(() => {
     cipher: untouched('cipher'),
     chatops: untouched('chatops'),
     maxBodyBytes: 1024,
+    prices: publishedPrices,
     checkDependencies: () => Promise.resolve([]),
     log,
     telemetry: {

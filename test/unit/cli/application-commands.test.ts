@@ -323,3 +323,50 @@ describe('flotilla workflow', () => {
     expect(await runCli(['workflow', 'resume', 'example-app', '-n', 'team-a'], { api: fake })).toEqual({ code: 1, stdout: '', stderr: 'Error: workflow example-app is not suspended\n' });
   });
 });
+
+describe('flotilla revision get and up -r', () => {
+  const base = '/namespaces/team-a/applications/example-app/revisions';
+  const document = { apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name: 'example-app', namespace: 'team-a' }, spec: { components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }] } };
+  const detail = { name: 'example-app-v1', revisionNumber: 1, specHash: '5a1d9b88e2f04c71', createdAt: '2022-03-25T09:42:33.000Z', current: false, succeeded: true, document };
+
+  it.each([
+    ['yaml by default', [], 'apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: example-app\n  namespace: team-a\nspec:\n  components:\n    - name: web\n      type: webservice\n      properties:\n        image: nginx\n'],
+    ['json with -o json', ['-o', 'json'], `${JSON.stringify(document, null, 2)}\n`],
+  ])('revision get prints the stored document: %s', async (_, flags, stdout) => {
+    const fake = await serve({ [`GET ${base}/example-app-v1`]: { json: detail } });
+    expect(await runCli(['revision', 'get', 'example-app-v1', '-n', 'team-a', ...flags], { api: fake })).toEqual({ code: 0, stdout, stderr: '' });
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`GET ${base}/example-app-v1`]);
+  });
+
+  it('revision get of a revision that is not stored exits 1 with the API reason', async () => {
+    const message = 'application team-a/example-app has no revision example-app-v9 (flotilla revisions example-app -n team-a lists them)';
+    const fake = await serve({ [`GET ${base}/example-app-v9`]: { status: 404, json: { error: { code: 'revision_not_found', message, details: [] } } } });
+    expect(await runCli(['revision', 'get', 'example-app-v9', '-n', 'team-a'], { api: fake })).toEqual({ code: 1, stdout: '', stderr: `Error: ${message}\n` });
+  });
+
+  it('up -r asks the planner to run the stored revision and says how to follow it', async () => {
+    const accepted = { runId: '01HQ3K8V5N2M4P6R8T0W2Y4A6E', revision: 'example-app-v1', status: `http://flotilla.test/namespaces/team-a/applications/example-app/status` };
+    const fake = await serve({ [`POST ${base}/example-app-v1/run`]: { status: 202, json: accepted } });
+    expect(await runCli(['up', '-r', 'example-app-v1', '-n', 'team-a'], { api: fake })).toEqual({
+      code: 0,
+      stdout: 'Application example-app runs example-app-v1 again from the first step\n',
+      stderr: 'Follow it with: flotilla status example-app -n team-a\n',
+    });
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([`POST ${base}/example-app-v1/run`]);
+    expect(JSON.parse((await runCli(['up', '-r', 'example-app-v1', '-n', 'team-a', '-o', 'json'], { api: fake })).stdout)).toEqual(accepted);
+  });
+
+  it.each([
+    ['a malformed revision name', ['revision', 'get', 'example-app'], 'is no revision name: give it as APP-vN'],
+    ['a malformed -r', ['up', '-r', 'example-app-v0'], 'is no revision name: give it as APP-vN'],
+    ['both -f and -r', ['up', '-f', 'basic.yaml', '-r', 'example-app-v1'], 'give either -f FILE (submit an Application) or -r APP-vN (run a stored revision again)'],
+    ['neither -f nor -r', ['up'], 'give either -f FILE'],
+    ['--wait with -r', ['up', '-r', 'example-app-v1', '--wait'], '--wait follows a submitted file'],
+  ])('refuses %s with exit 2 before any request', async (_, argv, message) => {
+    const fake = await serve({});
+    const { code, stdout, stderr } = await runCli(argv, { api: fake, files: seed });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(message);
+    expect(fake.requests).toEqual([]);
+  });
+});

@@ -85,7 +85,9 @@ describe('assessRevision', () => {
     const assessment = assessRevision(suspended, 'example-app-v1');
     expect(assessment.outcome).toBe('waiting');
     expect(assessment.lines.at(-1)).toEqual({ key: 'suspended', text: 'suspended until resumed: flotilla workflow resume example-app -n team-a', state: 'paused' });
-    expect(assessment.lines.find((line) => line.key === 'step:a')?.state).toBe('paused');
+    expect(assessment.lines.find((line) => line.key === 'step:a')?.state).toBe('paused');    // The hint names the namespace even when it is default: FLOTILLA_NAMESPACE or login may make another the default.
+    const inDefault = withWorkflow({ finished: false, suspend: true, steps: [{ id: 'a', name: 'approve', type: 'suspend', phase: 'suspending', message: '' }] }, { status: 'workflowSuspending' });
+    expect(assessRevision(inDefault, 'example-app-v1').lines.at(-1)?.text).toBe('suspended until resumed: flotilla workflow resume example-app -n default');
   });
 
   it.each([

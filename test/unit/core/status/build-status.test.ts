@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { TargetHealthDetail } from '../../../../lib/core/run/health-detail.ts';
 import type { RunPhase } from '../../../../lib/core/run/run.ts';
-import { seedScreens } from './seed-screens.ts';
+import { basicUsage, seedScreens } from './seed-screens.ts';
+import { ApplicationStatus } from '../../../../lib/core/status/application-status.ts';
+import { estimateCost } from '../../../../lib/core/cost/estimate-cost.ts';
+import { publishedPrices } from '../../../../lib/core/cost/prices.ts';
 import { application, checkedAt, health, helloWorld, run, step, target } from './status-records.ts';
 
 const placeOf = (service: { name: string; cluster: string; namespace: string }) => `${service.name}@${service.cluster}/${service.namespace}`;
@@ -210,7 +213,26 @@ describe('buildStatus about and requests', () => {
     const without = buildStatus(seedScreens.basic);
     expect(without.about).toEqual({ name: 'example-app', namespace: 'default', createdAt: '2022-03-25T09:42:33.000Z', status: 'running' });
     expect(without).not.toHaveProperty('requests');
-    expect(buildStatus({ ...seedScreens.basic, requests: { dynamodb: 42, sqs: 17 } }).requests).toEqual({ dynamodb: 42, sqs: 17 });
+    expect(without).not.toHaveProperty('cost');
+    const status = buildStatus({ ...seedScreens.basic, usage: { usage: basicUsage, prices: publishedPrices } });
+    expect(status.requests).toEqual({ dynamodb: 42, sqs: 17 });
+    expect(status.cost?.prices).toEqual({ region: 'us-east-1', asOf: '2024-11-01', source: publishedPrices.source });
+    expect(status.cost?.run).toEqual({ usage: basicUsage.total, usd: estimateCost(basicUsage.total, publishedPrices) });
+  });
+
+  it('rounds the request counts, which hold shares of a batch, to whole requests; the cost keeps the shares', () => {
+    const shared = { ...basicUsage, total: { ...basicUsage.total, sqsRequests: 16.6, dynamodbRequests: 41.5 } };
+    const status = ApplicationStatus.parse(buildStatus({ ...seedScreens.basic, usage: { usage: shared, prices: publishedPrices } }));
+    expect(status.requests).toEqual({ dynamodb: 42, sqs: 17 });
+    expect(status.cost?.run.usage.sqsRequests).toBe(16.6);
+  });
+
+  it('lists the per-target figures in step order, then cluster order, under the step name', () => {
+    const status = buildStatus({ ...seedScreens.basic, usage: { usage: basicUsage, prices: publishedPrices } });
+    expect(status.cost?.targets.map((t) => [t.step, t.cluster, t.namespace, t.usage.dynamodbRequests, t.usd.total])).toEqual([
+      ['deploy-beijing-clusters', 'beijing-1', 'default', 12, estimateCost(basicUsage.targets[1]!.usage, publishedPrices).total],
+      ['deploy-beijing-clusters', 'beijing-2', 'default', 10, estimateCost(basicUsage.targets[0]!.usage, publishedPrices).total],
+    ]);
   });
 });
 

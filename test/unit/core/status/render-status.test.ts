@@ -5,7 +5,9 @@ import { ApplicationStatus } from '../../../../lib/core/status/application-statu
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { renderStatus } from '../../../../lib/core/status/render-status.ts';
 import { renderStatusText } from '../../../../lib/core/status/render-status-text.ts';
-import { seedScreens } from './seed-screens.ts';
+import { basicUsage, seedScreens } from './seed-screens.ts';
+import { publishedPrices } from '../../../../lib/core/cost/prices.ts';
+import { usdText } from '../../../../lib/core/status/number-format.ts';
 import { application, golden, health, helloWorld, run, step, target } from './status-records.ts';
 
 /**
@@ -73,9 +75,14 @@ describe('renderStatusText', () => {
     expect(text).toBe('About:\n\n  Name:      \texample-app\n  Namespace: \tdefault\n  Created at:\t2022-03-25 09:42:33 +0000 UTC\n  Status:    \trendering\n\nServices:\n\n');
   });
 
-  it("adds Flotilla's health age and request counts after the v1.3 screen", () => {
-    const status = buildStatus({ ...seedScreens.basic, requests: { dynamodb: 42, sqs: 17 } });
+  it("adds Flotilla's health age and the run's cost after the v1.3 screen", () => {
+    const status = buildStatus({ ...seedScreens.basic, usage: { usage: basicUsage, prices: publishedPrices } });
     expect(renderStatusText(status, { now: new Date('2022-03-25T09:47:05Z') })).toBe(golden('basic-extras.txt'));
+    expect(renderStatusText(status)).toBe(`${golden('basic.txt')}\n${golden('basic-cost.txt')}`);
+  });
+
+  it('keeps the request counts of a status without cost figures (an API older than them)', () => {
+    const { cost: _, ...status } = buildStatus({ ...seedScreens.basic, usage: { usage: basicUsage, prices: publishedPrices } });
     expect(renderStatusText(status)).toBe(`${golden('basic.txt')}\nRequests:\n\n  DynamoDB:\t42\n  SQS:     \t17\n`);
   });
 
@@ -91,6 +98,10 @@ describe('renderStatusText', () => {
     const live = run([], { revision: 4, revisionName: 'example-app-v4' });
     expect(buildStatus({ ...seedScreens.basic, live }).revisions?.running).toBe('example-app-v4');
     expect(renderStatusText(buildStatus({ application: application(), targets: [] }))).not.toContain('Revision:');
+  });
+
+  it('prints small amounts of money with three significant digits', () => {
+    expect([0, 0.0000312, 0.00321, 0.0123, 1.5].map(usdText)).toEqual(['$0', '$0.0000312', '$0.00321', '$0.01', '$1.50']);
   });
 
   it('reports the oldest health reading, and none when health was never read', () => {

@@ -1,3 +1,4 @@
+import type { RunUsage } from '../../../../lib/core/cost/usage.ts';
 import type { StatusInput } from '../../../../lib/core/status/build-status.ts';
 import { application, health, helloWorld, run, step, target } from './status-records.ts';
 
@@ -77,3 +78,18 @@ export const seedScreens = {
     ),
   },
 } satisfies Record<string, StatusInput>;
+
+/** What the basic screen's run cost: the planner's share and each Beijing cluster's orders. */
+export const basicUsage: RunUsage = {
+  total: { dynamodbRequests: 42, dynamodbReadUnits: 20.5, dynamodbWriteUnits: 30, sqsRequests: 17, sqsFifoRequests: 2, lambdaInvocations: 6.5, lambdaGbSeconds: 1.8125 },
+  targets: [
+    {
+      target: { stepId: 'wftf9d4exj', cluster: 'beijing-2', namespace: 'default' },
+      usage: { dynamodbRequests: 10, dynamodbReadUnits: 4, dynamodbWriteUnits: 7, sqsRequests: 3, sqsFifoRequests: 0, lambdaInvocations: 2, lambdaGbSeconds: 0.5 },
+    },
+    {
+      target: { stepId: 'wftf9d4exj', cluster: 'beijing-1', namespace: 'default' },
+      usage: { dynamodbRequests: 12, dynamodbReadUnits: 5, dynamodbWriteUnits: 8, sqsRequests: 4, sqsFifoRequests: 0, lambdaInvocations: 2.5, lambdaGbSeconds: 0.6875 },
+    },
+  ],
+};

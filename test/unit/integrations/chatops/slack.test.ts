@@ -6,6 +6,9 @@ import { slackSignature } from '../../../../integrations/chatops/slack-signature
 import { checkResponseUrl, parseChatRequest, readSlashCommand } from '../../../../integrations/chatops/slash-command.ts';
 import { ApplicationStatus } from '../../../../lib/core/status/application-status.ts';
 import { signTimestamped, verifyTimestamped } from '../../../../integrations/webhooks/signature.ts';
+import { buildStatus } from '../../../../lib/core/status/build-status.ts';
+import { publishedPrices } from '../../../../lib/core/cost/prices.ts';
+import { basicUsage, seedScreens } from '../../core/status/seed-screens.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../../../events/slack/verifying-requests-example.json', import.meta.url), 'utf8')) as {
   signingSecret: string;
@@ -90,6 +93,17 @@ describe('Block Kit replies', () => {
     expect(message.text).toBe(
       'example-app (default): running, running revision example-app-v1\nbeijing-1: healthy; hello-world-server healthy (Ready:3/3)\nbeijing-2: healthy; hello-world-server healthy (Ready:3/3)\nworkflow (DAG): finished\n  ✓ deploy-beijing-clusters succeeded\n',
     );
+  });
+
+  it("shows what the run cost, per cluster and in all, in Block Kit and in the plain text", () => {
+    const summary = summarizeStatus(buildStatus({ ...seedScreens.basic, usage: { usage: basicUsage, prices: publishedPrices } }));
+    expect(summary.cost).toEqual({ usd: expect.closeTo(0.0000538, 7), dynamodbRequests: 42, sqsRequests: 17, lambdaGbSeconds: 1.8125, prices: 'us-east-1 prices of 2024-11-01' });
+    const message = statusMessage(summary);
+    expect(texts(message.blocks)).toContain(':white_check_mark: *beijing-1* · $0.0000169\n:white_check_mark: hello-world-server Ready:3/3');
+    const context = message.blocks.flatMap((block) => (block.type === 'context' ? block.elements.map((element) => element.text) : []));
+    expect(context).toContain('Cost of this run: $0.0000538 estimated (42 DynamoDB and 17 SQS requests, 1.813 Lambda GB-s; us-east-1 prices of 2024-11-01)');
+    expect(message.text).toContain('beijing-2: healthy; hello-world-server healthy (Ready:3/3); $0.0000131\n');
+    expect(message.text).toMatch(/\ncost: \$0\.0000538 estimated \(42 DynamoDB and 17 SQS requests, 1\.813 Lambda GB-s; us-east-1 prices of 2024-11-01\)\n$/);
   });
 
   it('marks failed steps and unhealthy clusters', () => {

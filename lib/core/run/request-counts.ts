@@ -1,4 +1,0 @@
-export interface RequestCounts {
-  dynamodb: number;
-  sqs: number;
-}
