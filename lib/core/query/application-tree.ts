@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { objectKey, type KubernetesObject } from '../object/kubernetes-object.ts';
+import { objectIdentity } from './object-identity.ts';
 import { OamLabel } from '../render/oam-labels.ts';
 import type { ServiceHealthDetail } from '../run/health-detail.ts';
 import { FieldChangeSchema } from './diff-schemas.ts';
@@ -64,11 +65,7 @@ export function treeOf(target: TreeTarget): z.infer<typeof TreeCluster> {
     const service = component === undefined ? undefined : health.get(component);
     const diff = target.live === undefined ? undefined : live.get(objectKey(object));
     return {
-      apiVersion: object.apiVersion,
-      kind: object.kind,
-      ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-      name: object.metadata.name,
-      ...(component === undefined ? {} : { component }),
+      ...objectIdentity(object),
       ...(service === undefined ? {} : { healthy: service.healthy, message: service.message }),
       ...driftOf(diff),
     };

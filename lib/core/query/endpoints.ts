@@ -3,6 +3,7 @@ import { OamLabel } from '../render/oam-labels.ts';
 import type { Endpoint } from './cluster-query.ts';
 import type { PodSelection } from './cluster-query.ts';
 import type { ResourceReference } from '../run/inventory.ts';
+import { objectIdentity } from './object-identity.ts';
 
 interface ServicePort {
   port?: number;
@@ -54,7 +55,7 @@ export function endpointOf(object: KubernetesObject): Endpoint | undefined {
 export function endpointObjects(resources: readonly KubernetesObject[]): ResourceReference[] {
   return resources
     .filter((object) => (object.kind === 'Service' && object.apiVersion === 'v1') || (object.kind === 'Ingress' && object.apiVersion.startsWith('networking.k8s.io/')))
-    .map(reference);
+    .map(objectIdentity);
 }
 
 /** Kinds whose pods carry the selector in `spec.selector.matchLabels`. */
@@ -77,13 +78,3 @@ export function podSelections(resources: readonly KubernetesObject[], component?
   return selections;
 }
 
-function reference(object: KubernetesObject): ResourceReference {
-  const component = object.metadata.labels?.[OamLabel.component];
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-    name: object.metadata.name,
-    ...(component === undefined ? {} : { component }),
-  };
-}

@@ -1,5 +1,5 @@
 import { describeObject, objectKey, type KubernetesObject } from '../object/kubernetes-object.ts';
-import { OamLabel } from '../render/oam-labels.ts';
+import { objectIdentity } from './object-identity.ts';
 import { diffObject, type FieldChange } from './object-diff.ts';
 
 /** What one object would do: appear, change (with the fields), go, or stay as it is. */
@@ -57,15 +57,9 @@ export function changeOf(before: KubernetesObject, after: KubernetesObject): Obj
   return { ...identity(after), change: 'changed', fields: changes, ...(more > 0 ? { moreFields: more } : {}) };
 }
 
+/** An object's identity as a diff names it. */
 export function identity(object: KubernetesObject): Omit<ObjectDiff, 'change'> {
-  const component = object.metadata.labels?.[OamLabel.component];
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-    name: object.metadata.name,
-    ...(component === undefined ? {} : { component }),
-  };
+  return objectIdentity(object);
 }
 
 function objectsIn(placements: readonly PlacedObjects[], cluster: string): Map<string, KubernetesObject> {
