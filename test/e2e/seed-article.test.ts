@@ -208,7 +208,13 @@ describe('the seed article, typed with flotilla', () => {
 
   it('➜ flotilla status example-app', async () => {
     await untilFinished('example-app-v1');
-    const printed = await flotilla('status', 'example-app');
+    // The simulated load balancer gives each Ingress its address shortly after it is created; a health read before
+    // that says `No loadBalancer found` (as KubeVela's gateway status does), and the next refresh (10 s here) shows it.
+    let printed = await flotilla('status', 'example-app');
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && (printed.stdout.match(/Visiting URL/g) ?? []).length < 2; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      printed = await flotilla('status', 'example-app');
+    }
     expect(printed.code).toBe(0);
     const screen = squeezed(printed.stdout);
     expect(screen.slice(0, 7)).toEqual(['About:', '', 'Name: example-app', `Namespace: ${namespace}`, expect.stringMatching(/^Created at: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/), 'Status: running', '']);
