@@ -1,7 +1,5 @@
 import {
   ApiException,
-  CoreV1Api,
-  CustomObjectsApi,
   KubernetesObjectApi,
   PatchStrategy,
   ServerConfiguration,
@@ -12,6 +10,7 @@ import {
   type KubernetesObject as ClientObject,
 } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
+import { RawApi } from './raw-api.ts';
 import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 import { ClusterError } from '../../engine/ports/cluster-error.ts';
 import { checkedLookup, checkLiteralEndpoint } from './endpoint-lookup.ts';
@@ -114,10 +113,8 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
   });
   const objects = new KubernetesObjectApi(configuration);
   const versions = new VersionApi(configuration);
-  const coreApi = new CoreV1Api(configuration);
-  const customApi = new CustomObjectsApi(configuration);
+  const raw = new RawApi(configuration);
   const discovered = new Map<string, { at: number; scopes: Promise<ResourceScopes> }>();
-  const core = new CoreV1Api(configuration);
 
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -134,7 +131,7 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
     if (group === '' && version !== 'v1') return 'absent';
     let list: V1APIResourceList;
     try {
-      list = group === '' ? await coreApi.getAPIResources() : await customApi.getAPIResources({ group, version });
+      list = await raw.apiResources(group === '' ? version : `${group}/${version}`);
     } catch (err) {
       if (isNotFound(err)) return 'absent';
       throw err;
@@ -216,13 +213,11 @@ export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}
       }),
     podLog: (namespace, pod, container, options) =>
       call(`read the log of ${namespace}/${pod} container ${container}`, () =>
-        coreApi.readNamespacedPodLog({
-          name: pod,
-          namespace,
+        raw.text(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, {
           container,
           tailLines: options.tailLines,
           limitBytes: options.limitBytes,
-          ...(options.sinceSeconds === undefined ? {} : { sinceSeconds: options.sinceSeconds }),
+          sinceSeconds: options.sinceSeconds,
         }),
       ),
   };
