@@ -23,6 +23,8 @@ export const RolloutState = z.object({
   parallelism: z.int().min(1),
   maxUnavailableClusters: z.int().min(0),
   pauseSeconds: z.number().nonnegative().optional(),
+  /** A wave's clusters still waiting this long after the wave started are failed by the planner. */
+  waveTimeoutSeconds: z.number().positive(),
   approval: z.boolean(),
   onFailure: OnFailure,
 });
@@ -44,7 +46,9 @@ export interface RolloutDecision {
   dispatch: string[];
   /** The rollout stops here: the step suspends (approval, pause) or fails (rollback) with this message. */
   stop?: { kind: 'approval' | 'pause' | 'rollback'; message: string };
-  /** Look again then (the soak time after a healthy wave). */
+  /** Clusters of the running wave past its waveTimeout: the planner fails their open targets, then decides again. */
+  expire: { clusters: string[]; message: string };
+  /** Look again then (the soak time after a healthy wave, the running wave's timeout). */
   wakeAt?: Date;
   changed: boolean;
 }
@@ -71,7 +75,7 @@ export function decideRollout(facts: RolloutFacts): RolloutDecision {
   const { now } = facts;
   const at = now.toISOString();
   const rollout: RolloutState = { ...facts.rollout, waves: facts.rollout.waves.map((wave) => ({ ...wave, dispatched: [...wave.dispatched] })) };
-  const decision: RolloutDecision = { rollout, dispatch: [], changed: false };
+  const decision: RolloutDecision = { rollout, dispatch: [], expire: { clusters: [], message: '' }, changed: false };
   const outcome = (cluster: string) => facts.outcomes.get(cluster) ?? 'open';
 
   for (let index = 0; index < rollout.waves.length; index++) {
@@ -89,9 +93,19 @@ export function decideRollout(facts: RolloutFacts): RolloutDecision {
     const open = wave.dispatched.filter((cluster) => outcome(cluster) === 'open').length;
     const room = Math.max(0, rollout.parallelism - open);
     const next = wave.clusters.filter((cluster) => !wave.dispatched.includes(cluster)).slice(0, room);
+    const waveDeadline = new Date(Date.parse(wave.startedAt ?? at) + rollout.waveTimeoutSeconds * 1000);
+    const waiting = wave.clusters.filter((cluster) => outcome(cluster) === 'open');
+    if (waiting.length > 0 && waveDeadline <= now) {
+      // Past its timeout the wave sends nothing more; its waiting clusters fail and the wave is judged next time.
+      decision.expire = { clusters: waiting, message: `${describeWave(index, rollout)} not healthy within waveTimeout ${rollout.waveTimeoutSeconds}s` };
+      break;
+    }
     wave.dispatched.push(...next);
     decision.dispatch.push(...next);
-    if (!wave.clusters.every((cluster) => outcome(cluster) !== 'open')) break;
+    if (waiting.length > 0) {
+      decision.wakeAt = waveDeadline;
+      break;
+    }
 
     const failed = wave.clusters.filter((cluster) => outcome(cluster) === 'failed');
     const healthy = failed.length <= rollout.maxUnavailableClusters;

@@ -24,6 +24,11 @@ export const RolloutProperties = z
     waves: z.array(WaveSize).min(1).max(MAX_WAVES),
     /** Clusters of one wave that may fail before the rollout stops. */
     maxUnavailableClusters: z.int().min(0).default(0),
+    /**
+     * How long a wave's clusters have to become healthy, from the wave's start, before the planner fails the ones
+     * still waiting (so the wave fails and `onFailure` applies, rather than the whole step timing out).
+     */
+    waveTimeout: GoDuration.default('5m'),
     /** Soak time after a healthy wave before the next one starts. */
     pauseBetweenWaves: GoDuration.optional(),
     /** Suspend after each healthy wave until `workflow resume`. */

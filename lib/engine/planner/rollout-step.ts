@@ -31,6 +31,7 @@ export async function recordRollout(engine: Engine, runId: string, stepId: strin
       maxUnavailableClusters: rollout.maxUnavailableClusters,
       approval: rollout.approval,
       onFailure: rollout.onFailure,
+      waveTimeoutSeconds: parseGoDuration(rollout.waveTimeout) || 300,
       ...(pauseSeconds ? { pauseSeconds } : {}),
     });
     const steps = run.steps.map((s) => (s.id === stepId ? { ...s, rollout: state } : s));
@@ -67,6 +68,7 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     if (!run || !step?.rollout || step.phase !== 'running' || run.phase !== 'running') return undefined;
     const targets = await engine.store.targets.listForStep(runId, stepId);
     const decision = decideRollout({ rollout: step.rollout, outcomes: clusterOutcomes(targets), now: engine.now() });
+    if (decision.expire.clusters.length > 0) return { run, step, decision, targets, written: undefined, expired: await expireClusters(engine, run, step, targets, decision.expire) };
     if (!decision.changed) return { run, step, decision, targets, written: undefined };
     const at = engine.now().toISOString();
     let next: RunRecord = { ...run, steps: run.steps.map((s) => (s.id === stepId ? { ...s, rollout: decision.rollout } : s)), updatedAt: at };
@@ -85,6 +87,7 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     return { run: written, step: written.steps.find((s) => s.id === stepId)!, decision, targets, written };
   });
   if (!outcome) return false;
+  if (outcome.expired) return true;
   const { run, step, decision, targets, written } = outcome;
   if (written) {
     const fields = runLogFields(run, step);
@@ -95,11 +98,27 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     await send(run, step, orders, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
     if (decision.stop?.kind === 'rollback') await rollBack(engine, run, step);
   }
-  if (decision.wakeAt) {
+  if (written && decision.wakeAt) {
     const delay = Math.min(maxDelaySeconds, Math.max(1, (decision.wakeAt.getTime() - engine.now().getTime()) / 1000 + 1));
     await engine.queues.toPlanner([{ kind: 'advance', runId }], delay);
   }
   return written !== undefined;
+}
+
+/** The planner fails a timed-out wave's waiting targets, as it fails a step's at its deadline, naming what each waited for. */
+async function expireClusters(engine: Engine, run: RunRecord, step: StepState, targets: readonly TargetRecord[], expire: { clusters: string[]; message: string }): Promise<boolean> {
+  const clusters = new Set(expire.clusters);
+  for (const target of targets) {
+    if (!clusters.has(target.cluster) || target.phase === 'succeeded' || target.phase === 'failed') continue;
+    const waiting = target.message ? `: ${target.message}` : '';
+    const message = `${expire.message}: step ${step.name} gave up on cluster ${target.cluster}, namespace ${target.namespace}${waiting}`;
+    const completion = await engine.store.targets.complete(run.runId, step.id, target, { phase: 'failed', message });
+    if (completion.recorded) {
+      engine.telemetry.count('TargetFinished', { outcome: 'failed' });
+      engine.telemetry.log('warn', 'target failed', { ...runLogFields(run, step), cluster: target.cluster, targetNamespace: target.namespace, reason: message });
+    }
+  }
+  return true;
 }
 
 /** A cluster is healthy only when every one of its targets succeeded (health read after its apply); any failure fails it. */

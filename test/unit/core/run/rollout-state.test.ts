@@ -3,7 +3,7 @@ import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, typ
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-const settings = { parallelism: 5, maxUnavailableClusters: 0, approval: false, onFailure: 'pause' as const };
+const settings = { parallelism: 5, maxUnavailableClusters: 0, approval: false, onFailure: 'pause' as const, waveTimeoutSeconds: 60 };
 const outcomes = (entries: Record<string, ClusterOutcome>) => new Map(Object.entries(entries));
 
 /** Runs decisions until nothing changes, as repeated advances would, and returns the last. */
@@ -73,6 +73,14 @@ describe('decideRollout', () => {
     expect(soaking.wakeAt).toEqual(later(30));
     expect(decideRollout({ rollout: soaking.rollout, outcomes: outcomes({ a: 'succeeded' }), now: later(29) }).dispatch).toEqual([]);
     expect(decideRollout({ rollout: soaking.rollout, outcomes: outcomes({ a: 'succeeded' }), now: later(30) }).dispatch).toEqual(['b', 'c', 'd']);
+  });
+
+  it('gives up on the waiting clusters of a wave past its waveTimeout, sending nothing more', () => {
+    const start = decideRollout({ rollout: newRollout([['a', 'b', 'c']], { ...settings, parallelism: 2 }), outcomes: outcomes({}), now });
+    expect(start.wakeAt).toEqual(later(60));
+    const late = decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'succeeded', b: 'open' }), now: later(60) });
+    expect(late.dispatch).toEqual([]);
+    expect(late.expire).toEqual({ clusters: ['b', 'c'], message: 'wave 1 of 1 not healthy within waveTimeout 60s' });
   });
 
   it('decides the same thing twice: a repeated advance dispatches nothing more', () => {

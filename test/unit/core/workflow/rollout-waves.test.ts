@@ -25,6 +25,27 @@ describe('assignWaves', () => {
     expect(waves).toEqual([['c-01'], ['c-02', 'c-03'], numbered(12).slice(3)]);
   });
 
+  it('places the 12 clusters of the worked example in docs/rollout.md', () => {
+    const regions: Record<string, string> = {
+      'ap-east-1': 'ap', 'eu-west-2': 'eu', 'us-west-3': 'us-west', 'sa-east-1': 'sa', 'eu-central-1': 'eu', 'us-west-1': 'us-west',
+      'ap-south-1': 'ap', 'eu-north-1': 'eu', 'ap-northeast-1': 'ap', 'us-west-2': 'us-west', 'eu-west-1': 'eu', 'ap-southeast-1': 'ap',
+    };
+    const fleet = clusters(Object.keys(regions), (name) => ({ region: regions[name]! }));
+    const order = ['region=us-west', 'region=eu'];
+    expect(assignWaves(fleet, rollout({ waves: ['1', '25%', '100%'], order }))).toEqual([
+      ['us-west-1'],
+      ['us-west-2', 'us-west-3'],
+      ['eu-central-1', 'eu-north-1', 'eu-west-1', 'eu-west-2', 'ap-east-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'sa-east-1'],
+    ]);
+    // 10% of 12 rounds up to 2 (one more cluster), 50% is 6, and the six left form a fourth wave.
+    expect(assignWaves(fleet, rollout({ waves: ['1', '10%', '50%'], order }))).toEqual([
+      ['us-west-1'],
+      ['us-west-2'],
+      ['us-west-3', 'eu-central-1', 'eu-north-1', 'eu-west-1'],
+      ['eu-west-2', 'ap-east-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'sa-east-1'],
+    ]);
+  });
+
   it('orders by the first order entry a cluster matches, unmatched clusters last, then by name', () => {
     const region: Record<string, string> = { a: 'eu', b: 'us-west', c: 'ap', d: 'us-west', e: 'eu' };
     const waves = assignWaves(clusters(['e', 'd', 'c', 'b', 'a'], (name) => ({ region: region[name] ?? '' })), rollout({ waves: ['2', '4'], order: ['region=us-west', 'region=eu'] }));
