@@ -10,6 +10,7 @@ import type { Engine } from '../context.ts';
 import { maxDelaySeconds } from '../ports/work-queues.ts';
 import { runLogFields } from '../ports/telemetry.ts';
 import { retryOnConflict } from '../retry.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
 import { requestRollback, WorkflowOperationError } from './revision-requests.ts';
 import { replaceRun } from './run-telemetry.ts';
 
@@ -93,7 +94,9 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     const fields = runLogFields(run, step);
     if (decision.stop) engine.telemetry.log(decision.stop.kind === 'approval' ? 'info' : 'warn', `rollout stopped (${decision.stop.kind})`, { ...fields, reason: decision.stop.message });
     const dispatch = new Set(decision.dispatch);
-    const orders = targets.filter((t) => dispatch.has(t.cluster) && t.payload !== undefined).map(plannedTargetOf);
+    const released = targets.filter((t) => dispatch.has(t.cluster) && t.payload !== undefined);
+    for (const target of released) await noteReleased(engine, target, waitingForWave(step.rollout!, target.cluster));
+    const orders = released.map(plannedTargetOf);
     const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
     await send(run, step, orders, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
     if (decision.stop?.kind === 'rollback') await rollBack(engine, run, step);
@@ -132,6 +135,22 @@ export function clusterOutcomes(targets: readonly TargetRecord[]): Map<string, C
     else outcomes.set(target.cluster, 'succeeded');
   }
   return outcomes;
+}
+
+/**
+ * A held target's news starts when its order goes out: the wave message is dropped and its time is now, so the sweep
+ * does not take an order sent long after the step started for a lost one.
+ */
+async function noteReleased(engine: Engine, target: TargetRecord, heldMessage: string | undefined): Promise<void> {
+  if (target.phase !== 'pending') return;
+  const { message, ...rest } = target;
+  const kept = message !== undefined && message !== heldMessage ? { message } : {};
+  try {
+    await engine.store.targets.replace({ ...rest, ...kept, updatedAt: engine.now().toISOString() }, target.version);
+  } catch (error) {
+    // Someone else wrote it meanwhile (the applier's news, a sweep): that write is newer anyway.
+    if (!(error instanceof ConflictError)) throw error;
+  }
 }
 
 function plannedTargetOf(target: TargetRecord): PlannedTarget {
