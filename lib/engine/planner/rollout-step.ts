@@ -26,8 +26,11 @@ export async function recordRollout(engine: Engine, runId: string, stepId: strin
     const step = run?.steps.find((s) => s.id === stepId);
     if (!run || !step) return undefined;
     if (step.rollout) return step.rollout;
+    const waves = assignWaves(clusters, rollout);
+    // No cluster placed (`clusters: []`): nothing to roll out, the step is a no-op as without `rollout`.
+    if (waves.length === 0) return undefined;
     const pauseSeconds = rollout.pauseBetweenWaves === undefined ? undefined : parseGoDuration(rollout.pauseBetweenWaves);
-    const state = newRollout(assignWaves(clusters, rollout), {
+    const state = newRollout(waves, {
       parallelism: properties.parallelism,
       maxUnavailableClusters: rollout.maxUnavailableClusters,
       approval: rollout.approval,
