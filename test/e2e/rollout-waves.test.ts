@@ -115,15 +115,16 @@ describe('a deploy step rolled out in waves over four clusters', () => {
     const namespace = namespaces.gate;
     const revision = await submit(application(namespace, { waves: ['1', '100%'] }));
     // Read every cluster while the rollout runs: whenever a second-wave cluster holds the Deployment, the canary's
-    // was already healthy in an earlier reading.
+    // Deployment reads healthy (observedGeneration caught up, every replica ready).
     const samples: { canary: boolean; canaryHealthy: boolean; second: number }[] = [];
     let canaryHealthySeen = false;
     let violation: string | undefined;
     const done = await pollUntil(async () => {
-      const canaryNow = await liveDeployment(canary, namespace);
+      // The second wave is read first: if it holds the Deployment, the canary read just after must already be healthy.
       const second = (await Promise.all(shared.map((c) => liveDeployment(c, namespace)))).filter((d) => d !== undefined).length;
-      if (second > 0 && !canaryHealthySeen) violation = `a second-wave cluster had the Deployment while the canary's was ${JSON.stringify(canaryNow)}`;
+      const canaryNow = await liveDeployment(canary, namespace);
       canaryHealthySeen = canaryHealthySeen || healthy(canaryNow);
+      if (second > 0 && !canaryHealthySeen) violation = `a second-wave cluster had the Deployment while the canary's was ${JSON.stringify(canaryNow)}`;
       samples.push({ canary: canaryNow !== undefined, canaryHealthy: healthy(canaryNow), second });
       return second === shared.length;
     }, 90_000, 50);
