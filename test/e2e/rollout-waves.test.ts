@@ -47,24 +47,14 @@ async function join(name: string, labels: Record<string, string>): Promise<void>
   expect(joined.status, joined.text).toBe(201);
 }
 
-/** One Deployment (3 replicas) on all four clusters, in waves. */
+/** A webservice (a Deployment with 3 replicas, judged by its health rule) on all four clusters, in waves. */
 function application(namespace: string, rollout: Record<string, unknown>, timeout = '150s'): string {
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'crccheck/hello-world' }] } },
-    },
-  };
   return stringify({
     apiVersion: 'core.oam.dev/v1beta1',
     kind: 'Application',
     metadata: { name: 'waved', namespace },
     spec: {
-      components: [{ name: 'web', type: 'k8s-objects', properties: { objects: [deployment] } }],
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'crccheck/hello-world' }, traits: [{ type: 'scaler', properties: { replicas: 3 } }] }],
       policies: [{ type: 'topology', name: 'everywhere', properties: { clusters: [canary, ...shared], namespace, createNamespace: true } }],
       workflow: { steps: [{ name: 'ship', type: 'deploy', timeout, properties: { policies: ['everywhere'], parallelism: 2, rollout: { order: ['ring=canary'], ...rollout } } }] },
     },

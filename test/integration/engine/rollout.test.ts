@@ -4,7 +4,8 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEngineHarness, type EngineHarness } from './engine-harness.ts';
+import { pollUntil } from '../../../devenv/process.ts';
+import { readyReplicas, startEngineHarness, type EngineHarness } from './engine-harness.ts';
 
 const suffix = Date.now().toString(36);
 const clusters = ['beijing-1', 'beijing-2', 'us-west-1'];
@@ -26,23 +27,14 @@ afterAll(async () => {
   }
 });
 
+/** A webservice (a Deployment, judged by its health rule) with `replicas`, on the three clusters in waves. */
 function application(namespace: string, replicas: number, rollout: Record<string, unknown>) {
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'crccheck/hello-world' }] } },
-    },
-  };
   return {
     apiVersion: 'core.oam.dev/v1beta1',
     kind: 'Application',
     metadata: { name: 'waved', namespace },
     spec: {
-      components: [{ name: 'web', type: 'k8s-objects', properties: { objects: [deployment] } }],
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'crccheck/hello-world' }, traits: [{ type: 'scaler', properties: { replicas } }] }],
       policies: [{ type: 'topology', name: 'all', properties: { clusters, namespace, createNamespace: true } }],
       workflow: { steps: [{ name: 'ship', type: 'deploy', properties: { policies: ['all'], parallelism: 1, rollout } }] },
     },
@@ -52,6 +44,11 @@ function application(namespace: string, replicas: number, rollout: Record<string
 async function specReplicas(cluster: string, namespace: string): Promise<number | undefined> {
   const live = (await harness.cluster(cluster).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as { spec: { replicas: number } } | undefined;
   return live?.spec.replicas;
+}
+
+async function generation(cluster: string, namespace: string): Promise<number | undefined> {
+  const live = (await harness.cluster(cluster).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as { metadata: { generation: number } } | undefined;
+  return live?.metadata.generation;
 }
 
 describe('rollout waves with every message delivered twice', () => {
@@ -72,20 +69,23 @@ describe('rollout waves with every message delivered twice', () => {
     expect(finished('beijing-1')).toBeLessThanOrEqual(finished('beijing-2'));
     expect(finished('beijing-2')).toBeLessThanOrEqual(finished('us-west-1'));
     expect(targets.every((t) => !t.message?.startsWith('order lost')), JSON.stringify(targets.map((t) => t.message))).toBe(true);
-    for (const cluster of clusters) expect(await specReplicas(cluster, namespaces.twice)).toBe(1);
+    for (const cluster of clusters) expect(await readyReplicas(harness.cluster(cluster), namespaces.twice, 'web')).toBe(1);
   });
 
-  it('onFailure rollback: the first wave cannot become healthy, the run fails and the previous revision runs again', async () => {
+  it('onFailure rollback: the first wave cannot become healthy (a quota holds its second pod back), the run fails and the previous revision runs again', async () => {
     const namespace = namespaces.back;
     const rollout = { waves: ['1', '100%'], waveTimeout: '8s', onFailure: 'rollback' };
     const first = await harness.deploy(application(namespace, 1, rollout));
     expect(first.workflow?.steps[0]?.phase).toBe('succeeded');
 
-    // No new pod may start in beijing-1's namespace, so scaling to 2 never becomes healthy there.
+    // beijing-1's namespace may hold no second pod, so scaling to 2 never becomes healthy there. The quota counts
+    // only once its controller has recorded what is used.
     const kc = new KubeConfig();
     kc.loadFromFile(inject('clusterKubeconfigs')['beijing-1']!);
     const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespacedResourceQuota({ namespace, body: { metadata: { name: 'no-more-pods' }, spec: { hard: { pods: '1' } } } });
+    await core.createNamespacedResourceQuota({ namespace, body: { metadata: { name: 'one-pod' }, spec: { hard: { pods: '1' } } } });
+    const counted = await pollUntil(async () => (await core.readNamespacedResourceQuota({ namespace, name: 'one-pod' })).status?.used?.pods === '1', 30_000, 250);
+    expect(counted).toBe(true);
 
     const { name, revisionName } = await harness.submit(application(namespace, 2, rollout));
     expect(revisionName).toBe('waved-v2');
@@ -106,8 +106,15 @@ describe('rollout waves with every message delivered twice', () => {
     expect(failedStep.phase).toBe('failed');
     expect(failedStep.message).toMatch(/^wave 1 of 2 failed: 1 of 1 clusters failed \(beijing-1\), more than maxUnavailableClusters 0; rolling back to the previous succeeded revision: waved-v1 \(run \w+\)$/);
     expect(failedStep.rollout?.waves.map((w) => [w.phase, w.dispatched])).toEqual([['failed', ['beijing-1']], ['pending', []]]);
-    // The second wave was never sent: its clusters still run v1 as it was first deployed.
-    for (const cluster of ['beijing-2', 'us-west-1']) expect(await specReplicas(cluster, namespace), cluster).toBe(1);
+    // The second wave was never sent: its targets never applied, and its clusters' Deployments never changed spec
+    // (generation 1: v1, then v1 again), while beijing-1's went v1, v2, v1.
+    const v2Targets = await store.targets.listForRun(runs[1]!.runId);
+    expect(v2Targets.filter((t) => t.cluster !== 'beijing-1').map((t) => [t.cluster, t.phase, t.attempts])).toEqual([
+      ['beijing-2', 'pending', 0],
+      ['us-west-1', 'pending', 0],
+    ]);
+    for (const cluster of ['beijing-2', 'us-west-1']) expect(await generation(cluster, namespace), cluster).toBe(1);
+    expect(await generation('beijing-1', namespace)).toBe(3);
     const back = await harness.status(namespace, name);
     expect(back?.workflow?.revision).toBe('waved-v1');
     expect(back?.workflow?.steps[0]?.phase).toBe('succeeded');
