@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { RolloutState } from './rollout-state.ts';
 
 export const StepPhase = z.enum(['pending', 'running', 'suspending', 'succeeded', 'failed', 'skipped']);
 
@@ -23,6 +24,8 @@ export const StepState = z.object({
   durationSeconds: z.number().nonnegative().optional(),
   /** A suspend step's `message`, shown while it waits. */
   suspendMessage: z.string().optional(),
+  /** A deploy step with `rollout`: its waves, recorded when it starts (only the planner writes them). */
+  rollout: RolloutState.optional(),
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),

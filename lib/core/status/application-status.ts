@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WavePhase } from '../run/rollout-state.ts';
 import { StepPhase } from '../run/run.ts';
 import { Usage } from '../cost/usage.ts';
 
@@ -40,6 +41,19 @@ export const ServiceStatus = z.object({
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
+export const WaveStatus = z.object({
+  wave: z.int().positive(),
+  phase: WavePhase,
+  clusters: z.array(
+    z.object({
+      name: z.string().min(1),
+      /** held: its wave has not sent it yet; applying: sent, not yet healthy; healthy: read healthy after its apply. */
+      state: z.enum(['held', 'applying', 'healthy', 'failed']),
+    }),
+  ),
+});
+export type WaveStatus = z.infer<typeof WaveStatus>;
+
 export const WorkflowStepStatus = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
@@ -47,6 +61,8 @@ export const WorkflowStepStatus = z.object({
   phase: StepPhase,
   /** Empty when there is nothing to say, as `vela status` prints `message:` with nothing after it. */
   message: z.string(),
+  /** A deploy step with `rollout`: each wave's clusters as recorded when the step started, and where each stands. */
+  waves: z.array(WaveStatus).optional(),
 });
 export type WorkflowStepStatus = z.infer<typeof WorkflowStepStatus>;
 

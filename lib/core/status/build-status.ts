@@ -3,7 +3,8 @@ import { latestRevisionOf, type ApplicationRecord } from '../application/applica
 import type { RunRecord, StepState } from '../run/run.ts';
 import { targetName, type TargetRecord } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
-import type { ApplicationStatus, CleanupProblem, CostStatus, ServiceStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import type { ApplicationStatus, CleanupProblem, CostStatus, ServiceStatus, WaveStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import { dispatchedClusters, type RolloutState } from '../run/rollout-state.ts';
 import type { RunUsage } from '../cost/usage.ts';
 import type { Prices } from '../cost/prices.ts';
 import { estimateCost } from '../cost/estimate-cost.ts';
@@ -160,7 +161,23 @@ function workflowStatus(run: RunRecord, targets: readonly ReadTarget[]): Workflo
 }
 
 function stepStatus(step: StepState, targets: readonly ReadTarget[]): WorkflowStepStatus {
-  return { id: step.id, name: step.name, type: step.type, phase: step.phase, message: stepMessage(step, targets) };
+  const waves = step.rollout ? waveStatus(step, step.rollout, targets) : undefined;
+  return { id: step.id, name: step.name, type: step.type, phase: step.phase, message: stepMessage(step, targets), ...(waves ? { waves } : {}) };
+}
+
+function waveStatus(step: StepState, rollout: RolloutState, targets: readonly ReadTarget[]): WaveStatus[] {
+  const outcomes = new Map<string, 'applying' | 'healthy' | 'failed'>();
+  for (const { record } of targets) {
+    if (record.stepId !== step.id) continue;
+    const state = record.phase === 'failed' ? 'failed' : record.phase === 'succeeded' ? 'healthy' : 'applying';
+    const was = outcomes.get(record.cluster);
+    outcomes.set(record.cluster, was === 'failed' || state === 'failed' ? 'failed' : was === 'applying' || state === 'applying' ? 'applying' : 'healthy');
+  }
+  return rollout.waves.map((wave, index) => ({
+    wave: index + 1,
+    phase: wave.phase,
+    clusters: wave.clusters.map((name) => ({ name, state: wave.dispatched.includes(name) ? (outcomes.get(name) ?? 'applying') : 'held' })),
+  }));
 }
 
 /**
@@ -170,8 +187,10 @@ function stepStatus(step: StepState, targets: readonly ReadTarget[]): WorkflowSt
 function stepMessage(step: StepState, targets: readonly ReadTarget[]): string {
   const own = step.message ?? '';
   if (step.phase === 'running' && own === '') {
+    // A rollout's held clusters are shown in its waves, not as news.
+    const released = step.rollout ? dispatchedClusters(step.rollout) : undefined;
     return targets
-      .filter(({ record }) => record.stepId === step.id && (record.phase === 'pending' || record.phase === 'applying') && record.message)
+      .filter(({ record }) => record.stepId === step.id && (record.phase === 'pending' || record.phase === 'applying') && record.message && (released?.has(record.cluster) ?? true))
       .map(({ record }) => failureMessage(record))
       .join('; ');
   }

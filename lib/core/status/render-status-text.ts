@@ -65,13 +65,20 @@ function aligned(rows: [label: string, value: string][]): string {
   return rows.map(([label, value]) => `  ${label.padEnd(width)}\t${value}\n`).join('');
 }
 
+/** A rollout's waves under its step: `wave 1 healthy: beijing-1 (healthy)`, one line per wave. */
+function wavesLines(waves: WorkflowStatus['steps'][number]['waves']): string {
+  if (waves === undefined) return '';
+  const lines = waves.map((wave) => `      wave ${wave.wave} ${wave.phase}: ${wave.clusters.map((c) => `${c.name} (${c.state})`).join(', ')}\n`);
+  return ['    waves:\n', ...lines].join('');
+}
+
 function workflowBlock(workflow: WorkflowStatus, colors: Colors | undefined): string {
   const phaseColor = (phase: string): Paint =>
     (phase === 'succeeded' ? colors?.green : phase === 'failed' ? colors?.red : colors?.yellow) ?? unpainted;
   // No blank after `id:` and friends, and one after the phase: v1.3's format strings, kept as they were.
   const steps = workflow.steps.map(
     (step) =>
-      `  - id:${step.id}\n    name:${step.name}\n    type:${step.type}\n    phase:${phaseColor(step.phase)(step.phase)} \n    message:${step.message}\n`,
+      `  - id:${step.id}\n    name:${step.name}\n    type:${step.type}\n    phase:${phaseColor(step.phase)(step.phase)} \n    message:${step.message}\n${wavesLines(step.waves)}`,
   );
   return [
     'Workflow:\n\n',

@@ -1,3 +1,4 @@
+import { dispatchedClusters } from '../../core/run/rollout-state.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import type { ApplierMessage } from '../messages/applier-message.ts';
 import { ClusterError } from '../ports/cluster-error.ts';
@@ -51,6 +52,8 @@ async function current(engine: Engine, order: TargetOrder): Promise<Current | { 
   const target = await engine.store.targets.get(order.runId, order.stepId, order);
   if (!target) return { reason: `target ${order.cluster}/${order.namespace} is not registered` };
   if (target.phase === 'succeeded' || target.phase === 'failed') return { reason: `target already ${target.phase}` };
+  // A rollout's cluster whose wave has not started has no order yet; a stray one must not jump the wave.
+  if (step.rollout && !dispatchedClusters(step.rollout).has(order.cluster)) return { reason: `cluster ${order.cluster} waits for its wave` };
   // One health-check chain per target, however often messages are delivered: each check carries the attempt it was
   // scheduled as, and only the chain that recorded that attempt on the target goes on.
   if (order.kind === 'check' && target.attempts !== order.attempt) return { reason: `health check ${order.attempt} is not the latest (${target.attempts})` };
@@ -69,7 +72,7 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
   const pastDeadline = now >= new Date(order.deadline);
   const where = `cluster ${order.cluster}, namespace ${order.namespace}`;
   const telemetry = engine.telemetry.with({ ...runLogFields(run, step), cluster: order.cluster, targetNamespace: order.namespace });
-  const finish = (outcome: TargetOutcome) => finishTarget(engine, telemetry, order, found.target, outcome);
+  const finish = (outcome: TargetOutcome) => finishTarget(engine, telemetry, order, found.target, outcome, step);
 
   try {
     const payload = await resolvePayload(engine, order.payload);
@@ -274,7 +277,7 @@ async function forgetIfOrphaned(engine: Engine, run: RunRecord, cluster: string)
   if (inventory) await engine.store.inventories.remove(inventory);
 }
 
-async function finishTarget(engine: Engine, telemetry: Telemetry, order: TargetOrder, target: TargetRecord, outcome: TargetOutcome): Promise<DispatchOutcome> {
+async function finishTarget(engine: Engine, telemetry: Telemetry, order: TargetOrder, target: TargetRecord, outcome: TargetOutcome, step: StepState): Promise<DispatchOutcome> {
   const finishedAt = engine.now();
   const completion = await engine.store.targets.complete(order.runId, order.stepId, order, outcome, finishedAt);
   // A redelivery that finds the completion recorded already reports nothing: each target counts once.
@@ -284,7 +287,8 @@ async function finishTarget(engine: Engine, telemetry: Telemetry, order: TargetO
     telemetry.log(outcome.phase === 'failed' ? 'warn' : 'info', `target ${outcome.phase}`, outcome.message ? { reason: outcome.message } : {});
   }
   // Exactly one completion per step reports completedStep, so the planner is asked once (a redelivery asks nobody).
-  if (completion.completedStep) await engine.queues.toPlanner([{ kind: 'advance', runId: order.runId }]);
+  // A rollout is also told of each cluster that finishes: the next cluster or wave waits on it.
+  if (completion.completedStep || (completion.recorded && step.rollout)) await engine.queues.toPlanner([{ kind: 'advance', runId: order.runId }]);
   return { result: outcome.phase, message: outcome.message ?? '' };
 }
 

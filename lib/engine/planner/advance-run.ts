@@ -8,7 +8,7 @@ import type { Application } from '../../core/application/application.ts';
 import { decideRun, deadlineOf, recordedRules, terminated, type StepRules } from '../../core/run/run-state.ts';
 import type { WorkflowMode, PlannedStep } from '../../core/workflow/workflow-plan.ts';
 import { loadRunApplication, type RunApplication } from './run-revision.ts';
-import { startStep } from './start-step.ts';
+import { advanceRollout, startStep } from './start-step.ts';
 import { replaceRun } from './run-telemetry.ts';
 import { runLogFields } from '../ports/telemetry.ts';
 
@@ -77,7 +77,13 @@ async function advanceOnce(
       failures.set(step.id, targets.filter((t) => t.phase === 'failed').map((t) => t.message ?? `${t.cluster}/${t.namespace} failed`));
     }
   }
+  // A rollout moves on wave by wave before the step is judged: its tally completes only once every wave has run.
   const now = engine.now();
+  for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running' && s.rollout && tallies.has(s.id))) {
+    // Past the deadline nothing more is dispatched: the step's open and held targets fail below.
+    if (deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds) <= now) continue;
+    if (await advanceRollout(engine, run, step)) return { run, again: true };
+  }
   const decision = decideRun({ run, mode, rules, tallies, failures, now });
 
   // Expired targets fail first; the next pass then sees complete tallies and fails the step with their messages.

@@ -9,6 +9,8 @@ import { PlanBudget } from '../../core/workflow/plan-budget.ts';
 import { planStep } from '../../core/workflow/plan-workflow.ts';
 import type { PlannedPlacement } from '../../core/workflow/workflow-plan.ts';
 import type { Engine } from '../context.ts';
+import type { DeployStepProperties } from '../../core/workflow/deploy-step.ts';
+import { progressRollout, recordRollout, releasedTargets, waitingForWave } from './rollout-step.ts';
 import { confinementIssues } from '../../core/tenancy/confinement.ts';
 import { renderableApplication, type RunApplication } from './run-revision.ts';
 import { sealTargetResources } from '../secrets/target-secrets.ts';
@@ -29,14 +31,17 @@ export type StepStart =
 export async function startStep(engine: Engine, run: RunRecord, step: StepState, loaded: RunApplication, deadline: Date): Promise<StepStart> {
   const { scope } = loaded;
   let placements: PlannedPlacement[];
+  let properties: DeployStepProperties | undefined;
   const records = await engine.store.clusters.list();
   const registry = placementClusters(records);
   try {
     const app = await renderableApplication(engine, loaded);
-    placements = planStep(app, step.name, registry.clusters, {
+    const planned = planStep(app, step.name, registry.clusters, {
       revision: run.revisionName,
       budget: new PlanBudget(engine.settings.planBudgetMs, () => performance.now()),
-    }).placements;
+    });
+    placements = planned.placements;
+    if (planned.type === 'deploy') properties = planned.properties;
     // Kinds without a stored discovery answer are deferred: the applier asks the cluster before it applies anything.
     const discovered = storedKindScopes(records, engine.now());
     const issues = [
@@ -49,15 +54,29 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
     if (err instanceof ValidationError) return { outcome: 'invalid', message: err.message };
     throw err;
   }
+  // A rollout's waves are recorded before its targets: a replan after a crash reads them back, so a cluster joined
+  // since the step started joins no wave (and gets no target) in this run.
+  const placedClusters = registry.clusters.filter((cluster) => placements.some((placement) => placement.cluster === cluster.name));
+  const rollout = properties ? await recordRollout(engine, run.runId, step.id, properties, placedClusters) : undefined;
+  if (rollout) {
+    const members = new Set(rollout.waves.flatMap((wave) => wave.clusters));
+    placements = placements.filter((placement) => members.has(placement.cluster));
+  }
   const targets: PlannedTarget[] = [];
   for (const placement of placements) {
     const { cluster, namespace, createNamespace } = placement;
-    const notAccepted = registry.notAccepted.get(cluster);
-    targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement), ...(notAccepted ? { message: notAccepted } : {}) });
+    const waiting = registry.notAccepted.get(cluster) ?? (rollout ? waitingForWave(rollout, cluster) : undefined);
+    targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement), ...(waiting ? { message: waiting } : {}) });
   }
   await engine.store.targets.register(run.runId, step.id, targets);
-  await sendApplyOrders(engine, run, step, targets, deadline);
+  if (rollout) await progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d));
+  else await sendApplyOrders(engine, run, step, targets, deadline);
   return { outcome: 'dispatched', targets: targets.length };
+}
+
+/** Moves a running step's rollout on (next clusters, next wave, stop); false when nothing changed. */
+export function advanceRollout(engine: Engine, run: RunRecord, step: StepState): Promise<boolean> {
+  return progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d));
 }
 
 /**
@@ -65,7 +84,8 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
  * suspend dropped them), with the objects the planner rendered when the step started.
  */
 export async function redispatchStep(engine: Engine, run: RunRecord, step: StepState, deadline: Date): Promise<number> {
-  const open = (await engine.store.targets.listForStep(run.runId, step.id)).filter((t) => t.phase !== 'succeeded' && t.phase !== 'failed');
+  // A rollout's held targets stay held: only clusters of started waves had orders to drop.
+  const open = releasedTargets(step, await engine.store.targets.listForStep(run.runId, step.id)).filter((t) => t.phase !== 'succeeded' && t.phase !== 'failed');
   const targets = open.flatMap((t) => (t.payload ? [{ cluster: t.cluster, namespace: t.namespace, createNamespace: t.createNamespace ?? false, payload: t.payload }] : []));
   await sendApplyOrders(engine, run, step, targets, deadline);
   return targets.length;

@@ -8,6 +8,7 @@ import type { RunRequest } from '../messages/planner-message.ts';
 import { ConflictError } from '../ports/conflict-error.ts';
 import type { ApplyOrRemove } from '../ports/work-queues.ts';
 import { runLogFields } from '../ports/telemetry.ts';
+import { releasedTargets } from './rollout-step.ts';
 
 export interface SweepSummary {
   runsStarted: number;
@@ -91,7 +92,8 @@ async function resendLostOrders(engine: Engine, run: RunRecord, lostBefore: numb
   for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
     const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
     const deadline = deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds).toISOString();
-    for (const target of await engine.store.targets.listForStep(run.runId, step.id)) {
+    // A rollout's held targets (waves not started) have no order to lose.
+    for (const target of releasedTargets(step, await engine.store.targets.listForStep(run.runId, step.id))) {
       if (!isLost(target, lostBefore) || !target.payload) continue;
       const noted = await noteResent(engine, target, at);
       if (!noted) continue;

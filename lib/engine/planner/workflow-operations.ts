@@ -1,33 +1,16 @@
 import { deadlineOf, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
-import { revisionNameOf } from '../../core/application/revision-name.ts';
-import { runRequest, type PlannerMessage } from '../messages/planner-message.ts';
+import type { PlannerMessage } from '../messages/planner-message.ts';
 import { retryOnConflict } from '../retry.ts';
+import { makeCurrent, queueRun, requestRollback, WorkflowOperationError, type AcceptedOperation, type AppRef } from './revision-requests.ts';
 import { advanceRun } from './advance-run.ts';
 import { redispatchStep } from './start-step.ts';
 import { replaceRun } from './run-telemetry.ts';
 
-/** A workflow operation that does not apply to the workflow as it is (HTTP 409, CLI exit 1). */
-export class WorkflowOperationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WorkflowOperationError';
-  }
-}
+export { WorkflowOperationError, type AcceptedOperation, type AppRef };
 
 export type WorkflowOperation = 'suspend' | 'resume' | 'terminate' | 'restart' | 'rollback';
-
-export interface AppRef {
-  namespace: string;
-  name: string;
-}
-
-/** The run an accepted operation acts on (suspend, resume, terminate) or starts (restart, rollback). */
-export interface AcceptedOperation {
-  runId: string;
-  revisionName: string;
-}
 
 type OperateMessage = Extract<PlannerMessage, { kind: 'operate' }>;
 
@@ -46,15 +29,7 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
     return queueRun(engine, app, application.currentRevision, 'restart');
   }
   if (!latest) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no workflow run`);
-  if (operation === 'rollback') {
-    // Refused while a workflow is running, as in KubeVela.
-    if (isActive(latest)) throw new WorkflowOperationError(`workflow ${app.name} is still running; suspend or terminate it before rolling back`);
-    // Back means older: the newest succeeded revision before the latest run's (KubeVela deletes the newer ones).
-    const target = runs.find((r) => r.phase === 'succeeded' && r.revision < latest.revision);
-    if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
-    await makeCurrent(engine, app, target.revision);
-    return queueRun(engine, app, target.revision, 'rollback');
-  }
+  if (operation === 'rollback') return requestRollback(engine, app, runs);
   refuseUnlessApplies(latest, app.name, operation);
   await engine.queues.toPlanner([{ kind: 'operate', operation, runId: latest.runId }]);
   return { runId: latest.runId, revisionName: latest.revisionName };
@@ -68,25 +43,6 @@ export async function requestOperation(engine: Pick<Engine, 'store' | 'queues' |
 export async function requestRevisionRun(engine: Pick<Engine, 'store' | 'queues' | 'now'>, app: AppRef, revision: number): Promise<AcceptedOperation> {
   await makeCurrent(engine, app, revision);
   return queueRun(engine, app, revision, 'revision');
-}
-
-/**
- * The revision becomes current before its run is queued, as a submit's does: later submits are compared with it, and
- * restarts, triggers and cluster-change re-runs start from it instead of a newer one.
- */
-async function makeCurrent(engine: Pick<Engine, 'store' | 'now'>, app: AppRef, revision: number): Promise<void> {
-  await retryOnConflict(async () => {
-    const application = await engine.store.applications.get(app.namespace, app.name);
-    if (!application || application.deleting) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} is being deleted`);
-    if (application.currentRevision === revision) return;
-    await engine.store.applications.rollBack(app.namespace, app.name, revision, application.version, engine.now());
-  });
-}
-
-async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback' | 'revision'): Promise<AcceptedOperation> {
-  const request = runRequest({ ...app, revision, reason }, engine.now());
-  await engine.queues.toPlanner([request]);
-  return { runId: request.runId, revisionName: revisionNameOf(app.name, revision) };
 }
 
 function refuseUnlessApplies(run: RunRecord, name: string, operation: OperateMessage['operation']): void {

@@ -123,6 +123,19 @@ const countedApp = (counts: { components?: number; steps?: number; overrideEntri
   });
 };
 
+/** An Application on beijing-1 whose one deploy step rolls out with `rollout`. */
+const rolloutApp = (rollout: Record<string, unknown>) => () =>
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'waved', namespace: 'default' },
+    spec: {
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
+      policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
+      workflow: { steps: [{ name: 'deploy-here', type: 'deploy', properties: { policies: ['here'], rollout } }] },
+    },
+  });
+
 const cases: BadInput[] = [
   // Who is calling
   { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
@@ -197,6 +210,10 @@ const cases: BadInput[] = [
   submit(countedApp({ steps: 11 }), { name: 'one step over MAX_STEPS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps: a workflow can hold at most 10 steps \(MAX_STEPS\)$/, paths: ['spec.workflow.steps'] }),
   submit(countedApp({ overrideEntries: 51 }), { name: 'one override entry over MAX_OVERRIDE_ENTRIES', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 50 entries together \(MAX_OVERRIDE_ENTRIES\)/, paths: ['spec.policies[1].properties.components'] }),
   submit(countedApp({ objects: 101 }), { name: 'one k8s-objects object over MAX_OBJECTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 100 objects \(MAX_OBJECTS\)/, paths: ['spec.components[0].properties.objects'] }),
+  // Rollout waves (docs/rollout.md), each refusal naming the field.
+  submit(rolloutApp({ waves: ['1', '150%'] }), { name: 'a rollout wave over 100%', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: expected a cluster count such as 1 or a percentage from 1% to 100% such as 25%$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
+  submit(rolloutApp({ waves: ['50%', '25%'] }), { name: 'rollout waves that do not increase', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: waves are cumulative and must increase: 25% does not exceed 50% given before it$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
+  submit(rolloutApp({ waves: ['1', '100%'], onFailure: 'retry' }), { name: 'an unknown rollout onFailure', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.onFailure: expected one of pause, rollback or continue$/, paths: ['spec.workflow.steps[0].properties.rollout.onFailure'] }),
   submit(countedApp({ overridePattern: '(web)-\\1' }), { name: 'an override pattern with a back-reference (no linear-time engine runs one)', contentType: 'application/json', status: 400, code: 'validation_failed', message: /back-references and lookarounds are not allowed in a component name pattern/, paths: ['spec.policies[1].properties.components[0].name'] }),
   submit(() => basicWith(['clusters: ["beijing-1", "beijing-2"]', 'clusters: ["beijing-1", "beijing-9"]']), {
     name: 'a topology naming a cluster that is not registered',

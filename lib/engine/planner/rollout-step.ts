@@ -1,0 +1,188 @@
+import type { ClusterInfo } from '../../core/policy/cluster-info.ts';
+import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, type RolloutState } from '../../core/run/rollout-state.ts';
+import { deadlineOf } from '../../core/run/run-state.ts';
+import type { RunRecord, StepState } from '../../core/run/run.ts';
+import type { PlannedTarget, TargetRecord } from '../../core/run/target.ts';
+import type { DeployStepProperties } from '../../core/workflow/deploy-step.ts';
+import { parseGoDuration } from '../../core/workflow/go-duration.ts';
+import { assignWaves } from '../../core/workflow/rollout-waves.ts';
+import type { Engine } from '../context.ts';
+import { maxDelaySeconds } from '../ports/work-queues.ts';
+import { runLogFields } from '../ports/telemetry.ts';
+import { retryOnConflict } from '../retry.ts';
+import { ConflictError } from '../ports/conflict-error.ts';
+import { requestRollback, WorkflowOperationError } from './revision-requests.ts';
+import { replaceRun } from './run-telemetry.ts';
+
+/**
+ * The waves of a step with `rollout`, as recorded on the run: computed from the placed clusters the first time the
+ * step starts and read back on every later start (a replan after a crash), so membership never changes mid-rollout.
+ */
+export async function recordRollout(engine: Engine, runId: string, stepId: string, properties: DeployStepProperties, clusters: readonly ClusterInfo[]): Promise<RolloutState | undefined> {
+  const rollout = properties.rollout;
+  if (rollout === undefined) return undefined;
+  return retryOnConflict(async () => {
+    const run = await engine.store.runs.get(runId);
+    const step = run?.steps.find((s) => s.id === stepId);
+    if (!run || !step) return undefined;
+    if (step.rollout) return step.rollout;
+    const waves = assignWaves(clusters, rollout);
+    // No cluster placed (`clusters: []`): nothing to roll out, the step is a no-op as without `rollout`.
+    if (waves.length === 0) return undefined;
+    const pauseSeconds = rollout.pauseBetweenWaves === undefined ? undefined : parseGoDuration(rollout.pauseBetweenWaves);
+    const state = newRollout(waves, {
+      parallelism: properties.parallelism,
+      maxUnavailableClusters: rollout.maxUnavailableClusters,
+      approval: rollout.approval,
+      onFailure: rollout.onFailure,
+      waveTimeoutSeconds: parseGoDuration(rollout.waveTimeout) || 300,
+      ...(pauseSeconds ? { pauseSeconds } : {}),
+    });
+    const steps = run.steps.map((s) => (s.id === stepId ? { ...s, rollout: state } : s));
+    await replaceRun(engine, run, { ...run, steps, updatedAt: engine.now().toISOString() });
+    return state;
+  });
+}
+
+/** What a held target says until its wave starts. */
+export function waitingForWave(rollout: RolloutState, cluster: string): string | undefined {
+  const index = rollout.waves.findIndex((wave) => wave.clusters.includes(cluster));
+  return index <= 0 ? undefined : `waits for wave ${index + 1} of ${rollout.waves.length}`;
+}
+
+/** Targets whose orders may go out: all of them without a rollout, those of dispatched clusters with one. */
+export function releasedTargets<T extends { cluster: string }>(step: StepState, targets: readonly T[]): T[] {
+  if (!step.rollout) return [...targets];
+  const released = dispatchedClusters(step.rollout);
+  return targets.filter((target) => released.has(target.cluster));
+}
+
+export type OrderSender = (run: RunRecord, step: StepState, targets: PlannedTarget[], deadline: Date) => Promise<void>;
+
+/**
+ * Moves a running rollout on (see decideRollout): records the next clusters as dispatched, then sends their orders;
+ * suspends the run for approval or after a failed wave (`pause`); fails it and asks for the rollback (`rollback`).
+ * The write comes first and is versioned, so concurrent or repeated advances dispatch each cluster once. Returns
+ * whether the run changed.
+ */
+export async function progressRollout(engine: Engine, runId: string, stepId: string, send: OrderSender): Promise<boolean> {
+  const outcome = await retryOnConflict(async () => {
+    const run = await engine.store.runs.get(runId);
+    const step = run?.steps.find((s) => s.id === stepId);
+    if (!run || !step?.rollout || step.phase !== 'running' || run.phase !== 'running') return undefined;
+    const targets = await engine.store.targets.listForStep(runId, stepId);
+    const decision = decideRollout({ rollout: step.rollout, outcomes: clusterOutcomes(targets), now: engine.now() });
+    if (decision.expire.clusters.length > 0) return { run, step, decision, targets, written: undefined, expired: await expireClusters(engine, run, step, targets, decision.expire) };
+    if (!decision.changed) return { run, step, decision, targets, written: undefined };
+    const at = engine.now().toISOString();
+    let next: RunRecord = { ...run, steps: run.steps.map((s) => (s.id === stepId ? { ...s, rollout: decision.rollout } : s)), updatedAt: at };
+    const stop = decision.stop;
+    if (stop?.kind === 'approval' || stop?.kind === 'pause') {
+      next = { ...next, phase: 'suspended', steps: next.steps.map((s) => (s.id === stepId ? { ...s, phase: 'suspending', message: stop.message } : s)) };
+    } else if (stop?.kind === 'rollback') {
+      next = {
+        ...next,
+        phase: 'failed',
+        message: `step ${step.name} failed`,
+        steps: next.steps.map((s) => (s.id === stepId ? { ...s, phase: 'failed', message: stop.message, finishedAt: at } : s.phase === 'pending' ? { ...s, phase: 'skipped' } : s)),
+      };
+    }
+    const written = await replaceRun(engine, run, next);
+    return { run: written, step: written.steps.find((s) => s.id === stepId)!, decision, targets, written };
+  });
+  if (!outcome) return false;
+  if (outcome.expired) return true;
+  const { run, step, decision, targets, written } = outcome;
+  if (written) {
+    const fields = runLogFields(run, step);
+    if (decision.stop) engine.telemetry.log(decision.stop.kind === 'approval' ? 'info' : 'warn', `rollout stopped (${decision.stop.kind})`, { ...fields, reason: decision.stop.message });
+    const dispatch = new Set(decision.dispatch);
+    const released = targets.filter((t) => dispatch.has(t.cluster) && t.payload !== undefined);
+    for (const target of released) await noteReleased(engine, target, waitingForWave(step.rollout!, target.cluster));
+    const orders = released.map(plannedTargetOf);
+    const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
+    await send(run, step, orders, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));
+    if (decision.stop?.kind === 'rollback') await rollBack(engine, run, step);
+  }
+  if (written && decision.wakeAt) {
+    const delay = Math.min(maxDelaySeconds, Math.max(1, (decision.wakeAt.getTime() - engine.now().getTime()) / 1000 + 1));
+    await engine.queues.toPlanner([{ kind: 'advance', runId }], delay);
+  }
+  return written !== undefined;
+}
+
+/** The planner fails a timed-out wave's waiting targets, as it fails a step's at its deadline, naming what each waited for. */
+async function expireClusters(engine: Engine, run: RunRecord, step: StepState, targets: readonly TargetRecord[], expire: { clusters: string[]; message: string }): Promise<boolean> {
+  const clusters = new Set(expire.clusters);
+  for (const target of targets) {
+    if (!clusters.has(target.cluster) || target.phase === 'succeeded' || target.phase === 'failed') continue;
+    const waiting = target.message ? `: ${target.message}` : '';
+    const message = `${expire.message}: step ${step.name} gave up on cluster ${target.cluster}, namespace ${target.namespace}${waiting}`;
+    const completion = await engine.store.targets.complete(run.runId, step.id, target, { phase: 'failed', message });
+    if (completion.recorded) {
+      engine.telemetry.count('TargetFinished', { outcome: 'failed' });
+      engine.telemetry.log('warn', 'target failed', { ...runLogFields(run, step), cluster: target.cluster, targetNamespace: target.namespace, reason: message });
+    }
+  }
+  return true;
+}
+
+/** A cluster is healthy only when every one of its targets succeeded (health read after its apply); any failure fails it. */
+export function clusterOutcomes(targets: readonly TargetRecord[]): Map<string, ClusterOutcome> {
+  const outcomes = new Map<string, ClusterOutcome>();
+  for (const target of targets) {
+    const was = outcomes.get(target.cluster);
+    const now: ClusterOutcome = target.phase === 'failed' ? 'failed' : target.phase === 'succeeded' ? 'succeeded' : 'open';
+    if (was === 'failed' || now === 'failed') outcomes.set(target.cluster, 'failed');
+    else if (was === 'open' || now === 'open') outcomes.set(target.cluster, 'open');
+    else outcomes.set(target.cluster, 'succeeded');
+  }
+  return outcomes;
+}
+
+/**
+ * A held target's news starts when its order goes out: the wave message is dropped and its time is now, so the sweep
+ * does not take an order sent long after the step started for a lost one.
+ */
+async function noteReleased(engine: Engine, target: TargetRecord, heldMessage: string | undefined): Promise<void> {
+  if (target.phase !== 'pending') return;
+  const { message, ...rest } = target;
+  const kept = message !== undefined && message !== heldMessage ? { message } : {};
+  try {
+    await engine.store.targets.replace({ ...rest, ...kept, updatedAt: engine.now().toISOString() }, target.version);
+  } catch (error) {
+    // Someone else wrote it meanwhile (the applier's news, a sweep): that write is newer anyway.
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}
+
+function plannedTargetOf(target: TargetRecord): PlannedTarget {
+  return { cluster: target.cluster, namespace: target.namespace, createNamespace: target.createNamespace ?? false, payload: target.payload! };
+}
+
+/**
+ * `onFailure: rollback`: the same request as `flotilla workflow rollback`, made by the planner once it failed the run:
+ * the previous succeeded revision becomes current and runs again, re-applying its objects on the clusters this
+ * rollout changed (and, unchanged, on the others). Without such a revision the run stays failed and says so.
+ */
+async function rollBack(engine: Engine, run: RunRecord, step: StepState): Promise<void> {
+  const app = { namespace: run.namespace, name: run.application };
+  try {
+    const runs = await engine.store.runs.listForApplication(app.namespace, app.name);
+    const accepted = await requestRollback(engine, app, runs);
+    engine.telemetry.log('warn', 'rollout rolled back', { ...runLogFields(run, step), reason: `rolling back to ${accepted.revisionName}` });
+    await noteStep(engine, run.runId, step.id, `${step.message ?? ''}: ${accepted.revisionName} (run ${accepted.runId})`);
+  } catch (error) {
+    if (!(error instanceof WorkflowOperationError)) throw error;
+    await noteStep(engine, run.runId, step.id, `${step.message ?? ''}; not rolled back: ${error.message}`);
+  }
+}
+
+async function noteStep(engine: Engine, runId: string, stepId: string, message: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const run = await engine.store.runs.get(runId);
+    if (!run) return;
+    const steps = run.steps.map((s) => (s.id === stepId ? { ...s, message } : s));
+    await engine.store.runs.replace({ ...run, steps, updatedAt: engine.now().toISOString() }, run.version);
+  });
+}

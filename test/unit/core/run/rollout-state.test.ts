@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, type RolloutState } from '../../../../lib/core/run/rollout-state.ts';
+
+const now = new Date('2026-12-01T12:00:00.000Z');
+const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+const settings = { parallelism: 5, maxUnavailableClusters: 0, approval: false, onFailure: 'pause' as const, waveTimeoutSeconds: 60 };
+const outcomes = (entries: Record<string, ClusterOutcome>) => new Map(Object.entries(entries));
+
+/** Runs decisions until nothing changes, as repeated advances would, and returns the last. */
+function settle(rollout: RolloutState, seen: Record<string, ClusterOutcome>, at = now) {
+  let decision = decideRollout({ rollout, outcomes: outcomes(seen), now: at });
+  while (decision.changed && !decision.stop) decision = decideRollout({ rollout: decision.rollout, outcomes: outcomes(seen), now: at });
+  return decision;
+}
+
+describe('decideRollout', () => {
+  const waves = [['a'], ['b', 'c', 'd']];
+
+  it('starts with the first wave only and holds the next until every cluster of it is healthy', () => {
+    const first = decideRollout({ rollout: newRollout(waves, settings), outcomes: outcomes({}), now });
+    expect(first.dispatch).toEqual(['a']);
+    expect([...dispatchedClusters(first.rollout)]).toEqual(['a']);
+    const waiting = decideRollout({ rollout: first.rollout, outcomes: outcomes({ a: 'open' }), now });
+    expect(waiting).toMatchObject({ dispatch: [], changed: false });
+    const healthy = decideRollout({ rollout: first.rollout, outcomes: outcomes({ a: 'succeeded' }), now });
+    expect(healthy.dispatch).toEqual(['b', 'c', 'd']);
+    expect(healthy.rollout.waves.map((w) => w.phase)).toEqual(['healthy', 'running']);
+  });
+
+  it('keeps at most parallelism clusters of a wave open at once', () => {
+    const start = decideRollout({ rollout: newRollout([['a', 'b', 'c']], { ...settings, parallelism: 2 }), outcomes: outcomes({}), now });
+    expect(start.dispatch).toEqual(['a', 'b']);
+    expect(decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'open', b: 'open' }), now }).changed).toBe(false);
+    expect(decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'succeeded', b: 'open' }), now }).dispatch).toEqual(['c']);
+  });
+
+  it('pauses after a wave with more failed clusters than maxUnavailableClusters, naming them', () => {
+    const started = settle(newRollout(waves, settings), {});
+    const failed = decideRollout({ rollout: started.rollout, outcomes: outcomes({ a: 'failed' }), now });
+    expect(failed.dispatch).toEqual([]);
+    expect(failed.stop?.kind).toBe('pause');
+    expect(failed.stop?.message).toContain('wave 1 of 2 failed: 1 of 1 clusters failed (a)');
+    expect(failed.rollout.waves[0]).toMatchObject({ phase: 'failed', failed: ['a'] });
+    // Resumed: the failed wave stays failed and the next one starts.
+    expect(decideRollout({ rollout: failed.rollout, outcomes: outcomes({ a: 'failed' }), now }).dispatch).toEqual(['b', 'c', 'd']);
+  });
+
+  it('tolerates maxUnavailableClusters failures, goes on with continue, and asks for a rollback with rollback', () => {
+    const three = [['a', 'b'], ['c']];
+    const tolerant = settle(newRollout(three, { ...settings, maxUnavailableClusters: 1 }), { a: 'failed', b: 'succeeded' });
+    expect(tolerant.rollout.waves.map((w) => w.phase)).toEqual(['healthy', 'running']);
+    const onward = settle(newRollout(three, { ...settings, onFailure: 'continue' }), { a: 'failed', b: 'failed' });
+    expect(onward.rollout.waves.map((w) => w.phase)).toEqual(['failed', 'running']);
+    const back = settle(newRollout(three, { ...settings, onFailure: 'rollback' }), { a: 'failed', b: 'succeeded' });
+    expect(back.stop).toMatchObject({ kind: 'rollback' });
+    expect(back.rollout.waves[1]?.dispatched).toEqual([]);
+  });
+
+  it('suspends for approval after each healthy wave but the last', () => {
+    const approval = settle(newRollout([['a'], ['b'], ['c']], { ...settings, approval: true }), { a: 'succeeded' });
+    expect(approval.stop).toMatchObject({ kind: 'approval' });
+    expect(approval.stop?.message).toContain('wave 1 of 3 healthy (a)');
+    const resumed = settle(approval.rollout, { a: 'succeeded', b: 'succeeded' });
+    expect(resumed.stop?.message).toContain('wave 2 of 3 healthy (b)');
+    const last = settle(resumed.rollout, { a: 'succeeded', b: 'succeeded', c: 'succeeded' });
+    expect(last.stop).toBeUndefined();
+    expect(last.rollout.waves.map((w) => w.phase)).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+
+  it('waits pauseBetweenWaves after a healthy wave before the next starts', () => {
+    const soaking = settle(newRollout(waves, { ...settings, pauseSeconds: 30 }), { a: 'succeeded' });
+    expect(soaking.rollout.waves[1]?.phase).toBe('pending');
+    expect(soaking.wakeAt).toEqual(later(30));
+    expect(decideRollout({ rollout: soaking.rollout, outcomes: outcomes({ a: 'succeeded' }), now: later(29) }).dispatch).toEqual([]);
+    expect(decideRollout({ rollout: soaking.rollout, outcomes: outcomes({ a: 'succeeded' }), now: later(30) }).dispatch).toEqual(['b', 'c', 'd']);
+  });
+
+  it('gives up on the waiting clusters of a wave past its waveTimeout, sending nothing more', () => {
+    const start = decideRollout({ rollout: newRollout([['a', 'b', 'c']], { ...settings, parallelism: 2 }), outcomes: outcomes({}), now });
+    expect(start.wakeAt).toEqual(later(60));
+    const late = decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'succeeded', b: 'open' }), now: later(60) });
+    expect(late.dispatch).toEqual([]);
+    expect(late.expire).toEqual({ clusters: ['b', 'c'], message: 'wave 1 of 1 not healthy within waveTimeout 60s' });
+  });
+
+  it('decides the same thing twice: a repeated advance dispatches nothing more', () => {
+    const once = settle(newRollout(waves, settings), { a: 'succeeded' });
+    const twice = decideRollout({ rollout: once.rollout, outcomes: outcomes({ a: 'succeeded' }), now });
+    expect(twice).toMatchObject({ dispatch: [], changed: false });
+  });
+});
