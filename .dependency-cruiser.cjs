@@ -43,6 +43,7 @@ const rooms = [
   'lib/adapters/dynamodb',
   'lib/adapters/sqs',
   'lib/adapters/kubernetes',
+  'lib/adapters/outbound',
   // The faces.
   'contract',
   'integrations/triggers',

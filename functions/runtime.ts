@@ -27,12 +27,13 @@ export const cipher: CredentialCipher =
     ? new KmsCredentialCipher(clients.kms, config.credentials.keyId)
     : new KeyFileCredentialCipher(config.credentials.path);
 
-export type ClusterAccess = Pick<Engine, 'clusterClient' | 'probeCluster'>;
+export type ClusterAccess = Pick<Engine, 'clusterClient' | 'probeCluster' | 'outbound'>;
 
 /** For functions that never talk to member clusters (planner, status, API): asking is a bug, said loudly. */
 export const noClusterAccess: ClusterAccess = {
   clusterClient: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked for ${cluster})`)),
   probeCluster: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked to probe ${cluster})`)),
+  outbound: { post: () => Promise.reject(new Error('this function makes no outbound posts (only the applier does)')) },
 };
 
 export function engineWith(access: ClusterAccess, telemetry: Telemetry): Engine {

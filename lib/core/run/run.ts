@@ -23,6 +23,10 @@ export const StepState = z.object({
   durationSeconds: z.number().nonnegative().optional(),
   /** A suspend step's `message`, shown while it waits. */
   suspendMessage: z.string().optional(),
+  /** The step's `if` (see StepCondition): when its turn comes, whether it runs or is skipped. */
+  condition: z
+    .discriminatedUnion('kind', [z.object({ kind: z.literal('always') }), z.object({ kind: z.literal('status'), step: z.string().min(1), outcome: z.enum(['failed', 'succeeded']) })])
+    .optional(),
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
