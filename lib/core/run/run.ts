@@ -45,6 +45,17 @@ export const RunRecord = z.object({
   phase: RunPhase,
   message: z.string().optional(),
   steps: z.array(StepState),
+  /** The newest transitions of this run (lib/core/run/run-events.ts), oldest first; absent on runs recorded before. */
+  history: z
+    .array(
+      z.object({
+        event: z.string().min(1),
+        at: z.iso.datetime(),
+        step: z.object({ name: z.string().min(1), type: z.string().min(1) }).optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   version: z.int().positive(),

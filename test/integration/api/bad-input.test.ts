@@ -123,6 +123,19 @@ const countedApp = (counts: { components?: number; steps?: number; overrideEntri
   });
 };
 
+/** An Application on beijing-1 whose second step is `extra` (a notification, webhook or conditional step). */
+const withStep = (extra: Record<string, unknown>) => () =>
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'notified', namespace: 'default' },
+    spec: {
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
+      policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
+      workflow: { steps: [{ name: 'ship', type: 'deploy', properties: { policies: ['here'] } }, { name: 'tell', ...extra }] },
+    },
+  });
+
 const cases: BadInput[] = [
   // Who is calling
   { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
@@ -194,6 +207,25 @@ const cases: BadInput[] = [
   }),
   // Counts are bounded (issue 12), each refusal naming its limit.
   submit(countedApp({ components: 51 }), { name: 'one component over MAX_COMPONENTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.components: an application can hold at most 50 components \(MAX_COMPONENTS\)$/, paths: ['spec.components'] }),
+  submit(withStep({ type: 'notification', if: 'status.ship.phase == "failed"', properties: { slack: { url: 'https://hooks.slack.com/services/T/B/x' } } }), {
+    name: 'a step condition Flotilla does not evaluate',
+    contentType: 'application/json',
+    status: 400,
+    code: 'validation_failed',
+    message: /^spec\.workflow\.steps\[1\]\.if: unsupported condition "status\.ship\.phase == \\"failed\\"": Flotilla evaluates `always`, `status\.<step>\.failed` or `status\.<step>\.succeeded`$/,
+    paths: ['spec.workflow.steps[1].if'],
+  }),
+  submit(withStep({ type: 'webhook', if: 'status.nope.failed', properties: { url: 'https://example.com/hook' } }), { name: 'a step condition naming a missing step', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[1\]\.if: step nope not found$/, paths: ['spec.workflow.steps[1].if'] }),
+  submit(withStep({ type: 'webhook', properties: { url: 'file:///etc/passwd' } }), { name: 'a webhook step URL that is not http', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[1\]\.properties\.url: expected an http or https URL$/, paths: ['spec.workflow.steps[1].properties.url'] }),
+  submit(withStep({ type: 'notification', properties: { dingding: { url: 'https://example.com' } } }), {
+    name: 'a notification channel Flotilla does not post to',
+    contentType: 'application/json',
+    status: 400,
+    code: 'validation_failed',
+    message: /dingding: unknown field/,
+    paths: ['spec.workflow.steps[1].properties.dingding', 'spec.workflow.steps[1].properties'],
+  }),
+  submit(withStep({ type: 'webhook', properties: { url: '<redacted>' } }), { name: 'the redaction marker submitted back as a webhook URL', contentType: 'application/json', status: 400, code: 'validation_failed', message: /is how Flotilla shows a stored Secret value/, paths: ['spec.workflow.steps[1].properties.url'] }),
   submit(countedApp({ steps: 11 }), { name: 'one step over MAX_STEPS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps: a workflow can hold at most 10 steps \(MAX_STEPS\)$/, paths: ['spec.workflow.steps'] }),
   submit(countedApp({ overrideEntries: 51 }), { name: 'one override entry over MAX_OVERRIDE_ENTRIES', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 50 entries together \(MAX_OVERRIDE_ENTRIES\)/, paths: ['spec.policies[1].properties.components'] }),
   submit(countedApp({ objects: 101 }), { name: 'one k8s-objects object over MAX_OBJECTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 100 objects \(MAX_OBJECTS\)/, paths: ['spec.components[0].properties.objects'] }),
