@@ -18,7 +18,9 @@ export const maxDeliveryAttempts = 4;
 export async function deliverOutbound(engine: Engine, message: Deliver): Promise<string> {
   const run = await engine.store.runs.get(message.runId);
   const step = run?.steps.find((s) => s.id === message.stepId);
-  if (!run || !step || step.phase !== 'running' || (run.phase !== 'running' && run.phase !== 'suspended')) return `${message.stepId}: dropped (the step is no longer running)`;
+  // A suspended run's post goes on (there is nothing to hold back); a finished or terminated one's is dropped.
+  const waiting = step !== undefined && (step.phase === 'running' || (step.phase === 'suspending' && step.finishedAt === undefined));
+  if (!run || !step || !waiting || (run.phase !== 'running' && run.phase !== 'suspended')) return `${message.stepId}: dropped (the step is no longer running)`;
   const posts = await openOutboundPosts(engine.cipher, message.runId, message.stepId, message.request);
   const done = new Set(message.done);
   const failures: { index: number; error: OutboundError }[] = [];

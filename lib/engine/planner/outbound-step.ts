@@ -32,15 +32,19 @@ export async function startOutboundStep(engine: Engine, run: RunRecord, step: St
 
 /**
  * The applier's word on a step's posts: the step succeeds either way (a notification never fails the run), with a
- * message saying what was delivered or why not. Only a step still running takes it, so a duplicate changes nothing.
+ * message saying what was delivered or why not. Only a step still waiting for it takes it, so a duplicate changes nothing.
  */
 export async function recordDelivery(engine: Engine, message: Extract<PlannerMessage, { kind: 'delivered' }>): Promise<boolean> {
   return retryOnConflict(async () => {
     const run = await engine.store.runs.get(message.runId);
     const step = run?.steps.find((s) => s.id === message.stepId);
-    if (!run || !step || step.phase !== 'running' || (run.phase !== 'running' && run.phase !== 'suspended')) return false;
+    if (!run || !step || (run.phase !== 'running' && run.phase !== 'suspended')) return false;
+    const suspended = step.phase === 'suspending' && step.finishedAt === undefined;
+    if (step.phase !== 'running' && !suspended) return false;
     const at = engine.now().toISOString();
-    const steps = run.steps.map((s) => (s.id === step.id ? { ...s, phase: 'succeeded' as const, message: message.message, finishedAt: at } : s));
+    // While the run is suspended the step keeps waiting with its outcome, and resume closes it (workflow-operations).
+    const phase = suspended ? ('suspending' as const) : ('succeeded' as const);
+    const steps = run.steps.map((s) => (s.id === step.id ? { ...s, phase, message: message.message, finishedAt: at } : s));
     await replaceRun(engine, run, { ...run, steps, updatedAt: at });
     return true;
   });
