@@ -63,10 +63,14 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     cluster: z.string().min(1),
   }),
   z.object({
-    /** Post a notification or webhook step's request, sealed for its run and step (it holds the URL and the HMAC key). */
+    /**
+     * Post a notification or webhook step's requests, or run events to the application's notification target (then
+     * `target` is set and `stepId` is absent), sealed for the run and step (they hold the URL and the HMAC key).
+     */
     kind: z.literal('deliver'),
     runId: z.string().min(1),
-    stepId: z.string().min(1),
+    stepId: z.string().min(1).optional(),
+    target: z.object({ namespace: z.string().min(1), application: z.string().min(1) }).optional(),
     /** 0 for the first try; each retry is queued again, delayed, with the next attempt. */
     attempt: z.int().nonnegative(),
     /** Indexes of the posts delivered by earlier attempts, which a retry does not send again. */

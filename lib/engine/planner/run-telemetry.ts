@@ -2,6 +2,7 @@ import type { RunRecord, StepState } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
 import { millisecondsBetween, runLogFields } from '../ports/telemetry.ts';
 import { runTransitions, withHistory, type RunEvent } from '../../core/run/run-events.ts';
+import { queueTargetNotification } from './notify-target.ts';
 
 const finishedRun = new Set<RunRecord['phase']>(['succeeded', 'failed', 'terminated']);
 const finishedStep = new Set<StepState['phase']>(['succeeded', 'failed', 'skipped']);
@@ -22,11 +23,17 @@ export async function replaceRun(engine: Engine, before: RunRecord, next: RunRec
 /** Best-effort: the transition is written already, and a bus that is down must not stop the run moving on. */
 export async function publishRunEvents(engine: Engine, events: readonly RunEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const first = events[0]!;
+  const fields = { runId: first.runId, namespace: first.namespace, application: first.application, events: events.length };
   try {
     await engine.events.publish(events);
   } catch (error) {
-    const first = events[0]!;
-    engine.telemetry.log('warn', 'run events not published', { runId: first.runId, namespace: first.namespace, application: first.application, events: events.length, reason: error instanceof Error ? error.message : String(error) });
+    engine.telemetry.log('warn', 'run events not published', { ...fields, reason: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    await queueTargetNotification(engine, events);
+  } catch (error) {
+    engine.telemetry.log('warn', 'run events not queued for the notification target', { ...fields, reason: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -15,6 +15,9 @@ export type OutboundPost = z.infer<typeof OutboundPost>;
 
 const OutboundPosts = z.array(OutboundPost).min(1);
 
+/** The step id a notification target's posts are sealed under: no step has it (step ids are 10 of [a-z1-9]). */
+export const targetPostsStep = 'notification-target';
+
 /**
  * Bound to one step of one run. Under the targets' purpose, whose grants already match (the planner seals, the
  * applier opens), with a context no target's can equal (targets name a cluster and namespace).

@@ -66,7 +66,7 @@ describe('run events', () => {
     const status = await harness.waitFor(namespace, name, (s) => s.workflow?.revision === revisionName && s.workflow.finished, 60_000);
     expect(status.about.status).toBe('running');
 
-    const expected = ['run.started', 'step.suspended approve', 'run.suspended', 'step.resumed approve', 'step.succeeded approve', 'step.started ship', 'run.resumed', 'step.succeeded ship', 'run.succeeded'];
+    const expected = ['run.started', 'step.suspended approve', 'run.suspended', 'step.resumed approve', 'step.succeeded approve', 'run.resumed', 'step.started ship', 'step.succeeded ship', 'run.succeeded'];
     const bodies = await received(expected.length);
     for (const body of bodies) {
       expect(body.source).toBe('flotilla');
