@@ -65,7 +65,8 @@ describe('notification target', () => {
     const set = await call('POST', `${app}/notification`, { webhook: `${base}/signed/${suffix}`, secret: key });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ namespace, application: 'watched', channel: 'webhook', host: new URL(base).host, signed: true });
-    expect(JSON.stringify(set.body)).not.toContain(suffix);
+    expect(JSON.stringify(set.body)).not.toContain('/signed/');
+    expect(JSON.stringify(set.body)).not.toContain(key);
 
     const posts = await eventually('the run.succeeded post', async () => {
       const signed = received.filter((r) => r.path === `/signed/${suffix}`);
