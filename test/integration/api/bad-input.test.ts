@@ -178,6 +178,10 @@ const cases: BadInput[] = [
 
   // Routes and methods
   { name: 'an unknown route', method: 'GET', path: '/deployments', status: 404, code: 'not_found', message: /^no route GET \/deployments; GET \/openapi.json lists them$/ },
+  { name: 'a notification target with an ftp URL', method: 'POST', path: `${app}/notification`, body: () => ({ webhook: 'ftp://example.com/x' }), contentType: 'application/json', status: 400, code: 'validation_failed', message: /expected/ },
+  { name: 'a notification target naming both Slack and a webhook', method: 'POST', path: `${app}/notification`, body: () => ({ slack: 'https://hooks.slack.com/services/T/B/x', webhook: 'https://example.com/x' }), contentType: 'application/json', status: 400, code: 'validation_failed', message: /expected/ },
+  { name: 'a viewer setting a notification target', method: 'POST', path: `${app}/notification`, as: 'viewer', body: () => ({ slack: 'https://hooks.slack.com/services/T/B/x' }), contentType: 'application/json', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
+  { name: 'reading a notification target never set', method: 'GET', path: `${app}/notification`, status: 404, code: 'not_found', message: /^application default\/example-app has no notification target$/ },
   { name: 'an unknown workflow operation', method: 'POST', path: `${app}/workflow/pause`, status: 404, code: 'not_found', message: /no route POST/ },
   { name: 'PUT on /clusters', method: 'PUT', path: '/clusters', status: 405, code: 'method_not_allowed', message: /^\/clusters answers POST, GET, not PUT$/, header: ['allow', 'POST, GET'] },
   { name: 'PATCH on an application', method: 'PATCH', path: app, status: 405, code: 'method_not_allowed', message: /answers GET, DELETE, not PATCH/, header: ['allow', 'GET, DELETE'] },
