@@ -127,9 +127,10 @@ export class FlotillaFunction extends NodejsFunction {
         "The table grant covers this table's indexes, and the table has exactly one (gsi1, which the store queries).",
     });
     for (const name of access.sendTo) queues[name].queue.grantSendMessages(this);
+    // Every function gets the whole contract; only the planner, which writes runs, may publish.
+    this.addEnvironment('RUN_EVENTS_BUS', 'default');
     if (access.publishRunEvents) {
       const stack = Stack.of(this);
-      this.addEnvironment('RUN_EVENTS_BUS', 'default');
       this.addToRolePolicy(
         new PolicyStatement({ actions: ['events:PutEvents'], resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
       );
