@@ -19,7 +19,7 @@ export function notifyCommand(context: CliContext) {
     .option('--webhook <url>', 'a webhook URL; posts carry X-Flotilla-Signature when --secret is given')
     .option('--secret <secret>', 'the HMAC-SHA256 key of --webhook (- reads it from standard input)')
     .addOption(namespaceOption())
-    .addHelpText('after', examples(['flotilla notify set example-app --slack https://hooks.slack.com/services/T/B/x', 'flotilla notify set example-app --webhook https://ops.example.com/flotilla --secret - < key.txt']))
+    .addHelpText('after', examples(['flotilla notify set example-app --slack https://hooks.slack.com/services/T/B/x'], ['flotilla notify set example-app --webhook https://ops.example.com/flotilla --secret - < key.txt', 'a signed webhook, the key read from standard input']))
     .action(async (app, options) => {
       const { client, settings } = connection(context);
       if ((options.slack === undefined) === (options.webhook === undefined)) throw new Error('give one of --slack URL and --webhook URL');
@@ -32,6 +32,7 @@ export function notifyCommand(context: CliContext) {
     .summary("where an application's run events go, and the latest post")
     .argument('<app>', 'the application')
     .addOption(namespaceOption())
+    .addHelpText('after', examples(['flotilla notify get example-app']))
     .action(async (app, options) => {
       const { client, settings } = connection(context);
       context.terminal.stdout(describeTarget(await client.notificationTarget(options.namespace ?? settings.namespace, app)));
@@ -40,6 +41,7 @@ export function notifyCommand(context: CliContext) {
     .summary("stop posting an application's run events")
     .argument('<app>', 'the application')
     .addOption(namespaceOption())
+    .addHelpText('after', examples(['flotilla notify rm example-app']))
     .action(async (app, options) => {
       const { client, settings } = connection(context);
       const removed = await client.removeNotificationTarget(options.namespace ?? settings.namespace, app);
@@ -50,5 +52,6 @@ export function notifyCommand(context: CliContext) {
     .description('Where run and step transitions are posted, besides EventBridge and the history in flotilla status.')
     .addCommand(set)
     .addCommand(get)
-    .addCommand(remove);
+    .addCommand(remove)
+    .addHelpText('after', examples(['flotilla notify set example-app --slack https://hooks.slack.com/services/T/B/x'], ['flotilla notify get example-app']));
 }
