@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { notificationTargetKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { signatureHeader, timestampHeader, verifyBody } from '../../../lib/core/workflow/webhook-signature.ts';
 import { eventually, startRuntimeApi, type RuntimeApi } from './runtime-api.ts';
+import { slackSignature } from '../../../integrations/chatops/slack-signature.ts';
+import { signTimestamped } from '../../../integrations/webhooks/signature.ts';
 
 const suffix = Date.now().toString(36);
 const namespace = `notify-target-${suffix}`;
@@ -22,6 +24,21 @@ async function call(method: string, path: string, body?: unknown) {
     method,
     headers: { authorization: `Bearer ${api.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const signingSecret = `slacksecret${suffix}0123456789`.replace(/[^A-Za-z0-9]/g, '');
+
+/** A Slack button press as Slack posts it: `payload=<block_actions JSON>`, signed v0 under `secret`. */
+async function press(actionId: string, value: string, user: string, secret = signingSecret) {
+  const payload = { type: 'block_actions', user: { id: user }, actions: [{ action_id: actionId, value, action_ts: `${Date.now()}.${Math.random()}` }] };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await fetch(`${api.url}/chatops/slack/interactions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signTimestamped(slackSignature, Buffer.from(secret), timestamp, body) },
+    body,
   });
   return { status: response.status, body: (await response.json()) as any };
 }
@@ -99,5 +116,52 @@ describe('notification target', () => {
     expect(wrong.body.error.code).toBe('validation_failed');
     const missing = await call('POST', `/namespaces/${namespace}/applications/nope/notification`, { slack: 'https://hooks.slack.com/services/T/B/x' });
     expect(missing.status).toBe(404);
+  });
+
+  it('a suspended run\'s Slack message carries Approve / Stop; a press resumes it only with a good signature and an approver\'s rights', async () => {
+    expect((await call('POST', '/chatops/slack/settings', { signingSecret, approvers: [{ user: 'UAPPROVER1', namespaces: [namespace] }, { user: 'UOTHERNS1', namespaces: ['elsewhere'] }] })).status).toBe(200);
+    const document = {
+      apiVersion: 'core.oam.dev/v1beta1',
+      kind: 'Application',
+      metadata: { name: 'gated', namespace },
+      spec: {
+        components: [{ name: 'gated', type: 'k8s-objects', properties: { objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gated' }, data: { a: 'b' } }] } }],
+        policies: [{ type: 'topology', name: 'here', properties: { clusters: ['beijing-1'], createNamespace: true } }],
+        workflow: { steps: [{ name: 'ship', type: 'deploy', properties: { policies: ['here'] } }, { name: 'approve', type: 'suspend' }, { name: 'after', type: 'webhook', properties: { url: `${base}/after/${suffix}` } }] },
+      },
+    };
+    const app = `/namespaces/${namespace}/applications/gated`;
+    expect((await call('POST', '/applications', document)).status).toBe(202);
+    expect((await call('POST', `${app}/notification`, { slack: `${base}/slack/${suffix}/T/B/token` })).status).toBe(200);
+    const message = await eventually('the suspended message', async () => {
+      const post = received.find((r) => r.path === `/slack/${suffix}/T/B/token` && r.body.includes('"actions"'));
+      return post === undefined ? undefined : JSON.parse(post.body);
+    }, 60_000);
+    expect(message.text).toContain(`${namespace}/gated gated-v1: run suspended`);
+    const [approve, stop] = message.blocks[1].elements;
+    expect([approve.text.text, approve.action_id, stop.text.text, stop.action_id]).toEqual(['Approve', 'flotilla_resume', 'Stop', 'flotilla_terminate']);
+    const runId = JSON.parse(approve.value).runId;
+
+    const statusOf = async () => (await call('GET', `${app}/status`)).body.about.status;
+    const forged = await press(approve.action_id, approve.value, 'UAPPROVER1', 'not-the-signing-secret-000000');
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('unauthenticated');
+    const outsider = await press(approve.action_id, approve.value, 'UOTHERNS1');
+    expect(outsider.status).toBe(200);
+    expect(outsider.body.text).toBe(`<@UOTHERNS1> may not approve or stop runs in namespace ${namespace}.`);
+    const stranger = await press(stop.action_id, stop.value, 'UNOBODY01');
+    expect(stranger.body.text).toMatch(/may not approve or stop/);
+    expect(await statusOf()).toBe('workflowSuspending');
+
+    const approved = await press(approve.action_id, approve.value, 'UAPPROVER1');
+    expect(approved.status).toBe(200);
+    expect(approved.body).toEqual({ response_type: 'ephemeral', replace_original: false, text: `Approved by <@UAPPROVER1>: ${namespace}/gated resumes.` });
+    await eventually('the resumed run to finish', async () => ((await statusOf()) === 'running' ? true : undefined), 60_000);
+    const run = (await api.store.runs.listForApplication(namespace, 'gated'))[0]!;
+    expect(run.runId).toBe(runId);
+    expect(run.steps.map((s) => `${s.name}:${s.phase}`)).toEqual(['ship:succeeded', 'approve:succeeded', 'after:succeeded']);
+    // The same button once the run finished changes nothing.
+    const late = await press(stop.action_id, stop.value, 'UAPPROVER1');
+    expect(late.body.text).toMatch(/is not running \(succeeded\)/);
   });
 });
