@@ -126,8 +126,10 @@ export function decideRun(facts: RunFacts): RunDecision {
     const duration = facts.rules.get(step.name)?.durationSeconds;
     if (step.type === 'suspend' && duration !== undefined) decision.wakeAt.push(new Date(now.getTime() + seconds(duration)));
   }
+  // DAG: a failed step fails the run at once, as before conditions existed (its other steps' orders are then dropped).
+  // StepByStep: only after the steps that run after the failure (their `if` holds) are done.
   const open = steps.some((step) => step.phase === 'running' || step.phase === 'suspending' || step.phase === 'pending');
-  if (open) {
+  if (open && !(facts.mode === 'DAG' && failedSteps().length > 0)) {
     next.phase = steps.some((step) => step.phase === 'suspending') ? 'suspended' : 'running';
   } else if (failedSteps().length > 0) {
     next.phase = 'failed';
