@@ -17,6 +17,7 @@ const rooms = [
   'lib/core/admission',
   'lib/core/dry-run',
   'lib/core/run',
+  'lib/core/notify',
   'lib/core/cluster',
   'lib/core/status',
   'lib/core/query',
@@ -43,6 +44,7 @@ const rooms = [
   'lib/adapters/dynamodb',
   'lib/adapters/sqs',
   'lib/adapters/kubernetes',
+  'lib/adapters/outbound',
   // The faces.
   'contract',
   'integrations/triggers',

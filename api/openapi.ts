@@ -8,6 +8,7 @@ import * as clusterSchemas from '../contract/cluster-schemas.ts';
 import * as errorSchemas from '../contract/error-schemas.ts';
 import * as systemSchemas from '../contract/system-schemas.ts';
 import * as tokenSchemas from '../contract/token-schemas.ts';
+import * as notificationSchemas from '../contract/notification-schemas.ts';
 import * as triggerSchemas from '../contract/trigger-schemas.ts';
 import * as workflowSchemas from '../contract/workflow-schemas.ts';
 import * as querySchemas from '../contract/query-schemas.ts';
@@ -18,7 +19,7 @@ type JsonSchema = Record<string, unknown>;
 const schemaNames = new Map<z.ZodType, string>([
   [Application, 'Application'],
   [ApplicationStatus, 'ApplicationStatus'],
-  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas, triggerSchemas, chatopsSchemas, querySchemas].flatMap((module) =>
+  ...[applicationSchemas, clusterSchemas, errorSchemas, systemSchemas, tokenSchemas, workflowSchemas, triggerSchemas, notificationSchemas, chatopsSchemas, querySchemas].flatMap((module) =>
     Object.entries(module).filter((entry): entry is [string, z.ZodType] => entry[1] instanceof z.ZodType).map(([name, schema]) => [schema, name] as const),
   ),
 ]);

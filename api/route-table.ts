@@ -9,6 +9,7 @@ import { tokenRoutes } from './routes/token-routes.ts';
 import { triggerRoutes } from './routes/trigger-routes.ts';
 import { workflowRoutes } from './routes/workflow-routes.ts';
 import { queryRoutes } from './routes/query-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
 
 let document: Record<string, unknown> | undefined;
 
@@ -28,6 +29,7 @@ export const routeTable: readonly Route[] = [
   ...workflowRoutes,
   ...tokenRoutes,
   ...triggerRoutes,
+  ...notificationRoutes,
   ...hookRoutes,
   ...chatopsRoutes,
 ];

@@ -25,6 +25,7 @@ import { processEnvironment, type CliEnvironment } from './environment.ts';
 import { examples } from './options.ts';
 import { processTerminal, type Terminal } from './output/terminal.ts';
 import { triggerCommand } from './commands/trigger-group.ts';
+import { notifyCommand } from './commands/notify.ts';
 import { tokenCommand } from './commands/token-group.ts';
 
 /** Exit codes: 0 done, 1 the operation failed (the reason is on stderr), 2 the command line was wrong. */
@@ -57,6 +58,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     .addCommand(deleteCommand(context))
     .addCommand(workflowCommand(context))
     .addCommand(triggerCommand(context))
+    .addCommand(notifyCommand(context))
     .addCommand(tokenCommand(context))
     .addCommand(dryRunCommand(terminal))
     .addCommand(diffCommand(context))

@@ -53,6 +53,15 @@ export const SlackSettings = z.strictObject({
     .array(z.string().refine(isDnsLabel, { error: 'must be a namespace name (DNS-1123 label)' }))
     .default([])
     .meta({ description: 'What Slack users may read, as a viewer token limited to these namespaces; empty or absent: all.' }),
+  approvers: z
+    .array(
+      z.strictObject({
+        user: z.string().regex(/^[UW][A-Z0-9]{2,}$/, { error: 'must be a Slack user id (U… or W…)' }),
+        namespaces: z.array(z.string().refine(isDnsLabel, { error: 'must be a namespace name (DNS-1123 label)' })).min(1),
+      }),
+    )
+    .default([])
+    .meta({ description: "Slack users who may press Approve / Stop on a suspended run's message (resume or terminate it), each for these namespaces only." }),
 });
 
 export type SlackSettings = z.output<typeof SlackSettings>;
@@ -63,6 +72,7 @@ export const SlackSettingsRequest = SlackSettings;
 export const SlackSettingsView = z.object({
   configured: z.boolean(),
   namespaces: z.array(z.string()).optional().meta({ description: 'What Slack users may read; empty: all namespaces.' }),
+  approvers: z.array(z.object({ user: z.string(), namespaces: z.array(z.string()) })).optional(),
   createdAt: z.iso.datetime().optional(),
   updatedAt: z.iso.datetime().optional(),
 });
@@ -75,3 +85,10 @@ export const SlackMessageBody = z.object({
 });
 
 export const BotStatus = ChatSummary;
+
+/** What Slack shows the user who pressed Approve or Stop. */
+export const SlackInteractionAnswer = z.object({
+  response_type: z.literal('ephemeral'),
+  replace_original: z.boolean(),
+  text: z.string(),
+});

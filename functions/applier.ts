@@ -24,9 +24,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       queueUrls: [config.queues.applier, config.queues.health],
       recordBudgetMs: config.recordBudgetMs,
       work: (message, record) => applyOrder(engine, message, Number(record.attributes.ApproximateReceiveCount)),
-      // Orders for a target are that target's cost; the rest (probes, removals) belongs to no run.
+      // Orders for a target are that target's cost; the rest (probes, removals, notification posts) belongs to no target.
       meterFor: {
-        usageOf: (message) => ('runId' in message ? { runId: message.runId, target: { stepId: message.stepId, cluster: message.cluster, namespace: message.namespace } } : undefined),
+        usageOf: (message) => ('runId' in message && 'cluster' in message ? { runId: message.runId, target: { stepId: message.stepId, cluster: message.cluster, namespace: message.namespace } } : undefined),
         usage: store.usage,
       },
     }),

@@ -5,6 +5,7 @@ import { ClusterRegistry } from '../lib/engine/clusters/cluster-registry.ts';
 import { cipher, store, type ClusterAccess } from './runtime.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
 import { config } from './config.ts';
+import { httpOutbound } from '../lib/adapters/outbound/http-outbound.ts';
 
 const policy = config.clusterEndpoints;
 const connections = new ClusterConnections(store.clusters, cipher, policy);
@@ -21,4 +22,6 @@ export const clusterAccess: ClusterAccess = {
   probeCluster: async (cluster) => {
     await registry.probe(cluster);
   },
+  // Notification and webhook posts go under the cluster endpoints' egress rules; one try is bounded by this timeout.
+  outbound: httpOutbound({ policy, timeoutMs: 5_000 }),
 };

@@ -62,6 +62,8 @@ const Environment = z
       .default('https://hooks.slack.com')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
       .pipe(z.array(z.url()).min(1)),
+    /** The EventBridge bus run and step transitions are published to (`default` on AWS); unset: published nowhere. */
+    RUN_EVENTS_BUS: z.string().min(1).optional(),
     /** The local runtime keeps the metrics in process for its GET /metrics; on AWS they are EMF lines only. */
     LOCAL_METRICS: z.enum(['true', 'false']).default('false'),
     /** Whether member-cluster endpoints may be loopback addresses: the local runtime sets true (kind clusters); AWS never should. */
@@ -117,6 +119,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     clusterEndpoints: { allowLoopback: e.CLUSTER_ENDPOINT_ALLOW_LOOPBACK === 'true', allow: e.CLUSTER_ENDPOINT_ALLOW },
     ciEventsQueueUrl: e.CI_EVENTS_QUEUE_URL,
     localMetrics: e.LOCAL_METRICS === 'true',
+    runEventsBus: e.RUN_EVENTS_BUS,
     slack: { inlineBudgetMs: e.SLACK_INLINE_BUDGET_MS, responseUrlOrigins: e.SLACK_RESPONSE_URL_ORIGINS.map((origin) => new URL(origin).origin) },
   };
 }

@@ -10,6 +10,9 @@ import { KeyFileCredentialCipher } from '../lib/adapters/secrets/key-file-cipher
 import { KmsCredentialCipher } from '../lib/adapters/secrets/kms-cipher.ts';
 import { createStore } from '../lib/adapters/dynamodb/store.ts';
 import { config } from './config.ts';
+import { eventBridgeRunEvents } from '../lib/adapters/aws/eventbridge-run-events.ts';
+import { noRunEvents, type RunEventSink } from '../lib/engine/ports/run-events.ts';
+import { runEventDetailType, runEventSource } from '../contract/run-event-schemas.ts';
 import { createPowertoolsTelemetry, type PowertoolsTelemetry } from '../lib/adapters/telemetry/powertools-telemetry.ts';
 import { MetricRegistry } from '../lib/adapters/telemetry/metric-registry.ts';
 import type { Telemetry } from '../lib/engine/ports/telemetry.ts';
@@ -27,16 +30,21 @@ export const cipher: CredentialCipher =
     ? new KmsCredentialCipher(clients.kms, config.credentials.keyId)
     : new KeyFileCredentialCipher(config.credentials.path);
 
-export type ClusterAccess = Pick<Engine, 'clusterClient' | 'probeCluster'>;
+/** Run and step transitions go to EventBridge when a bus is configured (always on AWS); locally, nowhere unless asked. */
+export const runEvents: RunEventSink =
+  config.runEventsBus === undefined ? noRunEvents : eventBridgeRunEvents(clients.events, { busName: config.runEventsBus, source: runEventSource, detailType: runEventDetailType });
+
+export type ClusterAccess = Pick<Engine, 'clusterClient' | 'probeCluster' | 'outbound'>;
 
 /** For functions that never talk to member clusters (planner, status, API): asking is a bug, said loudly. */
 export const noClusterAccess: ClusterAccess = {
   clusterClient: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked for ${cluster})`)),
   probeCluster: (cluster) => Promise.reject(new Error(`this function does not talk to member clusters (asked to probe ${cluster})`)),
+  outbound: { post: () => Promise.reject(new Error('this function makes no outbound posts (only the applier does)')) },
 };
 
 export function engineWith(access: ClusterAccess, telemetry: Telemetry): Engine {
-  return { store, queues, cipher, now: () => new Date(), settings: config.engine, telemetry, ...access };
+  return { store, queues, cipher, events: runEvents, now: () => new Date(), settings: config.engine, telemetry, ...access };
 }
 
 /**

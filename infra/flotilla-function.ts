@@ -3,7 +3,7 @@
 // never receives a resource name without exactly the access it needs (and never access without the name).
 import { Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Grant, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -51,6 +51,8 @@ export type QueueName = 'planner' | 'applier' | 'health' | 'ciEvents';
 export interface ControlPlaneAccess {
   table: 'read' | 'read-write';
   sendTo: readonly QueueName[];
+  /** Publish run and step transitions to the account's default EventBridge bus (events:PutEvents on it, RUN_EVENTS_BUS). */
+  publishRunEvents?: boolean;
   /** seal: kms:GenerateDataKey; open: kms:Decrypt; both only under the cluster-credentials encryption context. */
   credentials?: 'seal' | 'open';
   /** Seal and open the secrets that verify webhook and Slack senders (never cluster credentials). */
@@ -125,6 +127,14 @@ export class FlotillaFunction extends NodejsFunction {
         "The table grant covers this table's indexes, and the table has exactly one (gsi1, which the store queries).",
     });
     for (const name of access.sendTo) queues[name].queue.grantSendMessages(this);
+    // Every function gets the whole contract; only the planner, which writes runs, may publish.
+    this.addEnvironment('RUN_EVENTS_BUS', 'default');
+    if (access.publishRunEvents) {
+      const stack = Stack.of(this);
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['events:PutEvents'], resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })] }),
+      );
+    }
     if (access.credentials !== undefined) {
       Grant.addToPrincipalOrResource({
         grantee: this,

@@ -132,7 +132,7 @@ export class FlotillaStack extends Stack {
       memorySize: functionMemoryMb.planner,
       logRetention,
     })
-      .bindControlPlane(plane, { table: 'read-write', sendTo: ['applier', 'planner'], documentSecrets: 'render' })
+      .bindControlPlane(plane, { table: 'read-write', sendTo: ['applier', 'health', 'planner'], documentSecrets: 'render', publishRunEvents: true })
       .consume(queues.planner, { batchSize: 10 });
 
     const applier = new FlotillaFunction(this, 'Applier', {

@@ -1,5 +1,6 @@
 import { summarizeStatus, renderSummaryText } from '../../integrations/chatops/chat-summary.ts';
 import { receiveSlashCommand } from '../../integrations/chatops/receive-slash-command.ts';
+import { receiveInteraction } from '../../integrations/chatops/receive-interaction.ts';
 import { configureSlack } from '../../integrations/chatops/slack-integration.ts';
 import { loadStatus } from '../../lib/engine/status/load-status.ts';
 import { ApiError } from '../api-error.ts';
@@ -9,7 +10,7 @@ import { applicationNotFound } from '../application-lookup.ts';
 import { preferredMediaType } from '../content-negotiation.ts';
 import { jsonBody } from '../request-body.ts';
 import { defineRoute } from '../route.ts';
-import { BotStatus, SlackMessageBody, SlackSettingsRequest, SlackSettingsView } from '../../contract/chatops-schemas.ts';
+import { BotStatus, SlackInteractionAnswer, SlackMessageBody, SlackSettingsRequest, SlackSettingsView } from '../../contract/chatops-schemas.ts';
 import { ApplicationPath } from '../../contract/parameters.ts';
 import { rawBody } from './hook-routes.ts';
 
@@ -34,8 +35,32 @@ const slashCommand = defineRoute({
   },
 });
 
-const slackSettingsView = (record: { namespaces: string[]; createdAt: string; updatedAt: string } | undefined) =>
-  record === undefined ? { configured: false } : { configured: true, namespaces: record.namespaces, createdAt: record.createdAt, updatedAt: record.updatedAt };
+const slackInteraction = defineRoute({
+  method: 'POST',
+  path: '/chatops/slack/interactions',
+  operationId: 'slackInteraction',
+  summary: "Slack button presses: Approve / Stop on a suspended run's message (resume / terminate)",
+  description:
+    "Slack posts the block_actions payload form-encoded. Verifies X-Slack-Signature as for slash commands (401 otherwise, nothing done); the Slack user must be one of the integration's approvers for the run's namespace, and the run still the application's latest. Answers with an ephemeral message saying what was done or why not.",
+  tag: 'chatops',
+  access: { public: true, signature: 'slack' },
+  responses: { 200: { description: 'What was done, for the user who pressed.', schema: SlackInteractionAnswer } },
+  handle: async ({ request }, deps) => {
+    const body = rawBody(request, deps.maxBodyBytes);
+    const received = await receiveInteraction(deps, { headers: request.headers, body });
+    if (received.kind === 'unauthenticated') {
+      deps.log('warn', 'slack request refused', { reason: received.reason, requestId: request.requestId });
+      throw new ApiError('unauthenticated', received.reason);
+    }
+    deps.log('info', 'slack interaction', { outcome: received.text });
+    return schemaResponse(200, SlackInteractionAnswer, { response_type: 'ephemeral', replace_original: false, text: received.text });
+  },
+});
+
+const slackSettingsView = (record: { namespaces: string[]; approvers?: { user: string; namespaces: string[] }[] | undefined; createdAt: string; updatedAt: string } | undefined) =>
+  record === undefined
+    ? { configured: false }
+    : { configured: true, namespaces: record.namespaces, ...(record.approvers ? { approvers: record.approvers } : {}), createdAt: record.createdAt, updatedAt: record.updatedAt };
 
 const getSlackSettings = defineRoute({
   method: 'GET',
@@ -105,4 +130,4 @@ const botStatus = defineRoute({
   },
 });
 
-export const chatopsRoutes = [slashCommand, getSlackSettings, setSlackSettings, removeSlackSettings, botStatus];
+export const chatopsRoutes = [slashCommand, slackInteraction, getSlackSettings, setSlackSettings, removeSlackSettings, botStatus];

@@ -12,6 +12,7 @@ import { HealthStatus } from '../../contract/system-schemas.ts';
 import { CreatedToken, TokenList, TokenView, type CreateTokenRequest } from '../../contract/token-schemas.ts';
 import { CreateTriggerRequest, TriggerList, TriggerView } from '../../contract/trigger-schemas.ts';
 import { WorkflowOperationAccepted } from '../../contract/workflow-schemas.ts';
+import { NotificationTargetView, type SetNotificationTargetRequest } from '../../contract/notification-schemas.ts';
 import { ApplicationTree, DiffResult, EndpointsResult, LogsResult, QueryView } from '../../contract/query-schemas.ts';
 import { ApplicationStatus } from '../../lib/core/status/application-status.ts';
 import { formatDuration } from '../durations.ts';
@@ -188,6 +189,10 @@ export function apiClient(options: ApiClientOptions) {
       ).triggers,
     removeTrigger: (namespace: string, name: string, id: string): Promise<Trigger> =>
       call('DELETE', `${triggers(namespace, name)}/${encodeURIComponent(id)}`, { schema: TriggerView }),
+    setNotificationTarget: (namespace: string, name: string, target: SetNotificationTargetRequest) =>
+      call('POST', `${application(namespace, name)}/notification`, { schema: NotificationTargetView, body: json(target) }),
+    notificationTarget: (namespace: string, name: string) => call('GET', `${application(namespace, name)}/notification`, { schema: NotificationTargetView }),
+    removeNotificationTarget: (namespace: string, name: string) => call('DELETE', `${application(namespace, name)}/notification`, { schema: NotificationTargetView }),
     /** The answer holds the bearer token itself, this once. */
     createToken: (request: TokenRequest) => call('POST', '/tokens', { schema: CreatedToken, body: json(request) }),
     listTokens: async (): Promise<Token[]> => (await call('GET', '/tokens', { schema: TokenList })).tokens,

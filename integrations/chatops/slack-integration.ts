@@ -20,6 +20,7 @@ export async function configureSlack(store: ChatIntegrationStore, cipher: Creden
       system: 'slack',
       signingSecret,
       namespaces: settings.namespaces,
+      ...(settings.approvers.length > 0 ? { approvers: settings.approvers } : {}),
       createdAt: existing?.createdAt ?? now.toISOString(),
       updatedAt: now.toISOString(),
       version: 1,

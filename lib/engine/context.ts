@@ -3,6 +3,8 @@ import type { WorkQueues } from './ports/work-queues.ts';
 import type { Store } from './ports/store.ts';
 import type { CredentialCipher } from './ports/credential-cipher.ts';
 import type { Telemetry } from './ports/telemetry.ts';
+import type { Outbound } from './ports/outbound.ts';
+import type { RunEventSink } from './ports/run-events.ts';
 
 /** What the planner and the appliers work with; the functions build it once per container from validated config. */
 export interface Engine {
@@ -14,6 +16,10 @@ export interface Engine {
   clusterClient(cluster: string): Promise<ClusterClient>;
   /** Checks a registered cluster with its stored credentials and records the outcome (ClusterRegistry.probe). */
   probeCluster(cluster: string): Promise<void>;
+  /** Posts of notification and webhook steps, under the egress rules of cluster endpoints; only the applier has it. */
+  outbound: Outbound;
+  /** Run and step transitions, published after the planner writes them. */
+  events: RunEventSink;
   now(): Date;
   settings: EngineSettings;
   /** Log lines and metrics of what the engine does (docs/operations.md). */

@@ -100,11 +100,20 @@ describe('queues', () => {
 
   test('each function sends exactly where the engine sends', () => {
     expect(sendsTo('api')).toEqual(['ciEvents', 'health', 'planner']);
-    expect(sendsTo('planner')).toEqual(['applier', 'planner']);
+    // health: notification and webhook posts, which the applier makes.
+    expect(sendsTo('planner')).toEqual(['applier', 'health', 'planner']);
     expect(sendsTo('applier')).toEqual(['health', 'planner']);
     expect(sendsTo('refresh')).toEqual(['applier', 'health', 'planner']);
     expect(sendsTo('triggers')).toEqual(['planner']);
     expect(sendsTo('authorizer')).toEqual([]);
+  });
+
+  test('only the planner publishes run events, to the default bus of its own account and region', () => {
+    const publishers = functionNames.filter((name) => allowed(name, 'events:PutEvents').length > 0);
+    expect(publishers).toEqual(['planner']);
+    const [statement] = allowed('planner', 'events:PutEvents');
+    expect(actionsOf(statement!)).toEqual(['events:PutEvents']);
+    expect(JSON.stringify(statement!.Resource)).toMatch(/arn:.*:events:.*:event-bus\/default/);
   });
 
   test('only the consumers receive and delete messages', () => {

@@ -67,6 +67,7 @@ describe('resources', () => {
           CREDENTIALS_KMS_KEY_ID: arnOf(credentialsKey),
           DRIFT_INTERVAL_SECONDS: '300',
           POWERTOOLS_METRICS_NAMESPACE: 'Flotilla',
+          RUN_EVENTS_BUS: 'default',
         },
       });
     }

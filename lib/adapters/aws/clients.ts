@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
@@ -13,6 +14,7 @@ export const AwsSettings = z.object({
   dynamodbEndpoint: z.url().optional(),
   sqsEndpoint: z.url().optional(),
   kmsEndpoint: z.url().optional(),
+  eventsEndpoint: z.url().optional(),
 });
 export type AwsSettings = z.infer<typeof AwsSettings>;
 
@@ -23,6 +25,7 @@ export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsSet
     dynamodbEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB || shared,
     sqsEndpoint: env.AWS_ENDPOINT_URL_SQS || shared,
     kmsEndpoint: env.AWS_ENDPOINT_URL_KMS || shared,
+    eventsEndpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE || shared,
   });
 }
 
@@ -30,6 +33,7 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
   kms: KMSClient;
+  events: EventBridgeClient;
 }
 
 /**
@@ -56,6 +60,7 @@ export function createAwsClients(settings: AwsSettings = awsSettingsFromEnv()): 
     dynamodb: new DynamoDBClient({ ...common, endpoint: settings.dynamodbEndpoint }),
     sqs: new SQSClient({ ...common, endpoint: settings.sqsEndpoint }),
     kms: new KMSClient({ ...common, endpoint: settings.kmsEndpoint }),
+    events: new EventBridgeClient({ ...common, endpoint: settings.eventsEndpoint }),
   };
   tagFaultsOf(clients.dynamodb, 'dynamodb');
   tagFaultsOf(clients.sqs, 'sqs');

@@ -28,6 +28,8 @@ export const inventoryKey = (namespace: string, name: string, cluster: string, r
   pk: applicationPartition(namespace, name),
   sk: `INVENTORY#${cluster}#${padded(revision)}`,
 });
+/** Where the application's run events are posted (flotilla notify set). */
+export const notificationTargetKey = (namespace: string, name: string): Key => ({ pk: applicationPartition(namespace, name), sk: 'NOTIFY' });
 /** The application's live run: the newest run started, the only one whose orders may apply. */
 export const liveRunKey = (namespace: string, name: string): Key => ({ pk: applicationPartition(namespace, name), sk: 'LIVE' });
 export const clusterInventoryGroup = (cluster: string) => `INVENTORIES#${cluster}`;

@@ -24,6 +24,7 @@ import { DynamoTriggerStore } from './trigger-store.ts';
 import { type TriggerStore } from '../../engine/ports/store.ts';
 import { type Store } from '../../engine/ports/store.ts';
 import { DynamoQueryStore } from './query-store.ts';
+import { DynamoNotificationTargetStore } from './notification-target-store.ts';
 
 export function createStore(client: DynamoDBClient, tableName: string): Store {
   const table = new Table(client, tableName);
@@ -40,5 +41,6 @@ export function createStore(client: DynamoDBClient, tableName: string): Store {
     deliveries: new DynamoDeliveryStore(table),
     chatIntegrations: new DynamoChatIntegrationStore(table),
     queries: new DynamoQueryStore(table),
+    notificationTargets: new DynamoNotificationTargetStore(table),
   };
 }

@@ -10,6 +10,8 @@ export const WorkflowStep = z.strictObject({
   properties: Properties.optional(),
   dependsOn: z.array(z.string()).optional(),
   timeout: z.string().optional(),
+  /** When the step runs: `always`, `status.<step>.failed` or `status.<step>.succeeded` (lib/core/workflow/step-condition.ts). */
+  if: z.string().optional(),
 });
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 

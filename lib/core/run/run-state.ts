@@ -1,6 +1,8 @@
 import type { RunRecord, StepState } from './run.ts';
 import type { StepTally } from './target.ts';
 import type { WorkflowMode } from '../workflow/workflow-plan.ts';
+import { conditionHolds, type StepCondition } from '../workflow/step-condition.ts';
+import { isOutboundStepType } from '../workflow/notification-step.ts';
 
 /** What the workflow says about a step, beyond its recorded state. */
 export interface StepRules {
@@ -11,6 +13,8 @@ export interface StepRules {
   durationSeconds?: number;
   /** Suspend steps: the `message` shown while they wait. */
   suspendMessage?: string;
+  /** The step's `if`. */
+  condition?: StepCondition;
 }
 
 export interface RunFacts {
@@ -26,7 +30,7 @@ export interface RunFacts {
 
 export interface RunDecision {
   run: RunRecord;
-  /** Deploy steps to start now (placements, targets, apply orders). */
+  /** Deploy steps to start now (placements, targets, apply orders), and notification and webhook steps (their post is queued). */
   start: StepState[];
   /** Running deploy steps past their deadline with targets still open: those targets fail. */
   expired: StepState[];
@@ -50,6 +54,7 @@ export function recordedRules(run: RunRecord): Map<string, StepRules> | undefine
         timeoutSeconds: step.timeoutSeconds!,
         ...(step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
         ...(step.suspendMessage !== undefined ? { suspendMessage: step.suspendMessage } : {}),
+        ...(step.condition !== undefined ? { condition: step.condition } : {}),
       },
     ]),
   );
@@ -79,6 +84,14 @@ export function decideRun(facts: RunFacts): RunDecision {
       if (resumeAt <= now) Object.assign(step, { phase: 'succeeded', finishedAt: at });
       else decision.wakeAt.push(resumeAt);
     }
+    if (isOutboundStepType(step.type) && step.phase === 'running') {
+      // The post's outcome arrives as a `delivered` message; a step that never hears back ends at its deadline, and
+      // either way it succeeds: a notification that cannot be delivered never fails the run, its message says why.
+      const deadline = deadlineOf(step, rules, 0);
+      if (deadline <= now) Object.assign(step, { phase: 'succeeded', finishedAt: at, message: `not delivered: no answer within ${rules?.timeoutSeconds}s` });
+      else decision.wakeAt.push(deadline);
+      continue;
+    }
     if (step.type !== 'deploy' || step.phase !== 'running') continue;
     const tally = facts.tallies.get(step.id);
     const deadline = deadlineOf(step, rules, 0);
@@ -96,46 +109,60 @@ export function decideRun(facts: RunFacts): RunDecision {
   }
 
   const next: RunRecord = { ...run, steps };
-  if (steps.some((step) => step.phase === 'failed')) {
-    next.phase = 'failed';
-    next.message = steps.filter((s) => s.phase === 'failed').map((s) => `step ${s.name} failed`).join('; ');
+  const failedSteps = () => steps.filter((s) => s.phase === 'failed');
+  if (failedSteps().length > 0 && facts.mode === 'DAG') {
     for (const step of steps) if (step.phase === 'pending') step.phase = 'skipped';
+  }
+  for (const step of readySteps(steps, facts.mode, facts.rules)) {
+    // A suspend step says why it waits, with its own `message` (KubeVela shows it in the step's status).
+    const message = step.type === 'suspend' ? facts.rules.get(step.name)?.suspendMessage : undefined;
+    Object.assign(step, { phase: step.type === 'suspend' ? 'suspending' : 'running', startedAt: at, message });
+    if (step.type === 'deploy' || isOutboundStepType(step.type)) {
+      decision.start.push(step);
+      // The planner owns the deadline from the moment the step starts: it looks again then, whatever happens to
+      // the appliers' messages.
+      decision.wakeAt.push(deadlineOf(step, facts.rules.get(step.name), 0));
+    }
+    const duration = facts.rules.get(step.name)?.durationSeconds;
+    if (step.type === 'suspend' && duration !== undefined) decision.wakeAt.push(new Date(now.getTime() + seconds(duration)));
+  }
+  // DAG: a failed step fails the run at once, as before conditions existed (its other steps' orders are then dropped).
+  // StepByStep: only after the steps that run after the failure (their `if` holds) are done.
+  const open = steps.some((step) => step.phase === 'running' || step.phase === 'suspending' || step.phase === 'pending');
+  if (open && !(facts.mode === 'DAG' && failedSteps().length > 0)) {
+    next.phase = steps.some((step) => step.phase === 'suspending') ? 'suspended' : 'running';
+  } else if (failedSteps().length > 0) {
+    next.phase = 'failed';
+    next.message = failedSteps().map((s) => `step ${s.name} failed`).join('; ');
   } else {
-    for (const step of readySteps(steps, facts.mode, facts.rules)) {
-      // A suspend step says why it waits, with its own `message` (KubeVela shows it in the step's status).
-      const message = step.type === 'suspend' ? facts.rules.get(step.name)?.suspendMessage : undefined;
-      Object.assign(step, { phase: step.type === 'suspend' ? 'suspending' : 'running', startedAt: at, message });
-      if (step.type === 'deploy') {
-        decision.start.push(step);
-        // The planner owns the deadline from the moment the step starts: it looks again then, whatever happens to
-        // the appliers' messages.
-        decision.wakeAt.push(deadlineOf(step, facts.rules.get(step.name), 0));
-      }
-      const duration = facts.rules.get(step.name)?.durationSeconds;
-      if (step.type === 'suspend' && duration !== undefined) decision.wakeAt.push(new Date(now.getTime() + seconds(duration)));
-    }
-    if (steps.every((step) => step.phase === 'succeeded' || step.phase === 'skipped')) {
-      next.phase = 'succeeded';
-      next.message = undefined;
-    } else {
-      next.phase = steps.some((step) => step.phase === 'suspending') ? 'suspended' : 'running';
-    }
+    next.phase = 'succeeded';
+    next.message = undefined;
   }
   decision.changed = JSON.stringify(next) !== JSON.stringify(run);
   decision.run = decision.changed ? { ...next, updatedAt: at } : run;
   return decision;
 }
 
+/**
+ * The steps to start now. StepByStep: the first pending step once no step is busy; a step whose `if` does not hold
+ * (without one: an earlier step failed) or whose dependsOn did not succeed is skipped and the next one is looked at.
+ * DAG: every pending step whose dependsOn steps have succeeded (after a failure none are left pending).
+ */
 function readySteps(steps: StepState[], mode: WorkflowMode, rules: ReadonlyMap<string, StepRules>): StepState[] {
   const succeeded = new Set(steps.filter((s) => s.phase === 'succeeded').map((s) => s.name));
   const pending = steps.filter((s) => s.phase === 'pending');
   if (mode === 'StepByStep') {
     const busy = steps.some((s) => s.phase === 'running' || s.phase === 'suspending');
-    const first = pending[0];
-    if (busy || first === undefined) return [];
-    const before = steps.slice(0, steps.indexOf(first));
-    const depsMet = (rules.get(first.name)?.dependsOn ?? []).every((d) => succeeded.has(d));
-    return before.every((s) => s.phase === 'succeeded') && depsMet ? [first] : [];
+    if (busy) return [];
+    for (const step of pending) {
+      const phases = new Map(steps.map((s) => [s.name, s.phase]));
+      const anyFailed = steps.some((s) => s.phase === 'failed');
+      const stepRules = rules.get(step.name);
+      const depsMet = (stepRules?.dependsOn ?? []).every((d) => succeeded.has(d));
+      if (depsMet && conditionHolds(stepRules?.condition, phases, anyFailed)) return [step];
+      step.phase = 'skipped';
+    }
+    return [];
   }
   return pending.filter((step) => (rules.get(step.name)?.dependsOn ?? []).every((d) => succeeded.has(d)));
 }

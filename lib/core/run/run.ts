@@ -26,6 +26,10 @@ export const StepState = z.object({
   suspendMessage: z.string().optional(),
   /** A deploy step with `rollout`: its waves, recorded when it starts (only the planner writes them). */
   rollout: RolloutState.optional(),
+  /** The step's `if` (see StepCondition): when its turn comes, whether it runs or is skipped. */
+  condition: z
+    .discriminatedUnion('kind', [z.object({ kind: z.literal('always') }), z.object({ kind: z.literal('status'), step: z.string().min(1), outcome: z.enum(['failed', 'succeeded']) })])
+    .optional(),
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
@@ -44,6 +48,17 @@ export const RunRecord = z.object({
   phase: RunPhase,
   message: z.string().optional(),
   steps: z.array(StepState),
+  /** The newest transitions of this run (lib/core/run/run-events.ts), oldest first; absent on runs recorded before. */
+  history: z
+    .array(
+      z.object({
+        event: z.string().min(1),
+        at: z.iso.datetime(),
+        step: z.object({ name: z.string().min(1), type: z.string().min(1) }).optional(),
+        message: z.string().optional(),
+      }),
+    )
+    .optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   version: z.int().positive(),

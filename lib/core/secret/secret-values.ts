@@ -27,7 +27,37 @@ const secretFields = ['data', 'stringData'] as const;
 export function extractSecretValues<T>(document: T): SecretExtraction<T> {
   const values: SecretValue[] = [];
   const redacted = walk(document, '', values) as T;
+  extractStepSecrets(redacted, values);
   return { redacted, values };
+}
+
+/**
+ * The properties of an Application's notification and webhook steps that carry secrets: webhook URLs hold tokens
+ * (Slack's incoming webhooks are bearer URLs) and HMAC keys sign posts. Kept here with the Secret fields so that every
+ * document that is stored, answered or compared hides them the same way.
+ */
+export const stepSecretPaths: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  notification: [
+    ['slack', 'url'],
+    ['webhook', 'url'],
+    ['webhook', 'secret'],
+  ],
+  webhook: [['url'], ['secret']],
+};
+
+function extractStepSecrets(redacted: unknown, values: SecretValue[]): void {
+  const steps = isPlainObject(redacted) && isPlainObject(redacted.spec) && isPlainObject(redacted.spec.workflow) ? redacted.spec.workflow.steps : undefined;
+  if (!Array.isArray(steps)) return;
+  steps.forEach((step: unknown, index) => {
+    if (!isPlainObject(step) || typeof step.type !== 'string' || !isPlainObject(step.properties)) return;
+    for (const path of stepSecretPaths[step.type] ?? []) {
+      const parent = path.slice(0, -1).reduce<unknown>((node, key) => (isPlainObject(node) ? node[key] : undefined), step.properties);
+      const last = path.at(-1)!;
+      if (!isPlainObject(parent) || parent[last] === undefined) continue;
+      values.push({ pointer: `/spec/workflow/steps/${index}/properties/${path.map(escapeToken).join('/')}`, value: parent[last] });
+      parent[last] = redactedSecretValue;
+    }
+  });
 }
 
 /** The document as answers show it: every Secret value replaced by `redactedSecretValue`. */

@@ -134,6 +134,18 @@ export const RevisionsStatus = z.object({
 });
 export type RevisionsStatus = z.infer<typeof RevisionsStatus>;
 
+/** One run or step transition (lib/core/run/run-events.ts); a Flotilla addition. */
+export const HistoryEntry = z.object({
+  event: z.string().min(1),
+  at: z.iso.datetime(),
+  step: z.string().min(1).optional(),
+  message: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** How many transitions status shows: the newest of the run's. */
+export const statusHistoryLength = 10;
+
 /** The `vela status` model: what the API serves as JSON and the CLI and chatops render. */
 export const ApplicationStatus = z.object({
   about: AboutStatus,
@@ -144,5 +156,7 @@ export const ApplicationStatus = z.object({
   cost: CostStatus.optional(),
   cleanup: z.array(CleanupProblem).optional(),
   revisions: RevisionsStatus.optional(),
+  /** The run's newest transitions, oldest first. */
+  history: z.array(HistoryEntry).optional(),
 });
 export type ApplicationStatus = z.infer<typeof ApplicationStatus>;

@@ -3,7 +3,8 @@ import { latestRevisionOf, type ApplicationRecord } from '../application/applica
 import type { RunRecord, StepState } from '../run/run.ts';
 import { targetName, type TargetRecord } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
-import type { ApplicationStatus, CleanupProblem, CostStatus, ServiceStatus, WaveStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
+import { statusHistoryLength } from './application-status.ts';
+import type { ApplicationStatus, CleanupProblem, HistoryEntry, CostStatus, ServiceStatus, WaveStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
 import { dispatchedClusters, type RolloutState } from '../run/rollout-state.ts';
 import type { RunUsage } from '../cost/usage.ts';
 import type { Prices } from '../cost/prices.ts';
@@ -44,6 +45,7 @@ export function buildStatus(input: StatusInput): ApplicationStatus {
     ...(input.usage === undefined || run === undefined ? {} : usageStatus(input.usage.usage, input.usage.prices, run)),
     ...(input.cleanup?.length ? { cleanup: input.cleanup } : {}),
     revisions: revisionsStatus(application, input.live ?? run),
+    ...(run?.history?.length ? { history: historyOf(run) } : {}),
   };
 }
 
@@ -145,6 +147,15 @@ function servicesOf(target: TargetRecord, health: TargetHealthDetail | undefined
     healthy: false,
     message: target.message ?? 'failed',
     traits: service.traits.map((trait) => ({ type: trait.type, healthy: false, message: '' })),
+  }));
+}
+
+function historyOf(run: RunRecord): HistoryEntry[] {
+  return (run.history ?? []).slice(-statusHistoryLength).map((entry) => ({
+    event: entry.event,
+    at: entry.at,
+    ...(entry.step ? { step: entry.step.name } : {}),
+    ...(entry.message ? { message: entry.message } : {}),
   }));
 }
 

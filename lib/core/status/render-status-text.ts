@@ -1,5 +1,5 @@
 import type picocolors from 'picocolors';
-import type { AboutStatus, ApplicationStatus, CleanupProblem, CostStatus, RequestCounts, RevisionsStatus, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
+import type { AboutStatus, ApplicationStatus, CleanupProblem, HistoryEntry, CostStatus, RequestCounts, RevisionsStatus, ServiceStatus, TraitStatus, WorkflowStatus } from './application-status.ts';
 import { decimal, usdText } from './number-format.ts';
 import { goTimeUtc, shortAge } from './time-format.ts';
 
@@ -33,6 +33,7 @@ export function renderStatusText(status: ApplicationStatus, options: StatusTextO
     options.now === undefined ? undefined : healthBlock(services, options.now),
     status.cost ? costBlock(status.cost) : status.requests && requestsBlock(status.requests),
     status.cleanup && cleanupBlock(status.cleanup),
+    status.history && historyBlock(status.history),
   ];
   for (const block of extras) {
     if (block !== undefined) text += `${text.endsWith('\n\n') ? '' : '\n'}${block}`;
@@ -127,6 +128,12 @@ function revisionBlock(revisions: RevisionsStatus): string | undefined {
   const rows: [string, string][] = [['Running:', revisions.running]];
   if (revisions.newest !== revisions.running) rows.push(['Newest:', revisions.newest]);
   return `Revision:\n\n${aligned(rows)}`;
+}
+
+/** The run's newest transitions, one a line: time, event, step, and why. */
+function historyBlock(history: HistoryEntry[]): string {
+  const lines = history.map((entry) => `  ${entry.at}  ${entry.event}${entry.step ? ` ${entry.step}` : ''}${entry.message ? `: ${entry.message}` : ''}\n`);
+  return `History:\n\n${lines.join('')}`;
 }
 
 function cleanupBlock(problems: CleanupProblem[]): string {

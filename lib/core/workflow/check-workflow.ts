@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { Application } from '../application/application.ts';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.ts';
 import { checkWith } from '../errors/zod-issues.ts';
@@ -5,6 +6,8 @@ import { DeployStepProperties } from './deploy-step.ts';
 import { GoDuration } from './go-duration.ts';
 import { renderStepComponents, unknownStepType } from './plan-workflow.ts';
 import { componentsFor, resolveStepPolicies } from './step-policies.ts';
+import { NotificationStepProperties, WebhookStepProperties } from './notification-step.ts';
+import { conditionSteps, parseStepCondition } from './step-condition.ts';
 import { SuspendStepProperties } from './suspend-step.ts';
 import { outlineSteps, workflowMode, type OutlinedStep } from './workflow-steps.ts';
 
@@ -49,14 +52,37 @@ export function checkWorkflow(app: Application, parts: CheckedParts): Validation
       else if (target === position) issues.push({ path, message: 'a step cannot depend on itself' });
       else if (sequential && target > position) issues.push({ path, message: `step ${name} runs after this one: declared steps run one after another, in order` });
     });
+    issues.push(...checkCondition(step, position, positions, sequential));
     if (step.type === 'deploy' && parts.policiesValid) issues.push(...checkDeployStep(app, step, parts.componentsValid));
   });
   return issues;
 }
 
+const propertySchemas: Record<string, z.ZodType | undefined> = {
+  deploy: DeployStepProperties,
+  suspend: SuspendStepProperties,
+  notification: NotificationStepProperties,
+  webhook: WebhookStepProperties,
+};
+
+/** `if` must be a supported form naming a step that exists and, in StepByStep, runs before this one. */
+function checkCondition(step: OutlinedStep, position: number, positions: ReadonlyMap<string, number>, sequential: boolean): ValidationIssue[] {
+  if (step.if === undefined) return [];
+  const path = `${step.source}.if`;
+  const parsed = parseStepCondition(step.if);
+  if (!parsed.ok) return [{ path, message: parsed.message }];
+  return conditionSteps(parsed.condition).flatMap((name) => {
+    const target = positions.get(name);
+    if (target === undefined) return [{ path, message: `step ${name} not found` }];
+    if (target === position) return [{ path, message: 'a step cannot depend on its own outcome' }];
+    if (sequential && target > position) return [{ path, message: `step ${name} runs after this one: a condition can only read steps that run before it` }];
+    return [];
+  });
+}
+
 function checkStep(step: OutlinedStep): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const schema = step.type === 'deploy' ? DeployStepProperties : step.type === 'suspend' ? SuspendStepProperties : undefined;
+  const schema = propertySchemas[step.type];
   if (schema === undefined) issues.push({ path: `${step.source}.type`, message: unknownStepType(step.type) });
   else {
     const checked = checkWith(schema, step.properties, `${step.source}.properties`);

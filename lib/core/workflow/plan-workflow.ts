@@ -13,6 +13,8 @@ import { parseGoDuration } from './go-duration.ts';
 import type { PlanBudget } from './plan-budget.ts';
 import { componentsFor, overrideScopeKey, resolveStepPolicies, type StepPolicies } from './step-policies.ts';
 import { stepId } from './step-id.ts';
+import { NotificationStepProperties, WebhookStepProperties } from './notification-step.ts';
+import { parseStepCondition, type StepCondition } from './step-condition.ts';
 import { SuspendStepProperties } from './suspend-step.ts';
 import type { PlannedPlacement, PlannedStep, WorkflowPlan } from './workflow-plan.ts';
 import { outlineSteps, workflowMode, type OutlinedStep } from './workflow-steps.ts';
@@ -24,7 +26,7 @@ export interface PlanOptions {
   budget?: PlanBudget;
 }
 
-export const stepTypes = ['deploy', 'suspend'] as const;
+export const stepTypes = ['deploy', 'suspend', 'notification', 'webhook'] as const;
 
 /** The key step ids are derived from: the app's namespace and name. */
 export function appKey(app: Application): string {
@@ -74,6 +76,7 @@ function stepWithoutPlacements(app: Application, step: OutlinedStep): PlannedSte
     name: step.name,
     dependsOn: step.dependsOn,
     ...timeoutOf(step),
+    ...conditionOf(step),
     placements: [],
   };
   const propertiesPath = `${step.source}.properties`;
@@ -83,7 +86,16 @@ function stepWithoutPlacements(app: Application, step: OutlinedStep): PlannedSte
     const durationSeconds = properties.duration === undefined ? undefined : parseGoDuration(properties.duration);
     return { ...common, type: 'suspend', properties, ...(durationSeconds === undefined ? {} : { durationSeconds }) };
   }
+  if (step.type === 'notification') return { ...common, type: 'notification', properties: parseWith(NotificationStepProperties, step.properties, propertiesPath) };
+  if (step.type === 'webhook') return { ...common, type: 'webhook', properties: parseWith(WebhookStepProperties, step.properties, propertiesPath) };
   throw ValidationError.single(`${step.source}.type`, unknownStepType(step.type));
+}
+
+function conditionOf(step: OutlinedStep): { condition?: StepCondition } {
+  if (step.if === undefined) return {};
+  const parsed = parseStepCondition(step.if);
+  if (!parsed.ok) throw ValidationError.single(`${step.source}.if`, parsed.message);
+  return { condition: parsed.condition };
 }
 
 export function unknownStepType(type: string): string {

@@ -1,5 +1,7 @@
 import type { KubernetesObject } from '../object/kubernetes-object.ts';
 import type { DeployStepProperties } from './deploy-step.ts';
+import type { NotificationStepProperties, WebhookStepProperties } from './notification-step.ts';
+import type { StepCondition } from './step-condition.ts';
 import type { SuspendStepProperties } from './suspend-step.ts';
 
 /** v1.3's rule: generated steps run as a DAG (all at once), declared steps one after another. */
@@ -34,6 +36,8 @@ interface StepCommon {
   /** Go duration from the step's `timeout`, with its value in seconds. */
   timeout?: string;
   timeoutSeconds?: number;
+  /** The step's `if`: when it runs (none: only when no earlier step failed). */
+  condition?: StepCondition;
   placements: PlannedPlacement[];
 }
 
@@ -49,7 +53,19 @@ export interface PlannedSuspendStep extends StepCommon {
   durationSeconds?: number;
 }
 
-export type PlannedStep = PlannedDeployStep | PlannedSuspendStep;
+/** Posts a message to Slack and/or a signed webhook; its outcome never fails the run. */
+export interface PlannedNotificationStep extends StepCommon {
+  type: 'notification';
+  properties: NotificationStepProperties;
+}
+
+/** Posts the application context to a URL. */
+export interface PlannedWebhookStep extends StepCommon {
+  type: 'webhook';
+  properties: WebhookStepProperties;
+}
+
+export type PlannedStep = PlannedDeployStep | PlannedSuspendStep | PlannedNotificationStep | PlannedWebhookStep;
 
 export interface WorkflowPlan {
   app: { name: string; namespace: string };

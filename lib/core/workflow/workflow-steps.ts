@@ -8,6 +8,8 @@ export interface OutlinedStep {
   type: string;
   dependsOn: string[];
   timeout?: string | undefined;
+  /** The step's `if`, as written. */
+  if?: string | undefined;
   properties: Properties;
   /** Where the step comes from in the Application, for error paths. */
   source: string;
@@ -35,7 +37,7 @@ export function outlineSteps(app: Application): OutlinedStep[] {
     if (step.type === 'deploy' && properties.auto === false && steps.at(-1)?.type !== 'suspend') {
       steps.push({ name: `manual-approve-${step.name}`, type: 'suspend', dependsOn: [], properties: {}, source: `${source}.properties.auto` });
     }
-    steps.push({ name: step.name, type: step.type, dependsOn: step.dependsOn ?? [], timeout: step.timeout, properties, source });
+    steps.push({ name: step.name, type: step.type, dependsOn: step.dependsOn ?? [], timeout: step.timeout, if: step.if, properties, source });
   });
   return steps;
 }

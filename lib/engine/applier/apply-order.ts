@@ -5,6 +5,7 @@ import { refreshTarget } from './refresh-target.ts';
 import { removeResources } from '../keeper/remove-resources.ts';
 import { recordDiscovery } from '../clusters/kind-discovery.ts';
 import { runQuery } from './run-query.ts';
+import { deliverOutbound } from './deliver-outbound.ts';
 
 /** The applier function's work for one message; throws RetryLater for failures that should pass. */
 export async function applyOrder(engine: Engine, message: ApplierMessage, receiveCount: number): Promise<string> {
@@ -15,6 +16,7 @@ export async function applyOrder(engine: Engine, message: ApplierMessage, receiv
   }
   if (message.kind === 'refresh') return refreshTarget(engine, message);
   if (message.kind === 'query') return runQuery(engine, message);
+  if (message.kind === 'deliver') return deliverOutbound(engine, message);
   if (message.kind === 'probe') {
     await engine.probeCluster(message.cluster);
     return `${message.cluster}: probed`;

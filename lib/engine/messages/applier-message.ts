@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import { ResourceReference } from '../../core/run/inventory.ts';
 import { TargetPayload } from '../../core/run/target.ts';
+import { SealedSecret } from '../../core/secret/sealed-secret.ts';
 
 /** Kinds one discover request asks about at most (each application's object count is bounded too). */
 export const maxDiscoverKinds = 100;
@@ -60,6 +61,21 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
     queryId: z.string().min(1),
     index: z.int().nonnegative(),
     cluster: z.string().min(1),
+  }),
+  z.object({
+    /**
+     * Post a notification or webhook step's requests, or run events to the application's notification target (then
+     * `target` is set and `stepId` is absent), sealed for the run and step (they hold the URL and the HMAC key).
+     */
+    kind: z.literal('deliver'),
+    runId: z.string().min(1),
+    stepId: z.string().min(1).optional(),
+    target: z.object({ namespace: z.string().min(1), application: z.string().min(1) }).optional(),
+    /** 0 for the first try; each retry is queued again, delayed, with the next attempt. */
+    attempt: z.int().nonnegative(),
+    /** Indexes of the posts delivered by earlier attempts, which a retry does not send again. */
+    done: z.array(z.int().nonnegative()).default([]),
+    request: SealedSecret,
   }),
   z.object({
     kind: z.literal('remove'),

@@ -41,6 +41,14 @@ export const PlannerMessage = z.discriminatedUnion('kind', [
     kind: z.literal('sweep'),
     recover: z.boolean(),
   }),
+  z.object({
+    /** A notification or webhook step's post is done: delivered, or given up on (which never fails the run). */
+    kind: z.literal('delivered'),
+    runId: z.string().min(1),
+    stepId: z.string().min(1),
+    delivered: z.boolean(),
+    message: z.string(),
+  }),
   z.object({ kind: z.literal('collect'), namespace: z.string().min(1), name: z.string().min(1), runId: z.string().min(1) }),
 ]);
 export type PlannerMessage = z.infer<typeof PlannerMessage>;

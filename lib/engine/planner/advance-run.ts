@@ -9,6 +9,8 @@ import { decideRun, deadlineOf, recordedRules, terminated, type StepRules } from
 import type { WorkflowMode, PlannedStep } from '../../core/workflow/workflow-plan.ts';
 import { loadRunApplication, type RunApplication } from './run-revision.ts';
 import { advanceRollout, startStep } from './start-step.ts';
+import { startOutboundStep } from './outbound-step.ts';
+import { isOutboundStepType } from '../../core/workflow/notification-step.ts';
 import { replaceRun } from './run-telemetry.ts';
 import { runLogFields } from '../ports/telemetry.ts';
 
@@ -37,11 +39,16 @@ function derivedRules(engine: Engine, app: Application, run: RunRecord): Map<str
   return new Map(outlineWorkflow(app, { revision: run.revisionName }).steps.map((step) => [step.name, stepRules(engine, step)]));
 }
 
+/** How long a notification or webhook step without a `timeout` waits for its posts' outcome. */
+export const outboundStepTimeoutSeconds = 120;
+
 /** A step's rules as the workflow states them, with the default deadline for a step that names none. */
 export function stepRules(engine: Engine, step: PlannedStep): StepRules {
   return {
     dependsOn: step.dependsOn,
-    timeoutSeconds: step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds,
+    // A post is retried for well under a minute; its step does not hold the run for a deploy's ten minutes.
+    timeoutSeconds: step.timeoutSeconds ?? (isOutboundStepType(step.type) ? outboundStepTimeoutSeconds : engine.settings.defaultStepTimeoutSeconds),
+    ...(step.condition !== undefined ? { condition: step.condition } : {}),
     ...(step.type === 'suspend' && step.durationSeconds !== undefined ? { durationSeconds: step.durationSeconds } : {}),
     ...(step.type === 'suspend' && step.properties.message !== undefined ? { suspendMessage: step.properties.message } : {}),
   };
@@ -108,9 +115,9 @@ async function advanceOnce(
     const loaded = await application(written);
     if (!loaded) return purged();
     const deadline = deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds);
-    const started = await startStep(engine, written, step, loaded, deadline);
+    const started = isOutboundStepType(step.type) ? await startOutboundStep(engine, written, step, loaded) : await startStep(engine, written, step, loaded, deadline);
     if (started.outcome === 'dispatched') {
-      if (started.targets === 0) again = true;
+      if (started.targets === 0 && step.type === 'deploy') again = true;
       continue;
     }
     await noteStepProblem(engine, runId, step.id, started.message, started.outcome === 'invalid');

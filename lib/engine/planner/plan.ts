@@ -6,6 +6,7 @@ import type { Engine } from '../context.ts';
 import { startRun, supersedeActiveRuns } from './start-run.ts';
 import { sweep } from './sweep.ts';
 import { operateRun } from './workflow-operations.ts';
+import { recordDelivery } from './outbound-step.ts';
 
 /** The planner function's work for one message. Every branch is idempotent, so SQS's at-least-once delivery is fine. */
 export async function plan(engine: Engine, message: PlannerMessage): Promise<string> {
@@ -30,6 +31,11 @@ export async function plan(engine: Engine, message: PlannerMessage): Promise<str
     }
     case 'operate':
       return operateRun(engine, message);
+    case 'delivered': {
+      const recorded = await recordDelivery(engine, message);
+      if (recorded) await advanceRun(engine, message.runId);
+      return `step ${message.stepId} of run ${message.runId}: ${recorded ? message.message : 'already closed'}`;
+    }
     case 'collect':
       return `garbage collection removes ${await collectGarbage(engine, message)} objects`;
     case 'delete': {

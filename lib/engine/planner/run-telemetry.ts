@@ -1,18 +1,40 @@
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import type { Engine } from '../context.ts';
 import { millisecondsBetween, runLogFields } from '../ports/telemetry.ts';
+import { runTransitions, withHistory, type RunEvent } from '../../core/run/run-events.ts';
+import { queueTargetNotification } from './notify-target.ts';
 
 const finishedRun = new Set<RunRecord['phase']>(['succeeded', 'failed', 'terminated']);
 const finishedStep = new Set<StepState['phase']>(['succeeded', 'failed', 'skipped']);
 
 /**
- * The planner's one way to write a run it read: the versioned replace, then what changed is logged and counted (steps
- * started and closed, the run closed). Only a write that won reports, so a retried conflict is never counted twice.
+ * The planner's one way to write a run it read: the versioned replace, with the transitions added to the run's
+ * history, then what changed is logged, counted (steps started and closed, the run closed) and published. Only a write
+ * that won reports, so a retried conflict is never counted or published twice.
  */
 export async function replaceRun(engine: Engine, before: RunRecord, next: RunRecord): Promise<RunRecord> {
-  const written = await engine.store.runs.replace(next, before.version);
+  const events = runTransitions(before, next);
+  const written = await engine.store.runs.replace(withHistory(next, events), before.version);
   reportRunChange(engine, before, written);
+  await publishRunEvents(engine, events);
   return written;
+}
+
+/** Best-effort: the transition is written already, and a bus that is down must not stop the run moving on. */
+export async function publishRunEvents(engine: Engine, events: readonly RunEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const first = events[0]!;
+  const fields = { runId: first.runId, namespace: first.namespace, application: first.application, events: events.length };
+  try {
+    await engine.events.publish(events);
+  } catch (error) {
+    engine.telemetry.log('warn', 'run events not published', { ...fields, reason: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    await queueTargetNotification(engine, events);
+  } catch (error) {
+    engine.telemetry.log('warn', 'run events not queued for the notification target', { ...fields, reason: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 export function reportRunChange(engine: Engine, before: RunRecord | undefined, after: RunRecord): void {

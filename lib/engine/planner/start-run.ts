@@ -3,10 +3,11 @@ import type { PlannerMessage } from '../messages/planner-message.ts';
 import { ConflictError } from '../ports/conflict-error.ts';
 import type { RunRecord } from '../../core/run/run.ts';
 import { advanceRun, stepRules } from './advance-run.ts';
+import { runTransitions, withHistory } from '../../core/run/run-events.ts';
 import type { Engine } from '../context.ts';
 import { retryOnConflict } from '../retry.ts';
 import { runApplicationOf } from './run-revision.ts';
-import { replaceRun } from './run-telemetry.ts';
+import { publishRunEvents, replaceRun } from './run-telemetry.ts';
 import { runLogFields } from '../ports/telemetry.ts';
 import { terminated } from '../../core/run/run-state.ts';
 
@@ -48,9 +49,11 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     updatedAt: now.toISOString(),
     version: 1,
   };
+  const started = runTransitions(undefined, run, { rollback: request.reason === 'rollback' });
   try {
-    await store.runs.create(run);
+    await store.runs.create(withHistory(run, started));
     engine.telemetry.log('info', `run started (${request.reason})`, runLogFields(run));
+    await publishRunEvents(engine, started);
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
   }

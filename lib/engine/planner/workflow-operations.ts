@@ -1,5 +1,8 @@
 import { deadlineOf, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
+import { isOutboundStepType } from '../../core/workflow/notification-step.ts';
+import { startOutboundStep } from './outbound-step.ts';
+import { loadRunApplication } from './run-revision.ts';
 import type { Engine } from '../context.ts';
 import type { PlannerMessage } from '../messages/planner-message.ts';
 import { retryOnConflict } from '../retry.ts';
@@ -77,7 +80,8 @@ function operated(run: RunRecord, operation: OperateMessage['operation'], now: D
   const at = now.toISOString();
   switch (operation) {
     case 'suspend': {
-      // Running steps become suspending: their pending orders are held back until resume sends them again.
+      // Running steps become suspending: their pending orders are held back until resume sends them again. A
+      // notification or webhook post in flight goes on; its outcome is kept on the suspended step (recordDelivery).
       if (run.phase !== 'running') return undefined;
       const steps = run.steps.map((s) => (s.phase === 'running' ? { ...s, phase: 'suspending' as const } : s));
       return { ...run, phase: 'suspended', steps, updatedAt: at };
@@ -87,6 +91,8 @@ function operated(run: RunRecord, operation: OperateMessage['operation'], now: D
       if (run.phase !== 'suspended') return undefined;
       const steps = run.steps.map((s) => {
         if (s.phase !== 'suspending') return s;
+        // A notification or webhook step whose outcome came in while suspended is done; one without is posted again.
+        if (isOutboundStepType(s.type) && s.finishedAt !== undefined) return { ...s, phase: 'succeeded' as const };
         return s.type === 'suspend' ? { ...s, phase: 'succeeded' as const, finishedAt: at } : { ...s, phase: 'running' as const };
       });
       return { ...run, phase: 'running', steps, updatedAt: at };
@@ -99,6 +105,9 @@ function operated(run: RunRecord, operation: OperateMessage['operation'], now: D
 
 /** A resumed deploy step's open targets get their apply orders again, with the objects rendered when it started. */
 async function redispatchResumed(engine: Engine, run: RunRecord): Promise<void> {
+  const outbound = run.steps.filter((s) => isOutboundStepType(s.type) && s.phase === 'running');
+  const loaded = outbound.length > 0 ? await loadRunApplication(engine, run) : undefined;
+  for (const step of loaded ? outbound : []) await startOutboundStep(engine, run, step, loaded!);
   for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running')) {
     const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
     await redispatchStep(engine, run, step, deadlineOf(step, { dependsOn: [], timeoutSeconds }, timeoutSeconds));

@@ -1,3 +1,4 @@
+import type { NotificationTargetRecord } from '../../core/notify/notification-target.ts';
 import type { RunUsage } from '../../core/cost/usage.ts';
 import { RunRecord } from '../../core/run/run.ts';
 import { TargetRecord, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
@@ -173,6 +174,12 @@ export interface ChatIntegrationStore extends VersionedWrites<ChatIntegrationRec
   remove(record: ChatIntegrationRecord, expectedVersion: number): Promise<void>;
 }
 
+/** One per application at most: where its run events are posted. */
+export interface NotificationTargetStore extends VersionedWrites<NotificationTargetRecord> {
+  get(namespace: string, application: string): Promise<NotificationTargetRecord | undefined>;
+  remove(record: NotificationTargetRecord, expectedVersion: number): Promise<void>;
+}
+
 export interface PayloadAddress {
   runId: string;
   stepId: string;
@@ -220,4 +227,5 @@ export interface Store {
   deliveries: DeliveryStore;
   chatIntegrations: ChatIntegrationStore;
   queries: QueryStore;
+  notificationTargets: NotificationTargetStore;
 }

@@ -5,10 +5,10 @@ export type ApplyOrRemove = Extract<ApplierMessage, { kind: 'apply' | 'remove' |
 export type HealthCheck = Extract<ApplierMessage, { kind: 'check' }>;
 /**
  * Orders that need no per-cluster order and may be delayed: health re-checks, cluster probes, discovery requests,
- * cluster queries and read-only refreshes
+ * cluster queries, notification posts and read-only refreshes
  * (each fenced by its run; in a cluster's FIFO group they would sit ahead of its deploys).
  */
-export type Unordered = Extract<ApplierMessage, { kind: 'check' | 'probe' | 'discover' | 'query' }> | (Extract<ApplierMessage, { kind: 'refresh' }> & { reapply: false });
+export type Unordered = Extract<ApplierMessage, { kind: 'check' | 'probe' | 'discover' | 'query' | 'deliver' }> | (Extract<ApplierMessage, { kind: 'refresh' }> & { reapply: false });
 
 /** The queues between Flotilla's functions, behind one small interface so the engine is testable on any SQS. */
 export interface WorkQueues {

@@ -123,6 +123,19 @@ const countedApp = (counts: { components?: number; steps?: number; overrideEntri
   });
 };
 
+/** An Application on beijing-1 whose second step is `extra` (a notification, webhook or conditional step). */
+const withStep = (extra: Record<string, unknown>) => () =>
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'notified', namespace: 'default' },
+    spec: {
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
+      policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
+      workflow: { steps: [{ name: 'ship', type: 'deploy', properties: { policies: ['here'] } }, { name: 'tell', ...extra }] },
+    },
+  });
+
 /** An Application on beijing-1 whose one deploy step rolls out with `rollout`. */
 const rolloutApp = (rollout: Record<string, unknown>) => () =>
   JSON.stringify({
@@ -178,6 +191,10 @@ const cases: BadInput[] = [
 
   // Routes and methods
   { name: 'an unknown route', method: 'GET', path: '/deployments', status: 404, code: 'not_found', message: /^no route GET \/deployments; GET \/openapi.json lists them$/ },
+  { name: 'a notification target with an ftp URL', method: 'POST', path: `${app}/notification`, body: () => ({ webhook: 'ftp://example.com/x' }), contentType: 'application/json', status: 400, code: 'validation_failed', message: /expected/ },
+  { name: 'a notification target naming both Slack and a webhook', method: 'POST', path: `${app}/notification`, body: () => ({ slack: 'https://hooks.slack.com/services/T/B/x', webhook: 'https://example.com/x' }), contentType: 'application/json', status: 400, code: 'validation_failed', message: /expected/ },
+  { name: 'a viewer setting a notification target', method: 'POST', path: `${app}/notification`, as: 'viewer', body: () => ({ slack: 'https://hooks.slack.com/services/T/B/x' }), contentType: 'application/json', status: 403, code: 'forbidden', message: /role viewer may not change applications/ },
+  { name: 'reading a notification target never set', method: 'GET', path: `${app}/notification`, status: 404, code: 'not_found', message: /^application default\/example-app has no notification target$/ },
   { name: 'an unknown workflow operation', method: 'POST', path: `${app}/workflow/pause`, status: 404, code: 'not_found', message: /no route POST/ },
   { name: 'PUT on /clusters', method: 'PUT', path: '/clusters', status: 405, code: 'method_not_allowed', message: /^\/clusters answers POST, GET, not PUT$/, header: ['allow', 'POST, GET'] },
   { name: 'PATCH on an application', method: 'PATCH', path: app, status: 405, code: 'method_not_allowed', message: /answers GET, DELETE, not PATCH/, header: ['allow', 'GET, DELETE'] },
@@ -207,13 +224,28 @@ const cases: BadInput[] = [
   }),
   // Counts are bounded (issue 12), each refusal naming its limit.
   submit(countedApp({ components: 51 }), { name: 'one component over MAX_COMPONENTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.components: an application can hold at most 50 components \(MAX_COMPONENTS\)$/, paths: ['spec.components'] }),
+  submit(withStep({ type: 'notification', if: 'status.ship.phase == "failed"', properties: { slack: { url: 'https://hooks.slack.com/services/T/B/x' } } }), {
+    name: 'a step condition Flotilla does not evaluate',
+    contentType: 'application/json',
+    status: 400,
+    code: 'validation_failed',
+    message: /^spec\.workflow\.steps\[1\]\.if: unsupported condition "status\.ship\.phase == \\"failed\\"": Flotilla evaluates `always`, `status\.<step>\.failed` or `status\.<step>\.succeeded`$/,
+    paths: ['spec.workflow.steps[1].if'],
+  }),
+  submit(withStep({ type: 'webhook', if: 'status.nope.failed', properties: { url: 'https://example.com/hook' } }), { name: 'a step condition naming a missing step', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[1\]\.if: step nope not found$/, paths: ['spec.workflow.steps[1].if'] }),
+  submit(withStep({ type: 'webhook', properties: { url: 'file:///etc/passwd' } }), { name: 'a webhook step URL that is not http', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[1\]\.properties\.url: expected an http or https URL$/, paths: ['spec.workflow.steps[1].properties.url'] }),
+  submit(withStep({ type: 'notification', properties: { dingding: { url: 'https://example.com' } } }), {
+    name: 'a notification channel Flotilla does not post to',
+    contentType: 'application/json',
+    status: 400,
+    code: 'validation_failed',
+    message: /dingding: unknown field/,
+    paths: ['spec.workflow.steps[1].properties.dingding', 'spec.workflow.steps[1].properties'],
+  }),
+  submit(withStep({ type: 'webhook', properties: { url: '<redacted>' } }), { name: 'the redaction marker submitted back as a webhook URL', contentType: 'application/json', status: 400, code: 'validation_failed', message: /is how Flotilla shows a stored Secret value/, paths: ['spec.workflow.steps[1].properties.url'] }),
   submit(countedApp({ steps: 11 }), { name: 'one step over MAX_STEPS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps: a workflow can hold at most 10 steps \(MAX_STEPS\)$/, paths: ['spec.workflow.steps'] }),
   submit(countedApp({ overrideEntries: 51 }), { name: 'one override entry over MAX_OVERRIDE_ENTRIES', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 50 entries together \(MAX_OVERRIDE_ENTRIES\)/, paths: ['spec.policies[1].properties.components'] }),
   submit(countedApp({ objects: 101 }), { name: 'one k8s-objects object over MAX_OBJECTS', contentType: 'application/json', status: 400, code: 'validation_failed', message: /at most 100 objects \(MAX_OBJECTS\)/, paths: ['spec.components[0].properties.objects'] }),
-  // Rollout waves (docs/rollout.md), each refusal naming the field.
-  submit(rolloutApp({ waves: ['1', '150%'] }), { name: 'a rollout wave over 100%', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: expected a cluster count such as 1 or a percentage from 1% to 100% such as 25%$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
-  submit(rolloutApp({ waves: ['50%', '25%'] }), { name: 'rollout waves that do not increase', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: waves are cumulative and must increase: 25% does not exceed 50% given before it$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
-  submit(rolloutApp({ waves: ['1', '100%'], onFailure: 'retry' }), { name: 'an unknown rollout onFailure', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.onFailure: expected one of pause, rollback or continue$/, paths: ['spec.workflow.steps[0].properties.rollout.onFailure'] }),
   submit(countedApp({ overridePattern: '(web)-\\1' }), { name: 'an override pattern with a back-reference (no linear-time engine runs one)', contentType: 'application/json', status: 400, code: 'validation_failed', message: /back-references and lookarounds are not allowed in a component name pattern/, paths: ['spec.policies[1].properties.components[0].name'] }),
   submit(() => basicWith(['clusters: ["beijing-1", "beijing-2"]', 'clusters: ["beijing-1", "beijing-9"]']), {
     name: 'a topology naming a cluster that is not registered',
@@ -222,6 +254,10 @@ const cases: BadInput[] = [
     message: /^spec.policies\[0\].properties.clusters\[1\]: no cluster named beijing-9 is registered; registered clusters: beijing-1, beijing-2$/,
     paths: ['spec.policies[0].properties.clusters[1]'],
   }),
+  // Rollout waves (docs/rollout.md), each refusal naming the field.
+  submit(rolloutApp({ waves: ['1', '150%'] }), { name: 'a rollout wave over 100%', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: expected a cluster count such as 1 or a percentage from 1% to 100% such as 25%$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
+  submit(rolloutApp({ waves: ['50%', '25%'] }), { name: 'rollout waves that do not increase', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: waves are cumulative and must increase: 25% does not exceed 50% given before it$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
+  submit(rolloutApp({ waves: ['1', '100%'], onFailure: 'retry' }), { name: 'an unknown rollout onFailure', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.onFailure: expected one of pause, rollback or continue$/, paths: ['spec.workflow.steps[0].properties.rollout.onFailure'] }),
   submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
 
   // Joining clusters

@@ -52,7 +52,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('asks for a token everywhere but /healthz, /openapi.json and the signed webhook and Slack routes, and lists the error answers', () => {
-    const signed = ['/hooks/github/{triggerId}', '/hooks/gitlab/{triggerId}', '/hooks/generic/{triggerId}', '/chatops/slack'];
+    const signed = ['/hooks/github/{triggerId}', '/hooks/gitlab/{triggerId}', '/hooks/generic/{triggerId}', '/chatops/slack', '/chatops/slack/interactions'];
     for (const route of routeTable) {
       const op = operation(route.method, route.path);
       const isPublic = route.path === '/healthz' || route.path === '/openapi.json';

@@ -119,7 +119,42 @@ describe('applicationFromObject reports every problem with its path', () => {
           'the application declares no workflow steps and no topology policy; KubeVela would deploy it to its local cluster, which Flotilla does not have: add a topology policy naming the target clusters',
       },
     ],
-    ['an unknown step type', appObject({ workflow: { steps: [{ name: 'notify', type: 'webhook' }] } }), { path: 'spec.workflow.steps[0].type', message: 'unknown step type "webhook"; known types: deploy, suspend' }],
+    ['an unknown step type', appObject({ workflow: { steps: [{ name: 'notify', type: 'apply-object' }] } }), { path: 'spec.workflow.steps[0].type', message: 'unknown step type "apply-object"; known types: deploy, suspend, notification, webhook' }],
+    [
+      'an if the engine does not evaluate',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'webhook', if: 'inputs.x == "y"', properties: { url: 'https://example.com/hook' } }] } }),
+      { path: 'spec.workflow.steps[1].if', message: 'unsupported condition "inputs.x == \\"y\\"": Flotilla evaluates `always`, `status.<step>.failed` or `status.<step>.succeeded`' },
+    ],
+    [
+      'an if naming a missing step',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'webhook', if: 'status.deploy.failed', properties: { url: 'https://example.com/hook' } }] } }),
+      { path: 'spec.workflow.steps[1].if', message: 'step deploy not found' },
+    ],
+    [
+      'an if reading a later step',
+      appObject({ workflow: { steps: [{ name: 'tell', type: 'webhook', if: 'status.go.failed', properties: { url: 'https://example.com/hook' } }, { name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }] } }),
+      { path: 'spec.workflow.steps[0].if', message: 'step go runs after this one: a condition can only read steps that run before it' },
+    ],
+    [
+      'a webhook step whose url is not http',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'webhook', properties: { url: 'ftp://example.com/hook' } }] } }),
+      { path: 'spec.workflow.steps[1].properties.url', message: 'expected an http or https URL' },
+    ],
+    [
+      'a notification step with neither slack nor webhook',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'notification', properties: {} }] } }),
+      { path: 'spec.workflow.steps[1].properties', message: 'a notification step needs `slack` or `webhook`' },
+    ],
+    [
+      'a notification step with KubeVela\'s email channel',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'notification', properties: { email: { from: {} }, slack: { url: 'https://hooks.slack.com/services/x' } } }] } }),
+      { path: 'spec.workflow.steps[1].properties.email', message: 'unknown field' },
+    ],
+    [
+      'a webhook signing key that is too short',
+      appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] } }, { name: 'tell', type: 'notification', properties: { webhook: { url: 'https://example.com/h', secret: 'short' } } }] } }),
+      { path: 'spec.workflow.steps[1].properties.webhook.secret', message: 'expected at least 16 characters' },
+    ],
     ['a deploy step naming a missing policy', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere', 'nope'] } }] } }), { path: 'spec.workflow.steps[0].properties.policies[1]', message: 'policy nope not found' }],
     [
       'a deploy step without topology',

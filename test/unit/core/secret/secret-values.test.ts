@@ -90,3 +90,45 @@ describe('Secret values in documents', () => {
     expect(redactedSecretPointers(application())).toEqual([]);
   });
 });
+
+describe('notification and webhook step secrets', () => {
+  const withSteps = () => ({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'shop', namespace: 'team-a' },
+    spec: {
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
+      workflow: {
+        steps: [
+          { name: 'deploy', type: 'deploy', properties: { policies: ['p'], url: 'https://not-a-secret.example' } },
+          { name: 'tell', type: 'notification', properties: { slack: { url: { value: 'https://hooks.slack.com/services/T/B/token' }, message: { text: 'hi' } }, webhook: { url: 'https://example.com/h', secret: 'sixteen-chars-key' } } },
+          { name: 'ctx', type: 'webhook', properties: { url: 'https://example.com/ctx' } },
+        ],
+      },
+    },
+  });
+
+  it('takes out Slack and webhook URLs and HMAC keys, leaving the rest, and puts them back', () => {
+    const document = withSteps();
+    const { redacted, values } = extractSecretValues(document);
+    expect(values).toEqual([
+      { pointer: '/spec/workflow/steps/1/properties/slack/url', value: { value: 'https://hooks.slack.com/services/T/B/token' } },
+      { pointer: '/spec/workflow/steps/1/properties/webhook/url', value: 'https://example.com/h' },
+      { pointer: '/spec/workflow/steps/1/properties/webhook/secret', value: 'sixteen-chars-key' },
+      { pointer: '/spec/workflow/steps/2/properties/url', value: 'https://example.com/ctx' },
+    ]);
+    const steps = redacted.spec.workflow.steps;
+    expect(steps[0]!.properties).toEqual(document.spec.workflow.steps[0]!.properties);
+    expect(steps[1]!.properties).toEqual({ slack: { url: redactedSecretValue, message: { text: 'hi' } }, webhook: { url: redactedSecretValue, secret: redactedSecretValue } });
+    expect(JSON.stringify(redactSecretValues(document))).not.toMatch(/token|sixteen|example\.com\/(h|ctx)/);
+    expect(restoreSecretValues(redacted, values)).toEqual(document);
+    // The input is untouched.
+    expect(document).toEqual(withSteps());
+  });
+
+  it('finds the marker submitted back as a step secret', () => {
+    const document = withSteps();
+    document.spec.workflow.steps[2]!.properties = { url: redactedSecretValue };
+    expect(redactedSecretPointers(document)).toEqual(['/spec/workflow/steps/2/properties/url']);
+  });
+});
