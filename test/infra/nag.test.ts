@@ -44,6 +44,7 @@ test('the acknowledged findings are exactly these (a new one needs a reason and 
       'AwsSolutions-APIG4 Flotilla/HttpApi/POST--hooks--gitlab--{triggerId}/Resource',
       'AwsSolutions-APIG4 Flotilla/HttpApi/POST--hooks--generic--{triggerId}/Resource',
       'AwsSolutions-APIG4 Flotilla/HttpApi/POST--chatops--slack/Resource',
+      'AwsSolutions-APIG4 Flotilla/HttpApi/POST--chatops--slack--interactions/Resource',
       ...roles.map((fn) => `Serverless-LambdaDLQ Flotilla/${fn}/Resource`),
       ...dlqs.map((queue) => `Serverless-SQSRedrivePolicy Flotilla/${queue}/DeadLetters/Resource`),
       'Serverless-LambdaEventSourceMappingDestination Flotilla/Planner/SqsEventSource:FlotillaPlannerQueueB0E1B3E4/Resource',

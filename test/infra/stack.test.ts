@@ -25,7 +25,7 @@ describe('resources', () => {
       'AWS::DynamoDB::GlobalTable': 1,
       'AWS::KMS::Key': 1,
       'AWS::ApiGatewayV2::Api': 1,
-      'AWS::ApiGatewayV2::Route': 7, // /{proxy+}, healthz, openapi.json, three webhooks, Slack
+      'AWS::ApiGatewayV2::Route': 8, // /{proxy+}, healthz, openapi.json, three webhooks, Slack commands and interactions
       'AWS::ApiGatewayV2::Authorizer': 1,
       'AWS::Events::Rule': 6, // refresh, drift, sweep, ECR push, CodePipeline, CodeBuild
       'AWS::CloudWatch::Alarm': 25, // 4 dead-letter queues + 6 functions x (errors, throttles) + 6 rules + failed runs + 2 order ages
@@ -231,6 +231,7 @@ describe('HTTP API', () => {
         ['POST /hooks/gitlab/{triggerId}', 'NONE'],
         ['POST /hooks/generic/{triggerId}', 'NONE'],
         ['POST /chatops/slack', 'NONE'],
+        ['POST /chatops/slack/interactions', 'NONE'],
       ].sort(),
     );
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
