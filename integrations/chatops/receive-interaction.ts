@@ -3,10 +3,8 @@ import type { ChatIntegrationRecord } from '../../lib/core/chatops/chat-integrat
 import { approveActionId, stopActionId } from '../../lib/core/notify/event-messages.ts';
 import type { Engine } from '../../lib/engine/context.ts';
 import { requestOperation, WorkflowOperationError } from '../../lib/engine/planner/workflow-operations.ts';
-import { timestampedSignatureOf, verifyTimestamped } from '../webhooks/signature.ts';
 import type { WebhookRequest } from '../webhooks/webhook-request.ts';
-import { openSigningSecret } from './slack-integration.ts';
-import { slackSignature } from './slack-signature.ts';
+import { verifySlackRequest } from './verify-slack-request.ts';
 
 /** The part of Slack's block_actions payload a button press needs (api.slack.com/reference/interaction-payloads). */
 const BlockActions = z.object({
@@ -26,21 +24,9 @@ export type InteractionResult = { kind: 'unauthenticated'; reason: string } | { 
  * is `workflow resume` or `terminate`, checked and queued to the planner as the API does.
  */
 export async function receiveInteraction(deps: { store: Engine['store']; cipher: Engine['cipher']; engine: Engine; now(): Date }, request: WebhookRequest): Promise<InteractionResult> {
-  const integration = await deps.store.chatIntegrations.get('slack');
-  if (integration === undefined) return { kind: 'unauthenticated', reason: 'no Slack integration is configured: PUT /chatops/slack/settings with the signing secret' };
-  const secret = await openSigningSecret(deps.cipher, integration);
-  let verified;
-  try {
-    verified = verifyTimestamped(slackSignature, secret, request, deps.now());
-  } finally {
-    secret.fill(0);
-  }
+  const verified = await verifySlackRequest(deps, request);
   if (!verified.ok) return { kind: 'unauthenticated', reason: verified.reason };
-  const signature = timestampedSignatureOf(slackSignature, request.headers) ?? '';
-  const expiresAt = new Date(deps.now().getTime() + 2 * slackSignature.windowSeconds * 1000);
-  if (!(await deps.store.deliveries.rememberSignature('slack', signature, deps.now(), expiresAt))) {
-    return { kind: 'unauthenticated', reason: 'this signature was used before: a replayed request' };
-  }
+  const { integration } = verified;
   const payload = BlockActions.safeParse(parsePayload(request.body));
   if (!payload.success) return { kind: 'answer', text: 'Flotilla did not understand this action.' };
   const action = payload.data.actions[0]!;

@@ -2,13 +2,12 @@ import type { CredentialCipher } from '../../lib/engine/ports/credential-cipher.
 import type { ChatIntegrationRecord } from '../../lib/core/chatops/chat-integration-record.ts';
 import type { Store } from '../../lib/engine/ports/store.ts';
 import type { Prices } from '../../lib/core/cost/prices.ts';
-import { timestampedSignatureOf, verifyTimestamped } from '../webhooks/signature.ts';
 import type { WebhookRequest } from '../webhooks/webhook-request.ts';
 import { answerChatRequest } from './chat-replies.ts';
 import type { FollowUpLog, SlackFollowUps } from './follow-ups.ts';
 import { noticeMessage, type SlackMessage } from './slack-blocks.ts';
-import { chatPrincipal, openSigningSecret } from './slack-integration.ts';
-import { slackSignature } from './slack-signature.ts';
+import { chatPrincipal } from './slack-integration.ts';
+import { verifySlackRequest } from './verify-slack-request.ts';
 import { checkResponseUrl, parseChatRequest, readSlashCommand, type SlashCommand } from './slash-command.ts';
 import { errorMessage } from '../../lib/core/errors/error-message.ts';
 
@@ -39,21 +38,9 @@ export type SlashCommandResult = { kind: 'unauthenticated'; reason: string } | {
  */
 export async function receiveSlashCommand(deps: SlashCommandDependencies, request: WebhookRequest): Promise<SlashCommandResult> {
   const started = Date.now();
-  const integration = await deps.store.chatIntegrations.get('slack');
-  if (integration === undefined) return { kind: 'unauthenticated', reason: 'no Slack integration is configured: PUT /chatops/slack/settings with the signing secret' };
-  const secret = await openSigningSecret(deps.cipher, integration);
-  let verified;
-  try {
-    verified = verifyTimestamped(slackSignature, secret, request, deps.now());
-  } finally {
-    secret.fill(0);
-  }
+  const verified = await verifySlackRequest(deps, request);
   if (!verified.ok) return { kind: 'unauthenticated', reason: verified.reason };
-  const signature = timestampedSignatureOf(slackSignature, request.headers) ?? '';
-  const expiresAt = new Date(deps.now().getTime() + 2 * slackSignature.windowSeconds * 1000);
-  if (!(await deps.store.deliveries.rememberSignature('slack', signature, deps.now(), expiresAt))) {
-    return { kind: 'unauthenticated', reason: 'this signature was used before: a replayed request' };
-  }
+  const { integration } = verified;
   const command = readSlashCommand(request.body);
   checkResponseUrl(command, deps.chatops.responseUrlOrigins);
   const reply = replyTo(deps, integration, command);
