@@ -41,6 +41,8 @@ export const runPartition = (runId: string) => `RUN#${runId}`;
 export const runKey = (runId: string): Key => ({ pk: runPartition(runId), sk: 'RUN' });
 export const applicationRunsGroup = (namespace: string, name: string) => `RUNS#${namespace}#${name}`;
 export const stepTallyKey = (runId: string, stepId: string): Key => ({ pk: runPartition(runId), sk: `STEP#${stepId}` });
+/** Who registers a step's targets: the one planner whose conditional put made it (DynamoTargetStore.register). */
+export const stepRegistrationKey = (runId: string, stepId: string): Key => ({ pk: runPartition(runId), sk: `REGISTER#${stepId}` });
 export const targetSortPrefix = (stepId?: string) => (stepId === undefined ? 'TARGET#' : `TARGET#${stepId}#`);
 export const targetKey = (runId: string, stepId: string, cluster: string, namespace: string): Key => ({
   pk: runPartition(runId),

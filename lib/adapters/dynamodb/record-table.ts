@@ -50,6 +50,16 @@ export class RecordTable<T extends Versioned> implements VersionedWrites<T> {
     return stored;
   }
 
+  /**
+   * Stores each record as version 1 without any condition, 25 to a request: only for keys no one else can be writing
+   * (the caller holds a claim on them), since an existing item would be overwritten.
+   */
+  protected async createAllUnconditionally(records: readonly T[]): Promise<T[]> {
+    const stored = records.map((record) => ({ ...record, version: 1 }));
+    await this.#table.putAll(stored.map((record) => this.#encode(record)));
+    return stored;
+  }
+
   /** Overwrites the record read at `expectedVersion`; ConflictError('changed') if it moved on or is gone. */
   async replace(record: T, expectedVersion: number): Promise<T> {
     const stored = { ...record, version: expectedVersion + 1 };

@@ -27,6 +27,11 @@ export class DynamoRunStore extends RecordTable<RunRecord> implements RunStore {
     return this.readAll({ partition: applicationRunsGroup(namespace, name), byGroup: true, descending: true });
   }
 
+  async newestForApplication(namespace: string, name: string): Promise<RunRecord | undefined> {
+    const [newest] = await this.readAll({ partition: applicationRunsGroup(namespace, name), byGroup: true, descending: true, limit: 1 });
+    return newest;
+  }
+
   async liveRun(namespace: string, name: string): Promise<string | undefined> {
     const item = await this.#table.get(liveRunKey(namespace, name));
     return typeof item?.liveRunId === 'string' ? item.liveRunId : undefined;

@@ -15,7 +15,7 @@ import { DynamoUsageStore } from './usage-store.ts';
 import { type UsageStore } from '../../engine/ports/store.ts';
 import { DynamoRunStore } from './run-store.ts';
 import { type RunStore } from '../../engine/ports/store.ts';
-import { Table } from './table.ts';
+import { Table, type TableOptions } from './table.ts';
 import { DynamoTargetStore } from './target-store.ts';
 import { type TargetStore } from '../../engine/ports/store.ts';
 import { DynamoTokenStore } from './token-store.ts';
@@ -26,8 +26,8 @@ import { type Store } from '../../engine/ports/store.ts';
 import { DynamoQueryStore } from './query-store.ts';
 import { DynamoNotificationTargetStore } from './notification-target-store.ts';
 
-export function createStore(client: DynamoDBClient, tableName: string): Store {
-  const table = new Table(client, tableName);
+export function createStore(client: DynamoDBClient, tableName: string, options: TableOptions = {}): Store {
+  const table = new Table(client, tableName, options);
   return {
     clusters: new DynamoClusterStore(table),
     applications: new DynamoApplicationStore(table),

@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
@@ -68,6 +69,20 @@ export interface QueryOptions {
   limit?: number;
 }
 
+export interface TableOptions {
+  /**
+   * The most items one Query page asks for (its Limit). Unset, a page is what DynamoDB returns within its 1 MB: tests
+   * set it small so listings really cross pages.
+   */
+  queryPageSize?: number;
+}
+
+/** BatchWriteItem's limit per call. */
+const maxBatchWriteItems = 25;
+/** Unprocessed items (throttling) are sent again with backoff from this delay, at most this many times. */
+const unprocessedRetryMs = 50;
+const maxUnprocessedRetries = 8;
+
 export function isConditionFailure(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException');
 }
@@ -76,10 +91,12 @@ export function isConditionFailure(err: unknown): boolean {
 export class Table {
   readonly client: DynamoDBClient;
   readonly name: string;
+  readonly #pageSize: number | undefined;
 
-  constructor(client: DynamoDBClient, name: string) {
+  constructor(client: DynamoDBClient, name: string, options: TableOptions = {}) {
     this.client = client;
     this.name = name;
+    this.#pageSize = options.queryPageSize;
   }
 
   async get(key: Key): Promise<Record<string, unknown> | undefined> {
@@ -115,7 +132,23 @@ export class Table {
     await this.client.send(new DeleteItemCommand({ TableName: this.name, Key: marshallItem({ ...key }), ...expressionParts(condition) }));
   }
 
-  /** All matching items (follows pagination) unless `limit` is given. */
+  /**
+   * Unconditional puts, 25 to a BatchWriteItem (one request instead of 25); what DynamoDB leaves unprocessed is sent
+   * again with backoff. Only for items nobody else can be writing (see DynamoTargetStore.register).
+   */
+  async putAll(items: readonly (StoredMap & Key)[]): Promise<void> {
+    for (let start = 0; start < items.length; start += maxBatchWriteItems) {
+      let pending = items.slice(start, start + maxBatchWriteItems).map((item) => ({ PutRequest: { Item: marshallItem(item) } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > maxUnprocessedRetries) throw new Error(`DynamoDB left ${pending.length} items unwritten after ${maxUnprocessedRetries} retries`);
+        if (attempt > 0) await sleep(unprocessedRetryMs * 2 ** (attempt - 1));
+        const { UnprocessedItems: unprocessed } = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.name]: pending } }));
+        pending = (unprocessed?.[this.name] ?? []).flatMap((request) => (request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : []));
+      }
+    }
+  }
+
+  /** All matching items (follows pagination, one request per page) unless `limit` is given. */
   async query(options: QueryOptions): Promise<Record<string, unknown>[]> {
     const partitionName = options.byGroup ? keyAttributes.groupPartition : keyAttributes.partition;
     const sortName = options.byGroup ? keyAttributes.groupSort : keyAttributes.sort;
@@ -138,7 +171,7 @@ export class Table {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshallItem(values),
           ScanIndexForward: !options.descending,
-          ...(options.limit === undefined ? {} : { Limit: options.limit - records.length }),
+          ...pageLimit(options.limit === undefined ? undefined : options.limit - records.length, this.#pageSize),
           ExclusiveStartKey: startKey,
         }),
       );
@@ -147,6 +180,11 @@ export class Table {
     } while (startKey && (options.limit === undefined || records.length < options.limit));
     return records;
   }
+}
+
+function pageLimit(remaining: number | undefined, pageSize: number | undefined): { Limit?: number } {
+  const limit = remaining === undefined ? pageSize : pageSize === undefined ? remaining : Math.min(remaining, pageSize);
+  return limit === undefined ? {} : { Limit: limit };
 }
 
 function expressionParts(condition: Condition | undefined) {

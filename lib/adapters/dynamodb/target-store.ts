@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConflictError } from '../../engine/ports/conflict-error.ts';
-import { runPartition, stepTallyKey, targetKey, targetSortPrefix } from './keys.ts';
+import { runPartition, stepRegistrationKey, stepTallyKey, targetKey, targetSortPrefix } from './keys.ts';
+import { RetryLater } from '../../engine/retry.ts';
 import { RecordTable } from './record-table.ts';
 import { allOf, isConditionFailure, itemAbsent, itemPresent, type Table } from './table.ts';
 import { TargetRecord, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
@@ -14,6 +15,12 @@ const StoredTally = z.object({
   finished: z.set(z.string()).optional(),
   failed: z.set(z.string()).optional(),
 });
+
+/**
+ * A registration claim older than this belongs to a planner that died before writing the tally: the planner function
+ * times out after 60 s (infra/flotilla-stack.ts), so a claim this old has no live holder.
+ */
+export const registrationTakeoverMs = 90_000;
 
 function toTally(item: Record<string, unknown>): StepTally {
   const stored = StoredTally.parse(item);
@@ -34,12 +41,26 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
     this.#table = table;
   }
 
+  /**
+   * Records a step's targets, then its tally. One planner registers a step: the one whose conditional put of the
+   * step's registration claim succeeds writes the targets unconditionally, 25 to a BatchWriteItem (a 1,000-target step
+   * is 40 requests, not 1,000 conditional puts). A planner that loses the claim to a live one is told to retry later;
+   * a claim older than the planner's timeout belongs to a planner that died before the tally, so nothing was sent for
+   * its targets yet, and it is taken over.
+   */
   async register(runId: string, stepId: string, placements: PlannedTarget[], now: Date = new Date()): Promise<TargetRecord[]> {
     const names = new Set(placements.map(targetName));
     if (names.size !== placements.length) throw new TypeError(`step ${stepId} lists a (cluster, namespace) twice`);
-    const records: TargetRecord[] = [];
-    for (const placement of placements) {
-      const fresh: TargetRecord = {
+    const claim = await this.#claimRegistration(runId, stepId, now);
+    if (claim.outcome === 'registered') {
+      if (claim.tally.expected !== placements.length) throw new ConflictError('step', `${runId}/${stepId}`, 'already-exists');
+      return this.listForStep(runId, stepId);
+    }
+    if (claim.outcome === 'busy') {
+      throw new RetryLater(`another planner is registering the targets of step ${runId}/${stepId}`, Math.ceil(claim.takeoverInMs / 1000) + 1);
+    }
+    const records = await this.createAllUnconditionally(
+      placements.map((placement) => ({
         runId,
         stepId,
         cluster: placement.cluster,
@@ -47,19 +68,13 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
         payload: placement.payload,
         createNamespace: placement.createNamespace,
         ...(placement.message === undefined ? {} : { message: placement.message }),
-        phase: 'pending',
+        phase: 'pending' as const,
         attempts: 0,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
         version: 1,
-      };
-      try {
-        records.push(await this.create(fresh));
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        records.push((await this.get(runId, stepId, placement))!);
-      }
-    }
+      })),
+    );
     // The tally goes last: it is what makes the step's targets count, so a crash above leaves nothing half-counted.
     try {
       await this.#table.put({ ...stepTallyKey(runId, stepId), runId, stepId, expected: placements.length }, itemAbsent);
@@ -69,6 +84,34 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
       if (existing?.expected !== placements.length) throw new ConflictError('step', `${runId}/${stepId}`, 'already-exists');
     }
     return records;
+  }
+
+  /** Claimed: this call writes the targets. Registered: the tally exists. Busy: a live planner holds the claim. */
+  async #claimRegistration(
+    runId: string,
+    stepId: string,
+    now: Date,
+  ): Promise<{ outcome: 'claimed' } | { outcome: 'registered'; tally: StepTally } | { outcome: 'busy'; takeoverInMs: number }> {
+    const key = stepRegistrationKey(runId, stepId);
+    try {
+      await this.#table.put({ ...key, claimedAt: now.toISOString() }, itemAbsent);
+      return { outcome: 'claimed' };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    const tally = await this.tally(runId, stepId);
+    if (tally) return { outcome: 'registered', tally };
+    const seen = (await this.#table.get(key))?.claimedAt;
+    const takeoverInMs = typeof seen === 'string' ? Date.parse(seen) + registrationTakeoverMs - now.getTime() : 0;
+    if (takeoverInMs > 0) return { outcome: 'busy', takeoverInMs };
+    try {
+      const unchanged = typeof seen === 'string' ? { expression: '#claimedAt = :seen', names: { '#claimedAt': 'claimedAt' }, values: { ':seen': seen } } : itemAbsent;
+      await this.#table.put({ ...key, claimedAt: now.toISOString() }, unchanged);
+      return { outcome: 'claimed' };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return { outcome: 'busy', takeoverInMs: registrationTakeoverMs };
+    }
   }
 
   get(runId: string, stepId: string, placement: TargetPlacement) {

@@ -16,7 +16,7 @@ export async function scheduleRefresh(engine: Engine, options: { reapply: boolea
   const orders: Extract<ApplyOrRemove, { kind: 'refresh' }>[] = [];
   for (const application of await store.applications.listAll()) {
     if (application.deleting) continue;
-    const [run] = await store.runs.listForApplication(application.namespace, application.name);
+    const run = await store.runs.newestForApplication(application.namespace, application.name);
     // Health is read again for the finished targets of the newest run whatever its phase, so the clusters that are
     // done keep a fresh reading while the run waits on (or failed for) another; drift correction re-applies only a
     // run that succeeded.

@@ -32,6 +32,8 @@ export interface RunStore extends VersionedWrites<RunRecord> {
   get(runId: string): Promise<RunRecord | undefined>;
   /** Newest first; read from the group index (eventually consistent on DynamoDB). */
   listForApplication(namespace: string, name: string): Promise<RunRecord[]>;
+  /** The newest run only: one item read from the group index, however many runs the application has had. */
+  newestForApplication(namespace: string, name: string): Promise<RunRecord | undefined>;
   /**
    * Makes `runId` the application's live run, the only one whose orders may apply, unless a newer run (a greater
    * id: run ids sort by creation time) already is. Answers the run it displaced, or the newer one that keeps it.

@@ -4,11 +4,14 @@ import type { ApplicationStatus } from '../../core/status/application-status.ts'
 import { buildStatus } from '../../core/status/build-status.ts';
 import { publishedPrices, type Prices } from '../../core/cost/prices.ts';
 
-/** The `vela status` view of one application from the store: its record, its newest run, that run's targets and usage. */
+/**
+ * The `vela status` view of one application from the store: its record, its newest run, that run's targets and usage.
+ * A fixed handful of reads plus the run's targets in one paged Query: its cost grows with the pages, not the targets.
+ */
 export async function loadStatus(store: Store, namespace: string, name: string, prices: Prices = publishedPrices): Promise<ApplicationStatus | undefined> {
   const application = await store.applications.get(namespace, name);
   if (!application) return undefined;
-  const [[run], inventories] = await Promise.all([store.runs.listForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
+  const [run, inventories] = await Promise.all([store.runs.newestForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
   const cleanup = inventories.flatMap((i) => (i.removalProblem ? [{ cluster: i.cluster, revision: i.revision, message: i.removalProblem }] : []));
   if (!run) return buildStatus({ application, targets: [], cleanup });
   const [targets, usage, live] = await Promise.all([store.targets.listForRun(run.runId), store.usage.get(run.runId), loadLiveRun(store, namespace, name)]);

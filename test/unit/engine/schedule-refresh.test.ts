@@ -15,7 +15,7 @@ function engineWithOneDeployedTarget() {
   };
   const store = {
     applications: { listAll: async () => [{ namespace: 'default', name: 'app', deleting: false }] },
-    runs: { listForApplication: async () => [{ runId: 'r1', phase: 'succeeded' }] },
+    runs: { newestForApplication: async () => ({ runId: 'r1', phase: 'succeeded' }) },
     targets: { listForRun: async () => [{ runId: 'r1', stepId: 's1', cluster: 'beijing-1', namespace: 'default', phase: 'succeeded' }] },
     clusters: { list: async () => [{ name: 'beijing-1' }] },
   };
