@@ -17,6 +17,8 @@ export interface Invocation {
   memoryMb: number;
   /** Whether the batch came from a FIFO queue, whose requests are dearer. */
   fifo?: boolean;
+  /** SQS requests the handler made about the batch itself (early deletes, redelivery delays), shared like the polling. */
+  workerSqsRequests?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function invocationUsage(records: readonly MeteredRecord[], invocation: I
   for (const record of records) {
     if (record.runId === undefined) continue;
     const share = work > 0 ? Math.max(0, record.workMs) / work : 1 / records.length;
-    const polled = eventSourceRequests * share;
+    const polled = (eventSourceRequests + (invocation.workerSqsRequests ?? 0)) * share;
     const used = addUsage(record.requests, {
       lambdaInvocations: share,
       lambdaGbSeconds: gbSeconds * share,

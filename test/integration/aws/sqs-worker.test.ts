@@ -1,6 +1,7 @@
-// The SQS worker under the local event source mapping, on both emulations: a record whose work finished is deleted
-// before its batch returns, so its FIFO group's next message is delivered while a slow record of the batch still runs.
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+// The SQS worker under the local event source mapping, on both emulations: a FIFO group whose work finished is deleted
+// before its batch returns, so its next message is delivered while a slow record of the batch still runs; the deletes
+// of groups finishing together share one request, and a happy batch costs no delete beyond the event source's own.
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, test } from 'vitest';
 import * as z from 'zod';
 import { sqsWorker } from '../../../lib/adapters/sqs/sqs-worker.ts';
@@ -10,12 +11,82 @@ const { telemetry } = createPowertoolsTelemetry({ functionName: 'test' });
 import { startEventSource } from '../../../local/event-source.ts';
 import { backends, createQueue, receive, useAwsBackend } from './backends.ts';
 
+/** Counts the client's requests to one queue by command, and the records its receives returned. */
+function countRequestsTo(sqs: SQSClient, queueUrl: string) {
+  const counts = { byCommand: new Map<string, number>(), received: 0, nonEmptyReceives: 0 };
+  sqs.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { QueueUrl?: string };
+      if (input.QueueUrl !== queueUrl) return next(args);
+      const name = context.commandName ?? '?';
+      counts.byCommand.set(name, (counts.byCommand.get(name) ?? 0) + 1);
+      const result = await next(args);
+      const messages = (result.output as { Messages?: unknown[] }).Messages?.length ?? 0;
+      counts.received += messages;
+      if (messages > 0) counts.nonEmptyReceives++;
+      return result;
+    },
+    { step: 'finalizeRequest', priority: 'low', name: `countRequestsTo-${queueUrl}` },
+  );
+  return { counts, of: (command: string) => counts.byCommand.get(command) ?? 0 };
+}
+
 describe.each(backends)('SQS worker on %s', (backend) => {
   const aws = useAwsBackend(backend);
+
+  test('a batch whose groups all succeed costs one receive and one delete: with the send, 0.3 requests per record', async () => {
+    const { sqs } = aws();
+    const queue = await createQueue(sqs, 'applier-happy', { fifo: true, attributes: { VisibilityTimeout: '30' } });
+    const { counts, of } = countRequestsTo(sqs, queue.url);
+    const records = 30;
+    // One message per cluster, as a step's fan-out sends them: ten to a SendMessageBatch.
+    for (let batch = 0; batch < records / 10; batch++) {
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: Array.from({ length: 10 }, (_, i) => {
+            const n = batch * 10 + i;
+            return { Id: String(i), MessageBody: JSON.stringify({ step: `order-${n}` }), MessageGroupId: `cluster-${n}`, MessageDeduplicationId: `order-${n}` };
+          }),
+        }),
+      );
+    }
+    const done = new Set<string>();
+    let allDone!: () => void;
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
+    const handler = sqsWorker({
+      name: 'applier',
+      telemetry,
+      schema: z.object({ step: z.string() }),
+      sqs,
+      queueUrls: [queue.url],
+      work: async ({ step }) => {
+        done.add(step);
+        if (done.size === records) allDone();
+        return step;
+      },
+    });
+    const errors: unknown[] = [];
+    const source = startEventSource({ sqs, queueUrl: queue.url, handler, functionName: 'applier', concurrency: 1, onError: (err) => errors.push(err) });
+    try {
+      await finished;
+    } finally {
+      await source.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(counts.received).toBe(records);
+    // No delete per record; no early release when the groups finish together: one DeleteMessageBatch per batch.
+    expect(of('DeleteMessageCommand')).toBe(0);
+    expect(of('DeleteMessageBatchCommand')).toBe(counts.nonEmptyReceives);
+    const perRecord = (of('SendMessageBatchCommand') + counts.nonEmptyReceives + of('DeleteMessageBatchCommand')) / records;
+    expect(perRecord).toBeLessThanOrEqual(0.3);
+    expect(await receive(sqs, queue.url, { waitSeconds: 0, max: 10 })).toEqual([]);
+  });
 
   test("a finished record is released at once: its cluster's next order runs while a stalled one holds the batch", async () => {
     const { sqs } = aws();
     const queue = await createQueue(sqs, 'applier', { fifo: true, attributes: { VisibilityTimeout: '30' } });
+    const { counts, of } = countRequestsTo(sqs, queue.url);
     const send = (step: string, group: string) =>
       sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify({ step }), MessageGroupId: group, MessageDeduplicationId: step }));
 
@@ -42,6 +113,7 @@ describe.each(backends)('SQS worker on %s', (backend) => {
     });
     await send('slow-1', 'stalled-cluster');
     await send('fast-1', 'healthy-cluster');
+    for (const other of ['a', 'b', 'c']) await send(`other-${other}`, `other-cluster-${other}`);
     const source = startEventSource({ sqs, queueUrl: queue.url, handler, functionName: 'applier', concurrency: 2, onError: (err) => errors.push(err) });
     try {
       await fast1;
@@ -55,9 +127,13 @@ describe.each(backends)('SQS worker on %s', (backend) => {
       unstall();
       await source.stop();
     }
-    expect(done.sort()).toEqual(['fast-1', 'fast-2', 'slow-1']);
+    expect(done.sort()).toEqual(['fast-1', 'fast-2', 'other-a', 'other-b', 'other-c', 'slow-1']);
     // Nothing comes back: the early deletes and the event source's deletes at batch end did not clash.
     expect(errors).toEqual([]);
+    // Never one delete per record. The groups that finished beside the stalled one went in one early DeleteMessageBatch
+    // (if one receive brought them all), each batch then had the event source's own.
+    expect(of('DeleteMessageCommand')).toBe(0);
+    expect(of('DeleteMessageBatchCommand')).toBeLessThanOrEqual(2 * counts.nonEmptyReceives);
     expect(await receive(sqs, queue.url, { waitSeconds: 0, max: 10 })).toEqual([]);
   });
 });

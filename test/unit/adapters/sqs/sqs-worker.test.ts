@@ -83,49 +83,84 @@ describe('sqsWorker', () => {
 });
 
 describe('sqsWorker early release', () => {
-  it('deletes each record as soon as its work succeeds, never a failed one or one held back behind it', async () => {
-    const deleted: string[] = [];
-    // Records the DeleteMessage calls, marking those made after the slow record's work ended.
-    let slowEnded = false;
+  /** Records each DeleteMessageBatch as its receipt handles, marking those sent after the slow record's work ended. */
+  function deletes() {
+    const calls: string[][] = [];
+    const state = { slowEnded: false };
     const sqs = {
-      send: async (command: { input: { ReceiptHandle?: string } }) => {
-        deleted.push(`${command.input.ReceiptHandle}${slowEnded ? ' (after slow)' : ''}`);
+      send: async (command: { input: { Entries?: { ReceiptHandle?: string }[] } }) => {
+        calls.push((command.input.Entries ?? []).map((e) => `${e.ReceiptHandle}${state.slowEnded ? ' (after slow)' : ''}`).sort());
         return {};
       },
     } as unknown as SQSClient;
+    return { calls, state, sqs };
+  }
+  const fifoUrl = 'https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo';
+
+  it('releases the groups that finished while a slow one runs in one DeleteMessageBatch, never a group with a failure', async () => {
+    const { calls, state, sqs } = deletes();
     const handler = sqsWorker({
       name: 'test',
       telemetry,
       schema: Message,
       sqs,
-      queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'],
+      queueUrls: [fifoUrl],
+      releaseWindowMs: 50,
       work: async (message) => {
         if (message.delayMs) await sleep(message.delayMs);
         if (message.fail) throw new Error(`${message.step} failed`);
-        if (message.step === 'slow') slowEnded = true;
+        if (message.step === 'slow') state.slowEnded = true;
         return message.step;
       },
     });
     const response = await handler({
       Records: [
-        record('1', { step: 'slow', delayMs: 200 }, 'stalled'),
+        record('1', { step: 'slow', delayMs: 400 }, 'stalled'),
         record('2', { step: 'b1' }, 'b'),
         record('3', { step: 'b2', fail: true }, 'b'),
         record('4', { step: 'b3' }, 'b'),
         record('5', { step: 'c1' }, 'c'),
+        record('6', { step: 'd1', delayMs: 20 }, 'd'),
+        record('7', { step: 'd2' }, 'd'),
       ],
     });
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['3', '4']);
-    // b1 and c1 went while the slow record still ran; the failed b2 and b3, held back behind it, stay for redelivery.
-    expect(deleted.sort()).toEqual(['rh-1 (after slow)', 'rh-2', 'rh-5']);
+    // c and d finished within the window of each other while the slow group still ran: one request for both. Group b
+    // keeps its failed record in flight (nothing to unblock); the slow group ends the batch, whose own delete takes it.
+    expect(calls).toEqual([['rh-5', 'rh-6', 'rh-7']]);
   });
 
-  it('sends no extra request for a batch of one record: it ends with its batch', async () => {
-    let sent = 0;
-    const sqs = { send: async () => void sent++ } as unknown as SQSClient;
-    const handler = sqsWorker({ name: 'test', telemetry, schema: Message, sqs, queueUrls: ['https://sqs.us-east-1.amazonaws.com/000000000000/q.fifo'], work: async (m) => m.step });
+  it('sends no extra request when the groups finish together, nor for a standard queue or a batch of one', async () => {
+    const { calls, sqs } = deletes();
+    const handler = sqsWorker({ name: 'test', telemetry, schema: Message, sqs, queueUrls: [fifoUrl], work: async (m) => m.step });
     expect(await handler({ Records: [record('1', { step: 'only' }, 'a')] })).toEqual({ batchItemFailures: [] });
-    expect(sent).toBe(0);
+    const ten = Array.from({ length: 10 }, (_, i) => record(String(i), { step: `s${i}` }, `g${i}`));
+    expect(await handler({ Records: ten })).toEqual({ batchItemFailures: [] });
+    const standard = ten.map((r) => ({ ...r, eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:health', attributes: { ...r.attributes, MessageGroupId: undefined } }));
+    const slowStandard = [{ ...standard[0]!, body: JSON.stringify({ step: 'slow', delayMs: 300 }) }, ...standard.slice(1)];
+    expect(await handler({ Records: slowStandard })).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual([]);
+  });
+
+  it('releases ten finished records at once, without waiting for the window', async () => {
+    const { calls, state, sqs } = deletes();
+    const handler = sqsWorker({
+      name: 'test',
+      telemetry,
+      schema: Message,
+      sqs,
+      queueUrls: [fifoUrl],
+      releaseWindowMs: 60_000,
+      work: async (message) => {
+        if (message.delayMs) await sleep(message.delayMs);
+        if (message.step === 'slow') state.slowEnded = true;
+        return message.step;
+      },
+    });
+    const records = [record('slow', { step: 'slow', delayMs: 300 }, 'stalled'), ...Array.from({ length: 10 }, (_, i) => record(String(i), { step: `s${i}` }, `g${i}`))];
+    await handler({ Records: records });
+    // Sent before the slow record ended (the 60 s window never ran out: the batch would have ended first).
+    expect(calls).toEqual([Array.from({ length: 10 }, (_, i) => `rh-${i}`).sort()]);
   });
 });
 

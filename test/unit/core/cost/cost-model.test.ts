@@ -59,6 +59,10 @@ describe('invocationUsage', () => {
     expect(run.targets.map((t) => t.usage.sqsRequests)).toEqual([1.5, 0.5]);
     const fromFifo = invocationUsage(records, { durationMs: 1000, memoryMb: 1024, fifo: true }).get('run-a')!;
     expect([fromFifo.total.sqsRequests, fromFifo.total.sqsFifoRequests]).toEqual([2, 2]);
+    // The worker's own requests about the batch (an early release, a redelivery delay) are shared the same way.
+    const released = invocationUsage(records, { durationMs: 1000, memoryMb: 1024, fifo: true, workerSqsRequests: 1 }).get('run-a')!;
+    expect([released.total.sqsRequests, released.total.sqsFifoRequests]).toEqual([3, 3]);
+    expect(released.targets.map((t) => t.usage.sqsRequests)).toEqual([2.25, 0.75]);
   });
 
   it('gives records of other runs and of no run their share, so one run is not billed for the batch', () => {
