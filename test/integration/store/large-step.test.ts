@@ -1,7 +1,7 @@
 // A step with hundreds of targets through the real store, with Query pages forced small so every listing crosses
 // pages: registering is one BatchWriteItem per 25 targets, listing and status answer with every target in requests
 // that grow with the pages, not with the targets. Counts, not timings.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { countRequestsOf, meterRequests } from '../../../lib/adapters/aws/request-counter.ts';
 import { createStore } from '../../../lib/adapters/dynamodb/store.ts';
@@ -111,7 +111,7 @@ describe.each(dynamoBackends)(`a ${targetCount}-target step on $name`, ({ open }
     // A planner claimed the step and died before any target or the tally was written.
     const claimedAt = new Date(now.getTime() - 1000);
     await fixture.backend.client.send(
-      new (await import('@aws-sdk/client-dynamodb')).PutItemCommand({
+      new PutItemCommand({
         TableName: fixture.backend.tableName,
         Item: { pk: { S: `RUN#${run.runId}` }, sk: { S: `REGISTER#${step}` }, claimedAt: { S: claimedAt.toISOString() } },
       }),
