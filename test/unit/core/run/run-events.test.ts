@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunEvent, runHistoryLimit, runTransitions, withHistory } from '../../../../lib/core/run/run-events.ts';
 import type { RunRecord, StepState } from '../../../../lib/core/run/run.ts';
+import { newRollout } from '../../../../lib/core/run/rollout-state.ts';
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { renderStatusText } from '../../../../lib/core/status/render-status-text.ts';
 
@@ -53,6 +54,33 @@ describe('runTransitions', () => {
   it('nothing changed, nothing published', () => {
     const same = run('running', [step('ship', 'running')]);
     expect(runTransitions(same, { ...same, updatedAt: '2026-12-01T15:01:00.000Z' })).toEqual([]);
+  });
+});
+
+describe('wave healthy events', () => {
+  const waves = (phases: ('pending' | 'running' | 'healthy' | 'failed')[], extra: Partial<ReturnType<typeof newRollout>> = {}) => {
+    const rollout = { ...newRollout([['us-west-1'], ['eu-1', 'eu-2']], { maxUnavailableClusters: 0, approval: true, onFailure: 'pause', waveTimeoutSeconds: 60 }), ...extra };
+    return { ...rollout, waves: rollout.waves.map((wave, index) => ({ ...wave, phase: phases[index]! })) };
+  };
+
+  it('a wave that became healthy is published before the suspension for approval it leads to', () => {
+    const before = run('running', [step('ship', 'running', { rollout: waves(['running', 'pending']) })]);
+    const after = run('suspended', [step('ship', 'suspending', { rollout: waves(['healthy', 'pending']), message: 'waiting for approval' })]);
+    const events = runTransitions(before, after);
+    expect(names(events)).toEqual(['step.wave-healthy ship', 'step.suspended ship', 'run.suspended']);
+    expect(events[0]).toMatchObject({ event: 'step.wave-healthy', step: { name: 'ship', type: 'deploy' }, message: 'wave 1 of 2 healthy (us-west-1)' });
+    expect(RunEvent.parse(events[0])).toEqual(events[0]);
+    // Written again unchanged (a duplicate advance), nothing more is published; the last wave is healthy once.
+    expect(runTransitions(after, after)).toEqual([]);
+    const last = run('running', [step('ship', 'succeeded', { rollout: waves(['healthy', 'healthy']) })]);
+    expect(names(runTransitions(after, last)).filter((n) => n.startsWith('step.wave-healthy'))).toEqual(['step.wave-healthy ship']);
+  });
+
+  it('a failed wave and the one wave of a plain parallelism publish none', () => {
+    const before = run('running', [step('ship', 'running', { rollout: waves(['running', 'pending']) })]);
+    expect(names(runTransitions(before, run('running', [step('ship', 'running', { rollout: waves(['failed', 'running']) })])))).toEqual([]);
+    const plain = (phase: 'running' | 'healthy') => run('running', [step('ship', 'running', { rollout: { ...newRollout([['a', 'b']], { parallelism: 1, parallelismOnly: true, maxUnavailableClusters: 0, approval: false, onFailure: 'continue' }), waves: [{ clusters: ['a', 'b'], phase, dispatched: ['a', 'b'] }] } })]);
+    expect(runTransitions(plain('running'), plain('healthy'))).toEqual([]);
   });
 });
 
