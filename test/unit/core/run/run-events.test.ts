@@ -95,4 +95,13 @@ describe('withHistory and status', () => {
     expect(status.history?.map((h) => h.step)).toEqual(Array.from({ length: 10 }, (_, i) => `s${i + 15}`));
     expect(renderStatusText(status)).toContain('History:\n\n  2026-12-01T15:00:15.000Z  step.started s15\n');
   });
+
+  it("a healthy wave is a line of the status history, with the wave and its clusters", () => {
+    const before = run('running', [step('ship', 'running', { rollout: newRollout([['us-west-1'], ['eu-1']], { maxUnavailableClusters: 0, approval: false, onFailure: 'pause', waveTimeoutSeconds: 60 }) })]);
+    const rollout = { ...before.steps[0]!.rollout!, waves: before.steps[0]!.rollout!.waves.map((wave, index) => (index === 0 ? { ...wave, phase: 'healthy' as const, dispatched: ['us-west-1'] } : wave)) };
+    const after = run('running', [step('ship', 'running', { rollout })]);
+    const current = withHistory(after, runTransitions(before, after));
+    const status = buildStatus({ application: { name: 'shop', namespace: 'team-a', createdAt: at, deleting: false, currentRevision: 2, latestRevision: 2 } as never, run: current, targets: [] });
+    expect(renderStatusText(status)).toMatch(/step\.wave-healthy ship.*wave 1 of 2 healthy \(us-west-1\)/);
+  });
 });
