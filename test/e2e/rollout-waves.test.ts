@@ -1,8 +1,10 @@
 // Waves inside a deploy step (docs/rollout.md) on four real clusters: the shared beijing-1, beijing-2, us-west-1 and a
 // dedicated extra cluster labelled ring=canary, which `order` puts first. Against `npm start` over HTTP, read back from
 // the clusters with client-node while the rollout runs: the second wave does not start until the first is healthy;
-// approval suspends after each healthy wave and resume goes on; a wave whose cluster cannot become healthy (its API
-// server killed) pauses the rollout, naming the cluster, and the later waves' clusters are never touched.
+// approval suspends after each healthy wave and resume goes on; with `onFailure: rollback`, a second wave that cannot
+// become healthy rolls back the two clusters the rollout reached, and the two it never reached are not touched (their
+// Deployments' resourceVersion unchanged); a wave whose cluster cannot become healthy (its API server killed) pauses
+// the rollout, naming the cluster, and the later waves' clusters are never touched.
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,7 +16,7 @@ import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
 const suffix = Date.now().toString(36);
 const canary = `canary-${suffix}`;
 const shared = ['beijing-1', 'beijing-2', 'us-west-1'];
-const namespaces = { gate: `waves-gate-${suffix}`, approval: `waves-approve-${suffix}`, pause: `waves-pause-${suffix}` };
+const namespaces = { gate: `waves-gate-${suffix}`, approval: `waves-approve-${suffix}`, back: `waves-back-${suffix}`, pause: `waves-pause-${suffix}` };
 let plane: ControlPlane;
 const kubeconfigs: Record<string, string> = {};
 
@@ -48,13 +50,13 @@ async function join(name: string, labels: Record<string, string>): Promise<void>
 }
 
 /** A webservice (a Deployment with 3 replicas, judged by its health rule) on all four clusters, in waves. */
-function application(namespace: string, rollout: Record<string, unknown>, timeout = '150s'): string {
+function application(namespace: string, rollout: Record<string, unknown>, timeout = '150s', replicas = 3): string {
   return stringify({
     apiVersion: 'core.oam.dev/v1beta1',
     kind: 'Application',
     metadata: { name: 'waved', namespace },
     spec: {
-      components: [{ name: 'web', type: 'webservice', properties: { image: 'crccheck/hello-world' }, traits: [{ type: 'scaler', properties: { replicas: 3 } }] }],
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'crccheck/hello-world' }, traits: [{ type: 'scaler', properties: { replicas } }] }],
       policies: [{ type: 'topology', name: 'everywhere', properties: { clusters: [canary, ...shared], namespace, createNamespace: true } }],
       workflow: { steps: [{ name: 'ship', type: 'deploy', timeout, properties: { policies: ['everywhere'], parallelism: 2, rollout: { order: ['ring=canary'], ...rollout } } }] },
     },
@@ -94,6 +96,11 @@ async function liveDeployment(cluster: string, namespace: string): Promise<LiveD
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;
   }
+}
+
+async function liveMetadata(cluster: string, namespace: string): Promise<{ resourceVersion?: string; generation?: number }> {
+  const live = await kubeConfig(cluster).makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace });
+  return { resourceVersion: live.metadata?.resourceVersion, generation: live.metadata?.generation };
 }
 
 const healthy = (d: LiveDeployment | undefined) => d !== undefined && d.observedGeneration >= d.generation && d.readyReplicas === d.replicas && d.replicas > 0;
@@ -157,6 +164,43 @@ describe('a deploy step rolled out in waves over four clusters', () => {
     expect(last.workflow.steps[0].phase, JSON.stringify(last.workflow)).toBe('succeeded');
     for (const cluster of [canary, ...shared]) expect(healthy(await liveDeployment(cluster, namespace)), cluster).toBe(true);
   });
+
+  it('onFailure rollback: the second wave fails, the two clusters reached go back to the previous revision, the two never reached are not touched', async () => {
+    const namespace = namespaces.back;
+    // v1 has time to become healthy everywhere on a busy machine; v2's waves give up sooner.
+    const rollout = { waves: ['1', '2', '100%'], waveTimeout: '90s', onFailure: 'rollback' };
+    const v1 = await submit(application(namespace, rollout, '300s', 3));
+    const first = await statusWhen(namespace, v1, (s) => s.workflow.finished, 240_000);
+    expect(first.workflow.steps[0].phase, JSON.stringify(first.workflow)).toBe('succeeded');
+    // Waves: the canary, then beijing-1, then beijing-2 and us-west-1. beijing-1's namespace may hold no fourth pod,
+    // so v2's 4 replicas never become healthy there (the quota counts once its controller has recorded the use).
+    const core = kubeConfig('beijing-1').makeApiClient(CoreV1Api);
+    await core.createNamespacedResourceQuota({ namespace, body: { metadata: { name: 'three-pods' }, spec: { hard: { pods: '3' } } } });
+    expect(await pollUntil(async () => (await core.readNamespacedResourceQuota({ namespace, name: 'three-pods' })).status?.used?.pods === '3', 30_000, 250)).toBe(true);
+    const unreached = ['beijing-2', 'us-west-1'];
+    const before = Object.fromEntries(await Promise.all(unreached.map(async (c) => [c, await liveMetadata(c, namespace)] as const)));
+
+    const v2 = await submit(application(namespace, { ...rollout, waveTimeout: '30s' }, '300s', 4));
+    expect(v2).toBe('waved-v2');
+    // The status follows the newest run: the rollback's, of v1 again, limited to the clusters v2 reached.
+    const back = await statusWhen(namespace, v1, (s) => s.workflow.finished && (s.history ?? []).some((h: any) => h.event === 'run.rolled-back'), 240_000);
+    expect(back.workflow.steps[0].phase, JSON.stringify(back.workflow)).toBe('succeeded');
+    expect(wavesOf(back)).toEqual([
+      { phase: 'healthy', clusters: [`${canary}:healthy`] },
+      { phase: 'healthy', clusters: ['beijing-1:healthy'] },
+    ]);
+    for (const cluster of [canary, 'beijing-1']) {
+      const live = await liveDeployment(cluster, namespace);
+      expect(live?.replicas, cluster).toBe(3);
+      expect(healthy(live), cluster).toBe(true);
+    }
+    // The clusters the rollout never reached: not re-applied, and the rollback's garbage collection left them alone.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    for (const cluster of unreached) {
+      expect(await liveMetadata(cluster, namespace), cluster).toEqual(before[cluster]);
+      expect((await liveDeployment(cluster, namespace))?.replicas, cluster).toBe(3);
+    }
+  }, 420_000);
 
   it('a wave whose cluster cannot become healthy (its API server killed) pauses the rollout naming the cluster; the next wave is never sent', async () => {
     const [apiserver] = (await processesMatching('kube-apiserver')).filter((p) => p.cmdline.includes(canary));

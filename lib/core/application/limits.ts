@@ -12,6 +12,11 @@ export const MAX_STEPS = 10;
 export const MAX_OBJECTS = 100;
 /** Triggers of one application (integrations/triggers). */
 export const MAX_TRIGGERS_PER_APPLICATION = 20;
+/**
+ * Clusters one deploy step may apply at once (`parallelism`). Unset means no limit: every placed cluster at once.
+ * Ten thousand is well above any registry Flotilla plans for; a larger number would mean the same as unset.
+ */
+export const MAX_PARALLELISM = 10_000;
 /** Objects one target (one cluster and namespace of a deploy step) receives from all its components together. */
 export const MAX_OBJECTS_PER_TARGET = 500;
 

@@ -20,11 +20,17 @@ export type WaveState = z.infer<typeof WaveState>;
 /** A deploy step's rollout as the planner recorded it when the step started, and how far it has got. */
 export const RolloutState = z.object({
   waves: z.array(WaveState).min(1),
-  parallelism: z.int().min(1),
+  /** Clusters open at once; absent: no limit. */
+  parallelism: z.int().min(1).optional(),
+  /**
+   * A plain deploy step with `parallelism` (no `rollout`): one wave of all its clusters, only to hold them to that many
+   * at once. It publishes no wave events and has no waveTimeout (the step's timeout is the only deadline).
+   */
+  parallelismOnly: z.literal(true).optional(),
   maxUnavailableClusters: z.int().min(0),
   pauseSeconds: z.number().nonnegative().optional(),
   /** A wave's clusters still waiting this long after the wave started are failed by the planner. */
-  waveTimeoutSeconds: z.number().positive(),
+  waveTimeoutSeconds: z.number().positive().optional(),
   approval: z.boolean(),
   onFailure: OnFailure,
 });
@@ -91,11 +97,11 @@ export function decideRollout(facts: RolloutFacts): RolloutDecision {
       Object.assign(wave, { phase: 'running', startedAt: at });
     }
     const open = wave.dispatched.filter((cluster) => outcome(cluster) === 'open').length;
-    const room = Math.max(0, rollout.parallelism - open);
+    const room = rollout.parallelism === undefined ? Infinity : Math.max(0, rollout.parallelism - open);
     const next = wave.clusters.filter((cluster) => !wave.dispatched.includes(cluster)).slice(0, room);
-    const waveDeadline = new Date(Date.parse(wave.startedAt ?? at) + rollout.waveTimeoutSeconds * 1000);
+    const waveDeadline = rollout.waveTimeoutSeconds === undefined ? undefined : new Date(Date.parse(wave.startedAt ?? at) + rollout.waveTimeoutSeconds * 1000);
     const waiting = wave.clusters.filter((cluster) => outcome(cluster) === 'open');
-    if (waiting.length > 0 && waveDeadline <= now) {
+    if (waiting.length > 0 && waveDeadline !== undefined && waveDeadline <= now) {
       // Past its timeout the wave sends nothing more; its waiting clusters fail and the wave is judged next time.
       decision.expire = { clusters: waiting, message: `${describeWave(index, rollout)} not healthy within waveTimeout ${rollout.waveTimeoutSeconds}s` };
       break;
@@ -103,7 +109,7 @@ export function decideRollout(facts: RolloutFacts): RolloutDecision {
     wave.dispatched.push(...next);
     decision.dispatch.push(...next);
     if (waiting.length > 0) {
-      decision.wakeAt = waveDeadline;
+      if (waveDeadline !== undefined) decision.wakeAt = waveDeadline;
       break;
     }
 

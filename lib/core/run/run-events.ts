@@ -12,6 +12,8 @@ export const RunEventName = z.enum([
   'run.failed',
   'run.terminated',
   'step.started',
+  /** A wave of a deploy step's `rollout` finished healthy (docs/rollout.md); the message names the wave and its clusters. */
+  'step.wave-healthy',
   'step.suspended',
   'step.resumed',
   'step.succeeded',
@@ -66,7 +68,9 @@ export function runTransitions(before: RunRecord | undefined, after: RunRecord, 
   const events: RunEvent[] = [];
   if (before === undefined) events.push({ ...common, event: options.rollback ? 'run.rolled-back' : 'run.started', at });
   for (const step of after.steps) {
-    const was = before?.steps.find((s) => s.id === step.id)?.phase ?? 'pending';
+    const previous = before?.steps.find((s) => s.id === step.id);
+    for (const message of healthyWaves(previous, step)) events.push({ ...common, event: 'step.wave-healthy', at, step: { name: step.name, type: step.type }, message });
+    const was = previous?.phase ?? 'pending';
     if (was === step.phase) continue;
     const about = { step: { name: step.name, type: step.type }, ...(step.message ? { message: step.message } : {}) };
     if (was === 'suspending' && step.phase === 'running') {
@@ -84,6 +88,15 @@ export function runTransitions(before: RunRecord | undefined, after: RunRecord, 
     if (name !== undefined) events.push({ ...common, event: name, at, ...(after.message ? { message: after.message } : {}) });
   }
   return events;
+}
+
+/** `wave 1 of 3 healthy (us-west-1)` for each wave of the step's rollout that became healthy; none for a plain parallelism. */
+function healthyWaves(before: StepState | undefined, after: StepState): string[] {
+  const rollout = after.rollout;
+  if (!rollout || rollout.parallelismOnly) return [];
+  return rollout.waves.flatMap((wave, index) =>
+    wave.phase === 'healthy' && before?.rollout?.waves[index]?.phase !== 'healthy' ? [`wave ${index + 1} of ${rollout.waves.length} healthy (${wave.clusters.join(', ')})`] : [],
+  );
 }
 
 /** The run with `events` added to its history, keeping the newest `runHistoryLimit`. */

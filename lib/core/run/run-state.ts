@@ -60,9 +60,36 @@ export function recordedRules(run: RunRecord): Map<string, StepRules> | undefine
   );
 }
 
+/**
+ * When a step times out: its timeout after its start, not counting the time it spent suspended (waiting for approval
+ * or a resume), which a human decides and KubeVela does not count either. While suspended, a step has no deadline:
+ * the planner never judges a suspending deploy step, so a suspended run waits for `resume` or `terminate`.
+ */
 export function deadlineOf(step: StepState, rules: StepRules | undefined, fallbackSeconds: number): Date {
   const started = step.startedAt ? Date.parse(step.startedAt) : 0;
-  return new Date(started + seconds(rules?.timeoutSeconds ?? fallbackSeconds));
+  return new Date(started + seconds((rules?.timeoutSeconds ?? fallbackSeconds) + (step.suspendedSeconds ?? 0)));
+}
+
+/** A running step being suspended: it notes since when, so its resume can move its deadline out by that time. */
+export function suspendedStep(step: StepState, now: Date): StepState {
+  return { ...step, phase: 'suspending', suspendedAt: step.suspendedAt ?? now.toISOString() };
+}
+
+/**
+ * A suspended deploy step running again: the time it was suspended is added to `suspendedSeconds` (its deadline moves
+ * out by as much), and a rollout's running wave has its start moved as well, so its waveTimeout does not count it.
+ */
+export function resumedStep(step: StepState, now: Date): StepState {
+  const { suspendedAt, ...rest } = step;
+  const pausedMs = suspendedAt === undefined ? 0 : Math.max(0, now.getTime() - Date.parse(suspendedAt));
+  const resumed: StepState = { ...rest, phase: 'running' };
+  if (pausedMs === 0) return resumed;
+  resumed.suspendedSeconds = (step.suspendedSeconds ?? 0) + pausedMs / 1000;
+  if (step.rollout) {
+    const shift = (at: string) => new Date(Date.parse(at) + pausedMs).toISOString();
+    resumed.rollout = { ...step.rollout, waves: step.rollout.waves.map((wave) => (wave.phase === 'running' && wave.startedAt !== undefined ? { ...wave, startedAt: shift(wave.startedAt) } : wave)) };
+  }
+  return resumed;
 }
 
 /**

@@ -33,6 +33,10 @@ export const StepState = z.object({
   message: z.string().optional(),
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
+  /** A running step suspended (for approval, a paused rollout, `workflow suspend`) since then; cleared on resume. */
+  suspendedAt: z.iso.datetime().optional(),
+  /** Time the step spent suspended and then resumed: its deadline moves out by this much. */
+  suspendedSeconds: z.number().nonnegative().optional(),
 });
 
 export type StepState = z.infer<typeof StepState>;
@@ -45,6 +49,11 @@ export const RunRecord = z.object({
   revision: z.int().positive(),
   revisionName: z.string().min(1),
   mode: z.string().min(1),
+  /**
+   * The run deploys to these clusters only, whatever its placements say, and collects garbage only there: the
+   * rollback a rollout's failed wave asks for (`onFailure: rollback`) is limited to the clusters that rollout changed.
+   */
+  clusters: z.array(z.string().min(1)).optional(),
   phase: RunPhase,
   message: z.string().optional(),
   steps: z.array(StepState),

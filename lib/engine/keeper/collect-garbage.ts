@@ -18,7 +18,10 @@ export async function collectGarbage(engine: Engine, request: { namespace: strin
   // The clusters this run deployed to, from its targets: re-running the same revision after a label change places
   // fewer clusters, and that revision's inventories elsewhere must go too.
   const placed = new Set((await store.targets.listForRun(run.runId)).map((target) => target.cluster));
-  const inventories = await store.inventories.listForApplication(request.namespace, request.name);
+  // A run limited to some clusters (a rollout's rollback) judges only those: elsewhere it placed nothing, and what
+  // the clusters it never visited hold is the revision they kept, not garbage.
+  const only = run.clusters === undefined ? undefined : new Set(run.clusters);
+  const inventories = (await store.inventories.listForApplication(request.namespace, request.name)).filter((inventory) => only?.has(inventory.cluster) ?? true);
   const kept = new Map<string, Set<string>>();
   for (const inventory of inventories) {
     if (inventory.revision === run.revision && placed.has(inventory.cluster)) kept.set(inventory.cluster, new Set(inventory.resources.map(referenceKey)));

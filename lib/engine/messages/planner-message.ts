@@ -15,6 +15,8 @@ export const PlannerMessage = z.discriminatedUnion('kind', [
     revision: z.int().positive(),
     /** `revision`: `flotilla up -r NAME-vN` runs a stored revision again. */
     reason: z.enum(['submit', 'restart', 'rollback', 'cluster-change', 'revision']),
+    /** Only these clusters: a rollout's `onFailure: rollback` re-runs the older revision where the rollout reached. */
+    clusters: z.array(z.string().min(1)).optional(),
   }),
   z.object({
     kind: z.literal('advance'),

@@ -32,7 +32,7 @@ const isActive = (run: RunRecord) => run.phase === 'running' || run.phase === 's
  * becomes current and runs. Refused while a workflow is running, as in KubeVela. A rollout whose wave failed with
  * `onFailure: rollback` asks for it too, once the planner has failed its run. `runs` are the application's, newest first.
  */
-export async function requestRollback(engine: Requester, app: AppRef, runs: readonly RunRecord[]): Promise<AcceptedOperation> {
+export async function requestRollback(engine: Requester, app: AppRef, runs: readonly RunRecord[], options: { clusters?: readonly string[] } = {}): Promise<AcceptedOperation> {
   const latest = runs[0];
   if (!latest) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no workflow run`);
   if (isActive(latest)) throw new WorkflowOperationError(`workflow ${app.name} is still running; suspend or terminate it before rolling back`);
@@ -40,7 +40,7 @@ export async function requestRollback(engine: Requester, app: AppRef, runs: read
   const target = runs.find((r) => r.phase === 'succeeded' && r.revision < latest.revision);
   if (!target) throw new WorkflowOperationError(`application ${app.namespace}/${app.name} has no earlier succeeded revision to roll back to`);
   await makeCurrent(engine, app, target.revision);
-  return queueRun(engine, app, target.revision, 'rollback');
+  return queueRun(engine, app, target.revision, 'rollback', options.clusters);
 }
 
 /**
@@ -56,8 +56,8 @@ export async function makeCurrent(engine: Pick<Engine, 'store' | 'now'>, app: Ap
   });
 }
 
-export async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback' | 'revision'): Promise<AcceptedOperation> {
-  const request = runRequest({ ...app, revision, reason }, engine.now());
+export async function queueRun(engine: Pick<Engine, 'queues' | 'now'>, app: AppRef, revision: number, reason: 'restart' | 'rollback' | 'revision', clusters?: readonly string[]): Promise<AcceptedOperation> {
+  const request = runRequest({ ...app, revision, reason, ...(clusters ? { clusters: [...clusters] } : {}) }, engine.now());
   await engine.queues.toPlanner([request]);
   return { runId: request.runId, revisionName: revisionNameOf(app.name, revision) };
 }

@@ -1,6 +1,6 @@
 import type { ClusterInfo } from '../../core/policy/cluster-info.ts';
 import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, type RolloutState } from '../../core/run/rollout-state.ts';
-import { deadlineOf } from '../../core/run/run-state.ts';
+import { deadlineOf, suspendedStep } from '../../core/run/run-state.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
 import type { PlannedTarget, TargetRecord } from '../../core/run/target.ts';
 import type { DeployStepProperties } from '../../core/workflow/deploy-step.ts';
@@ -17,27 +17,36 @@ import { replaceRun } from './run-telemetry.ts';
 /**
  * The waves of a step with `rollout`, as recorded on the run: computed from the placed clusters the first time the
  * step starts and read back on every later start (a replan after a crash), so membership never changes mid-rollout.
+ * A plain deploy step with `parallelism` is recorded the same way, as one wave of all its clusters: the machinery
+ * that sends a wave's next cluster as another finishes is what holds it to that many at once.
  */
 export async function recordRollout(engine: Engine, runId: string, stepId: string, properties: DeployStepProperties, clusters: readonly ClusterInfo[]): Promise<RolloutState | undefined> {
-  const rollout = properties.rollout;
-  if (rollout === undefined) return undefined;
+  const { rollout, parallelism } = properties;
+  if (rollout === undefined && parallelism === undefined) return undefined;
   return retryOnConflict(async () => {
     const run = await engine.store.runs.get(runId);
     const step = run?.steps.find((s) => s.id === stepId);
     if (!run || !step) return undefined;
     if (step.rollout) return step.rollout;
-    const waves = assignWaves(clusters, rollout);
+    const waves = rollout ? assignWaves(clusters, rollout) : assignWaves(clusters, { waves: ['100%'] });
     // No cluster placed (`clusters: []`): nothing to roll out, the step is a no-op as without `rollout`.
     if (waves.length === 0) return undefined;
-    const pauseSeconds = rollout.pauseBetweenWaves === undefined ? undefined : parseGoDuration(rollout.pauseBetweenWaves);
-    const state = newRollout(waves, {
-      parallelism: properties.parallelism,
-      maxUnavailableClusters: rollout.maxUnavailableClusters,
-      approval: rollout.approval,
-      onFailure: rollout.onFailure,
-      waveTimeoutSeconds: parseGoDuration(rollout.waveTimeout) || 300,
-      ...(pauseSeconds ? { pauseSeconds } : {}),
-    });
+    const limit = parallelism === undefined ? {} : { parallelism };
+    let state: RolloutState;
+    if (rollout) {
+      const pauseSeconds = rollout.pauseBetweenWaves === undefined ? undefined : parseGoDuration(rollout.pauseBetweenWaves);
+      state = newRollout(waves, {
+        ...limit,
+        maxUnavailableClusters: rollout.maxUnavailableClusters,
+        approval: rollout.approval,
+        onFailure: rollout.onFailure,
+        waveTimeoutSeconds: parseGoDuration(rollout.waveTimeout) || 300,
+        ...(pauseSeconds ? { pauseSeconds } : {}),
+      });
+    } else {
+      // One wave never stops anything (the last wave closes from the step's tally), so the failure settings are moot.
+      state = newRollout(waves, { ...limit, parallelismOnly: true, maxUnavailableClusters: 0, approval: false, onFailure: 'continue' });
+    }
     const steps = run.steps.map((s) => (s.id === stepId ? { ...s, rollout: state } : s));
     await replaceRun(engine, run, { ...run, steps, updatedAt: engine.now().toISOString() });
     return state;
@@ -78,7 +87,7 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     let next: RunRecord = { ...run, steps: run.steps.map((s) => (s.id === stepId ? { ...s, rollout: decision.rollout } : s)), updatedAt: at };
     const stop = decision.stop;
     if (stop?.kind === 'approval' || stop?.kind === 'pause') {
-      next = { ...next, phase: 'suspended', steps: next.steps.map((s) => (s.id === stepId ? { ...s, phase: 'suspending', message: stop.message } : s)) };
+      next = { ...next, phase: 'suspended', steps: next.steps.map((s) => (s.id === stepId ? { ...suspendedStep(s, engine.now()), message: stop.message } : s)) };
     } else if (stop?.kind === 'rollback') {
       next = {
         ...next,
@@ -161,21 +170,37 @@ function plannedTargetOf(target: TargetRecord): PlannedTarget {
 }
 
 /**
- * `onFailure: rollback`: the same request as `flotilla workflow rollback`, made by the planner once it failed the run:
- * the previous succeeded revision becomes current and runs again, re-applying its objects on the clusters this
- * rollout changed (and, unchanged, on the others). Without such a revision the run stays failed and says so.
+ * `onFailure: rollback`: the request `flotilla workflow rollback` makes, made by the planner once it failed the run,
+ * limited to the clusters the failed run changed: the previous succeeded revision becomes current and runs again
+ * there only. Clusters it never sent anything to still run that revision and are left alone (no apply, no garbage
+ * collection). Without such a revision the run stays failed and says so.
  */
 async function rollBack(engine: Engine, run: RunRecord, step: StepState): Promise<void> {
   const app = { namespace: run.namespace, name: run.application };
   try {
     const runs = await engine.store.runs.listForApplication(app.namespace, app.name);
-    const accepted = await requestRollback(engine, app, runs);
+    const clusters = changedClusters(run, await engine.store.targets.listForRun(run.runId));
+    const accepted = await requestRollback(engine, app, runs, { clusters });
     engine.telemetry.log('warn', 'rollout rolled back', { ...runLogFields(run, step), reason: `rolling back to ${accepted.revisionName}` });
     await noteStep(engine, run.runId, step.id, `${step.message ?? ''}: ${accepted.revisionName} (run ${accepted.runId})`);
   } catch (error) {
     if (!(error instanceof WorkflowOperationError)) throw error;
     await noteStep(engine, run.runId, step.id, `${step.message ?? ''}; not rolled back: ${error.message}`);
   }
+}
+
+/**
+ * The clusters a run sent apply orders to, in name order: every target's of a step without waves, the dispatched ones
+ * of a rollout (a held cluster was never sent anything).
+ */
+export function changedClusters(run: RunRecord, targets: readonly TargetRecord[]): string[] {
+  const changed = new Set<string>();
+  for (const target of targets) {
+    const step = run.steps.find((s) => s.id === target.stepId);
+    if (step?.rollout && !dispatchedClusters(step.rollout).has(target.cluster)) continue;
+    changed.add(target.cluster);
+  }
+  return [...changed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function noteStep(engine: Engine, runId: string, stepId: string, message: string): Promise<void> {

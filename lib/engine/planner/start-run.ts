@@ -43,6 +43,7 @@ export async function startRun(engine: Engine, request: RunRequest): Promise<Run
     revision: revision.revision,
     revisionName: revision.revisionName,
     mode: outline.mode,
+    ...(request.clusters ? { clusters: [...request.clusters] } : {}),
     phase: 'running',
     steps: outline.steps.map((step) => ({ id: step.id, name: step.name, type: step.type, phase: 'pending', ...stepRules(engine, step) })),
     createdAt: now.toISOString(),

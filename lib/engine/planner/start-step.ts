@@ -54,6 +54,9 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
     if (err instanceof ValidationError) return { outcome: 'invalid', message: err.message };
     throw err;
   }
+  // A rollout's rollback run touches only the clusters that rollout changed; the others never left this revision.
+  const only = run.clusters === undefined ? undefined : new Set(run.clusters);
+  if (only) placements = placements.filter((placement) => only.has(placement.cluster));
   // A rollout's waves are recorded before its targets: a replan after a crash reads them back, so a cluster joined
   // since the step started joins no wave (and gets no target) in this run.
   const placedClusters = registry.clusters.filter((cluster) => placements.some((placement) => placement.cluster === cluster.name));

@@ -1,4 +1,4 @@
-import { deadlineOf, terminated } from '../../core/run/run-state.ts';
+import { deadlineOf, resumedStep, suspendedStep, terminated } from '../../core/run/run-state.ts';
 import type { RunRecord } from '../../core/run/run.ts';
 import { isOutboundStepType } from '../../core/workflow/notification-step.ts';
 import { startOutboundStep } from './outbound-step.ts';
@@ -83,17 +83,18 @@ function operated(run: RunRecord, operation: OperateMessage['operation'], now: D
       // Running steps become suspending: their pending orders are held back until resume sends them again. A
       // notification or webhook post in flight goes on; its outcome is kept on the suspended step (recordDelivery).
       if (run.phase !== 'running') return undefined;
-      const steps = run.steps.map((s) => (s.phase === 'running' ? { ...s, phase: 'suspending' as const } : s));
+      const steps = run.steps.map((s) => (s.phase === 'running' ? suspendedStep(s, now) : s));
       return { ...run, phase: 'suspended', steps, updatedAt: at };
     }
     case 'resume': {
-      // Suspend steps succeed, held deploy steps run again, and the workflow moves on.
+      // Suspend steps succeed, held deploy steps run again (their deadlines moved out by the time suspended), and the
+      // workflow moves on.
       if (run.phase !== 'suspended') return undefined;
       const steps = run.steps.map((s) => {
         if (s.phase !== 'suspending') return s;
         // A notification or webhook step whose outcome came in while suspended is done; one without is posted again.
         if (isOutboundStepType(s.type) && s.finishedAt !== undefined) return { ...s, phase: 'succeeded' as const };
-        return s.type === 'suspend' ? { ...s, phase: 'succeeded' as const, finishedAt: at } : { ...s, phase: 'running' as const };
+        return s.type === 'suspend' ? { ...s, phase: 'succeeded' as const, finishedAt: at } : resumedStep(s, now);
       });
       return { ...run, phase: 'running', steps, updatedAt: at };
     }

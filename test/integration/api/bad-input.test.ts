@@ -149,6 +149,19 @@ const rolloutApp = (rollout: Record<string, unknown>) => () =>
     },
   });
 
+/** An Application on beijing-1 whose one deploy step has `parallelism`. */
+const parallelismApp = (parallelism: unknown) => () =>
+  JSON.stringify({
+    apiVersion: 'core.oam.dev/v1beta1',
+    kind: 'Application',
+    metadata: { name: 'throttled', namespace: 'default' },
+    spec: {
+      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
+      policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
+      workflow: { steps: [{ name: 'deploy-here', type: 'deploy', properties: { policies: ['here'], parallelism } }] },
+    },
+  });
+
 const cases: BadInput[] = [
   // Who is calling
   { name: 'no Authorization header', method: 'GET', path: '/clusters', as: 'none', status: 401, code: 'unauthenticated', message: /needs a token: send Authorization: Bearer <token>/, header: ['www-authenticate', 'Bearer realm="flotilla"'] },
@@ -257,6 +270,10 @@ const cases: BadInput[] = [
   // Rollout waves (docs/rollout.md), each refusal naming the field.
   submit(rolloutApp({ waves: ['1', '150%'] }), { name: 'a rollout wave over 100%', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: expected a cluster count such as 1 or a percentage from 1% to 100% such as 25%$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
   submit(rolloutApp({ waves: ['50%', '25%'] }), { name: 'rollout waves that do not increase', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.waves\[1\]: waves are cumulative and must increase: 25% does not exceed 50% given before it$/, paths: ['spec.workflow.steps[0].properties.rollout.waves[1]'] }),
+  // A deploy step's parallelism (docs/rollout.md): a whole number of clusters from 1 to MAX_PARALLELISM.
+  submit(parallelismApp(0), { name: 'a deploy parallelism of zero', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.parallelism: expected a whole number of clusters from 1 to 10000$/, paths: ['spec.workflow.steps[0].properties.parallelism'] }),
+  submit(parallelismApp(10_001), { name: 'a deploy parallelism over MAX_PARALLELISM', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.parallelism: expected a whole number of clusters from 1 to 10000 \(MAX_PARALLELISM\)$/, paths: ['spec.workflow.steps[0].properties.parallelism'] }),
+  submit(parallelismApp('2'), { name: 'a deploy parallelism given as text', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.parallelism: expected a whole number of clusters from 1 to 10000$/, paths: ['spec.workflow.steps[0].properties.parallelism'] }),
   submit(rolloutApp({ waves: ['1', '100%'], onFailure: 'retry' }), { name: 'an unknown rollout onFailure', contentType: 'application/json', status: 400, code: 'validation_failed', message: /^spec\.workflow\.steps\[0\]\.properties\.rollout\.onFailure: expected one of pause, rollback or continue$/, paths: ['spec.workflow.steps[0].properties.rollout.onFailure'] }),
   submit(() => basicWith(['namespace: default', 'namespace: team-a'], ['name: example-app', 'name: leaving']), { name: 'resubmitting an application being deleted', as: 'deployer', status: 409, code: 'application_deleting', message: /^application team-a\/leaving is being deleted; submit it again once it is gone$/ }),
 

@@ -164,7 +164,10 @@ describe('applicationFromObject reports every problem with its path', () => {
         message: 'a deploy step needs at least one topology policy: without one KubeVela deploys to its local cluster, and Flotilla has no local cluster (its control plane is not a Kubernetes cluster)',
       },
     ],
-    ['a parallelism of zero', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'], parallelism: 0 } }] } }), { path: 'spec.workflow.steps[0].properties.parallelism', message: 'must be at least 1' }],
+    ['a parallelism of zero', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'], parallelism: 0 } }] } }), { path: 'spec.workflow.steps[0].properties.parallelism', message: 'expected a whole number of clusters from 1 to 10000' }],
+    ['a parallelism that is not whole', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'], parallelism: 1.5 } }] } }), { path: 'spec.workflow.steps[0].properties.parallelism', message: 'expected a whole number of clusters from 1 to 10000' }],
+    ['a parallelism given as text', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'], parallelism: '2' } }] } }), { path: 'spec.workflow.steps[0].properties.parallelism', message: 'expected a whole number of clusters from 1 to 10000' }],
+    ['a parallelism over MAX_PARALLELISM', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'], parallelism: 10001 } }] } }), { path: 'spec.workflow.steps[0].properties.parallelism', message: 'expected a whole number of clusters from 1 to 10000 (MAX_PARALLELISM)' }],
     ['a timeout that is not a Go duration', appObject({ workflow: { steps: [{ name: 'go', type: 'deploy', properties: { policies: ['everywhere'] }, timeout: '5 minutes' }] } }), { path: 'spec.workflow.steps[0].timeout', message: 'expected a Go duration such as 30s, 5m or 1h30m' }],
     ['a suspend duration that is not a Go duration', appObject({ workflow: { steps: [{ name: 'wait', type: 'suspend', properties: { duration: '1d' } }] } }), { path: 'spec.workflow.steps[0].properties.duration', message: 'expected a Go duration such as 30s, 5m or 1h30m' }],
     [

@@ -89,3 +89,27 @@ describe('decideRollout', () => {
     expect(twice).toMatchObject({ dispatch: [], changed: false });
   });
 });
+
+describe('decideRollout without limits', () => {
+  it('without parallelism sends every cluster of the wave at once', () => {
+    const { parallelism: _unset, ...unlimited } = settings;
+    const start = decideRollout({ rollout: newRollout([['a', 'b', 'c', 'd', 'e', 'f', 'g']], unlimited), outcomes: outcomes({}), now });
+    expect(start.dispatch).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
+  it('a plain deploy step with parallelism (one wave, no waveTimeout) holds the rest until one finishes, and never expires a cluster', () => {
+    const plain = newRollout([['a', 'b', 'c']], { parallelism: 1, parallelismOnly: true, maxUnavailableClusters: 0, approval: false, onFailure: 'continue' });
+    const start = decideRollout({ rollout: plain, outcomes: outcomes({}), now });
+    expect(start.dispatch).toEqual(['a']);
+    // No wave deadline: long after, a still-open cluster is not failed by the rollout (the step's timeout is the deadline).
+    const much = decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'open' }), now: later(86_400) });
+    expect(much).toMatchObject({ dispatch: [], expire: { clusters: [] }, changed: false });
+    expect(much.wakeAt).toBeUndefined();
+    // A failure does not stop the one wave: the next cluster goes, and the step closes from its tally.
+    const next = decideRollout({ rollout: start.rollout, outcomes: outcomes({ a: 'failed' }), now });
+    expect(next.dispatch).toEqual(['b']);
+    const done = settle(next.rollout, { a: 'failed', b: 'succeeded', c: 'succeeded' });
+    expect(done.stop).toBeUndefined();
+    expect(done.rollout.waves[0]).toMatchObject({ phase: 'failed', dispatched: ['a', 'b', 'c'] });
+  });
+});

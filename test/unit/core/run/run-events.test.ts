@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunEvent, runHistoryLimit, runTransitions, withHistory } from '../../../../lib/core/run/run-events.ts';
 import type { RunRecord, StepState } from '../../../../lib/core/run/run.ts';
+import { newRollout } from '../../../../lib/core/run/rollout-state.ts';
 import { buildStatus } from '../../../../lib/core/status/build-status.ts';
 import { renderStatusText } from '../../../../lib/core/status/render-status-text.ts';
 
@@ -56,6 +57,33 @@ describe('runTransitions', () => {
   });
 });
 
+describe('wave healthy events', () => {
+  const waves = (phases: ('pending' | 'running' | 'healthy' | 'failed')[], extra: Partial<ReturnType<typeof newRollout>> = {}) => {
+    const rollout = { ...newRollout([['us-west-1'], ['eu-1', 'eu-2']], { maxUnavailableClusters: 0, approval: true, onFailure: 'pause', waveTimeoutSeconds: 60 }), ...extra };
+    return { ...rollout, waves: rollout.waves.map((wave, index) => ({ ...wave, phase: phases[index]! })) };
+  };
+
+  it('a wave that became healthy is published before the suspension for approval it leads to', () => {
+    const before = run('running', [step('ship', 'running', { rollout: waves(['running', 'pending']) })]);
+    const after = run('suspended', [step('ship', 'suspending', { rollout: waves(['healthy', 'pending']), message: 'waiting for approval' })]);
+    const events = runTransitions(before, after);
+    expect(names(events)).toEqual(['step.wave-healthy ship', 'step.suspended ship', 'run.suspended']);
+    expect(events[0]).toMatchObject({ event: 'step.wave-healthy', step: { name: 'ship', type: 'deploy' }, message: 'wave 1 of 2 healthy (us-west-1)' });
+    expect(RunEvent.parse(events[0])).toEqual(events[0]);
+    // Written again unchanged (a duplicate advance), nothing more is published; the last wave is healthy once.
+    expect(runTransitions(after, after)).toEqual([]);
+    const last = run('running', [step('ship', 'succeeded', { rollout: waves(['healthy', 'healthy']) })]);
+    expect(names(runTransitions(after, last)).filter((n) => n.startsWith('step.wave-healthy'))).toEqual(['step.wave-healthy ship']);
+  });
+
+  it('a failed wave and the one wave of a plain parallelism publish none', () => {
+    const before = run('running', [step('ship', 'running', { rollout: waves(['running', 'pending']) })]);
+    expect(names(runTransitions(before, run('running', [step('ship', 'running', { rollout: waves(['failed', 'running']) })])))).toEqual([]);
+    const plain = (phase: 'running' | 'healthy') => run('running', [step('ship', 'running', { rollout: { ...newRollout([['a', 'b']], { parallelism: 1, parallelismOnly: true, maxUnavailableClusters: 0, approval: false, onFailure: 'continue' }), waves: [{ clusters: ['a', 'b'], phase, dispatched: ['a', 'b'] }] } })]);
+    expect(runTransitions(plain('running'), plain('healthy'))).toEqual([]);
+  });
+});
+
 describe('withHistory and status', () => {
   it('keeps the newest entries, and status shows the last ten as a History block', () => {
     let current = run('running', [step('ship', 'running')]);
@@ -66,5 +94,14 @@ describe('withHistory and status', () => {
     const status = buildStatus({ application: { name: 'shop', namespace: 'team-a', createdAt: at, deleting: false, currentRevision: 2, latestRevision: 2 } as never, run: current, targets: [] });
     expect(status.history?.map((h) => h.step)).toEqual(Array.from({ length: 10 }, (_, i) => `s${i + 15}`));
     expect(renderStatusText(status)).toContain('History:\n\n  2026-12-01T15:00:15.000Z  step.started s15\n');
+  });
+
+  it("a healthy wave is a line of the status history, with the wave and its clusters", () => {
+    const before = run('running', [step('ship', 'running', { rollout: newRollout([['us-west-1'], ['eu-1']], { maxUnavailableClusters: 0, approval: false, onFailure: 'pause', waveTimeoutSeconds: 60 }) })]);
+    const rollout = { ...before.steps[0]!.rollout!, waves: before.steps[0]!.rollout!.waves.map((wave, index) => (index === 0 ? { ...wave, phase: 'healthy' as const, dispatched: ['us-west-1'] } : wave)) };
+    const after = run('running', [step('ship', 'running', { rollout })]);
+    const current = withHistory(after, runTransitions(before, after));
+    const status = buildStatus({ application: { name: 'shop', namespace: 'team-a', createdAt: at, deleting: false, currentRevision: 2, latestRevision: 2 } as never, run: current, targets: [] });
+    expect(renderStatusText(status)).toMatch(/step\.wave-healthy ship.*wave 1 of 2 healthy \(us-west-1\)/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideRun, type RunFacts, type StepRules } from '../../../../lib/core/run/run-state.ts';
+import { deadlineOf, decideRun, resumedStep, suspendedStep, type RunFacts, type StepRules } from '../../../../lib/core/run/run-state.ts';
+import { newRollout } from '../../../../lib/core/run/rollout-state.ts';
 import type { RunRecord, StepState } from '../../../../lib/core/run/run.ts';
 import type { StepTally } from '../../../../lib/core/run/target.ts';
 
@@ -137,5 +138,49 @@ describe('decideRun', () => {
     const decided = decideRun(facts({ run: run(steps), rules }));
     expect(decided.run.steps[0]).toMatchObject({ phase: 'suspending', message: 'approve the AWS rollout' });
     expect(decided.run.phase).toBe('suspended');
+  });
+});
+
+describe('step deadlines do not count time suspended', () => {
+  const rules: StepRules = { dependsOn: [], timeoutSeconds: 60 };
+
+  it('the deadline is the timeout after the start, moved out by the time suspended and resumed', () => {
+    const started = step('ship', 'running', { startedAt: t0.toISOString() });
+    expect(deadlineOf(started, rules, 600)).toEqual(at(60));
+    // Suspended 30 s in, for 200 s (longer than the timeout), resumed at 230 s: 30 s were used, 30 s are left.
+    const suspended = suspendedStep(started, at(30));
+    expect(suspended).toMatchObject({ phase: 'suspending', suspendedAt: at(30).toISOString() });
+    const resumed = resumedStep(suspended, at(230));
+    expect(resumed.phase).toBe('running');
+    expect(resumed.suspendedAt).toBeUndefined();
+    expect(resumed.suspendedSeconds).toBe(200);
+    expect(deadlineOf(resumed, rules, 600)).toEqual(at(260));
+    // A second suspension adds to the first.
+    const twice = resumedStep(suspendedStep(resumed, at(240)), at(250));
+    expect(twice.suspendedSeconds).toBe(210);
+    expect(deadlineOf(twice, rules, 600)).toEqual(at(270));
+  });
+
+  it('a repeated suspend keeps the first moment; a resume without a recorded suspension adds nothing', () => {
+    const suspended = suspendedStep(suspendedStep(step('ship', 'running', { startedAt: t0.toISOString() }), at(10)), at(20));
+    expect(suspended.suspendedAt).toBe(at(10).toISOString());
+    const old = resumedStep(step('ship', 'suspending', { startedAt: t0.toISOString() }), at(500));
+    expect(old.suspendedSeconds).toBeUndefined();
+    expect(deadlineOf(old, rules, 600)).toEqual(at(60));
+  });
+
+  it("a resumed rollout's running wave has its start moved too, so its waveTimeout does not count the suspension", () => {
+    const rollout = newRollout([['a'], ['b']], { maxUnavailableClusters: 0, approval: false, onFailure: 'pause', waveTimeoutSeconds: 60 });
+    rollout.waves[0] = { ...rollout.waves[0]!, phase: 'healthy', startedAt: t0.toISOString(), finishedAt: at(5).toISOString() };
+    rollout.waves[1] = { ...rollout.waves[1]!, phase: 'running', startedAt: at(10).toISOString(), dispatched: ['b'] };
+    const resumed = resumedStep(suspendedStep(step('ship', 'running', { startedAt: t0.toISOString(), rollout }), at(20)), at(120));
+    expect(resumed.rollout?.waves.map((w) => w.startedAt)).toEqual([t0.toISOString(), at(110).toISOString()]);
+  });
+
+  it('a suspended run is never timed out while it waits: decideRun judges no suspending deploy step', () => {
+    const waiting = run([suspendedStep(step('ship', 'running', { startedAt: t0.toISOString() }), at(10))], 'suspended');
+    const decision = decideRun(facts({ run: waiting, now: at(10_000) }));
+    expect(decision).toMatchObject({ changed: false, expired: [] });
+    expect(phases(decision.run)).toEqual(['ship:suspending']);
   });
 });

@@ -30,8 +30,8 @@ describe('the default workflow (no declared steps)', () => {
 
   it('has one deploy-<topology> step per topology policy, every override in declaration order before the topology', () => {
     expect(plan.steps.map((step) => [step.name, step.type, step.properties])).toEqual([
-      ['deploy-beijing', 'deploy', { policies: ['first', 'second', 'beijing'], parallelism: 5, auto: true }],
-      ['deploy-aws', 'deploy', { policies: ['first', 'second', 'aws'], parallelism: 5, auto: true }],
+      ['deploy-beijing', 'deploy', { policies: ['first', 'second', 'beijing'], auto: true }],
+      ['deploy-aws', 'deploy', { policies: ['first', 'second', 'aws'], auto: true }],
     ]);
     expect(plan.steps.map((step) => step.dependsOn)).toEqual([[], []]);
   });
@@ -180,7 +180,7 @@ describe('planning one step at a time', () => {
       app: { name: 'shop', namespace: 'default' },
       revision: 'shop-v3',
       mode: 'DAG',
-      steps: [{ id: stepId('default/shop', 'deploy-aws'), name: 'deploy-aws', type: 'deploy', dependsOn: [], properties: { policies: ['aws'], parallelism: 5, auto: true }, placements: [] }],
+      steps: [{ id: stepId('default/shop', 'deploy-aws'), name: 'deploy-aws', type: 'deploy', dependsOn: [], properties: { policies: ['aws'], auto: true }, placements: [] }],
     });
   });
 });

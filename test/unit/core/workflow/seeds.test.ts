@@ -45,6 +45,6 @@ describe('the seed article, planned against beijing-1, beijing-2 and us-west-1 (
       ['deploy-beijing', { 'beijing-1': 3, 'beijing-2': 3 }],
       ['deploy-aws', { 'us-west-1': 5 }],
     ]);
-    expect(steps[1]?.properties).toEqual({ policies: ['override-high-availability', 'topology-aws'], parallelism: 5, auto: true });
+    expect(steps[1]?.properties).toEqual({ policies: ['override-high-availability', 'topology-aws'], auto: true });
   });
 });
