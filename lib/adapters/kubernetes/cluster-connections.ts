@@ -40,6 +40,12 @@ export class ClusterConnections {
       this.#cache.delete(name);
       throw new UnknownClusterError(name);
     }
+    return this.connectionFor(record);
+  }
+
+  /** The connection for a cluster record the caller has just read (with other records, in one request). */
+  connectionFor(record: ClusterRecord): Promise<ClusterConnectionHandle> {
+    const { name } = record;
     const generation = `${record.id}:${record.credentialVersion}`;
     const cached = this.#cache.get(name);
     if (cached?.generation === generation) return cached.handle;

@@ -19,6 +19,10 @@ import { openTargetResources } from '../secrets/target-secrets.ts';
 import { kindScope } from '../../core/object/cluster-scoped-kinds.ts';
 import { discoveredKindProblems, isConfined } from '../../core/tenancy/confinement.ts';
 import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
+import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
+import type { InventoryRecord } from '../../core/run/inventory.ts';
+import type { OrderRead } from '../ports/store.ts';
+import { RunIdentities, type RunIdentity } from './run-identities.ts';
 import { millisecondsBetween, runLogFields, type Telemetry } from '../ports/telemetry.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
@@ -34,6 +38,54 @@ interface Current {
   run: RunRecord;
   step: StepState;
   target: TargetRecord;
+  /** Read with the run; absent when the cluster is not registered (the client lookup then says so). */
+  cluster: ClusterRecord | undefined;
+  /** An apply order's inventory of (application, cluster, revision) as read with the run. */
+  inventory: { inventory: InventoryRecord | undefined } | undefined;
+}
+
+const runIdentities = new RunIdentities();
+
+interface OrderView extends OrderRead {
+  /** Whether `liveRunId` was read; otherwise the still-wanted check after the inventory write is the live-run fence. */
+  liveRead: boolean;
+  /** The inventory as read, or presumed absent (a revision's first apply to a cluster); undefined for a check order. */
+  inventory?: InventoryRecord;
+  inventoryKnown: boolean;
+}
+
+/**
+ * Everything an order is fenced by, and what its apply needs, in one BatchGetItem: run, live-run pointer, target,
+ * cluster record and (for an apply) inventory. The pointer and inventory are keyed by the run's application, which
+ * the order does not carry, so the first order of a run in this process reads without them; an apply then leaves the
+ * live-run fence to the still-wanted check (which comes before anything is applied) and presumes its inventory absent
+ * (a create that finds one reads and merges), while a check order reads the pointer in a second request.
+ */
+async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView> {
+  const { orderReads } = engine.store;
+  const own = { runId: order.runId, target: { stepId: order.stepId, placement: order }, cluster: order.cluster };
+  const apply = order.kind === 'apply';
+  const ofApplication = (identity: RunIdentity) => ({
+    application: { namespace: identity.namespace, name: identity.application },
+    ...(apply ? { inventory: { namespace: identity.namespace, application: identity.application, cluster: order.cluster, revision: identity.revision } } : {}),
+  });
+  // Looked up and claimed without an await in between, so concurrent orders of a new run make one first read.
+  const pending = runIdentities.lookup(order.runId);
+  const known = pending && (await pending);
+  if (known) return { ...(await orderReads.read({ ...own, ...ofApplication(known) })), liveRead: true, inventoryKnown: apply };
+  const settle = runIdentities.claim(order.runId);
+  let first: OrderRead;
+  try {
+    first = await orderReads.read(own);
+  } catch (err) {
+    settle(undefined);
+    throw err;
+  }
+  const identity = first.run && { namespace: first.run.namespace, application: first.run.application, revision: first.run.revision };
+  settle(identity);
+  if (!identity || apply) return { ...first, liveRead: false, inventoryKnown: apply };
+  const second = await orderReads.read({ runId: order.runId, ...ofApplication(identity) });
+  return { ...first, ...second, liveRead: true, inventoryKnown: false };
 }
 
 /**
@@ -42,14 +94,15 @@ interface Current {
  * workflow turns its running steps into `suspending`, which holds their orders back until resume sends them again.
  */
 async function current(engine: Engine, order: TargetOrder): Promise<Current | { reason: string }> {
-  const run = await engine.store.runs.get(order.runId);
+  const read = await readOrder(engine, order);
+  const { run } = read;
   if (!run) return { reason: `run ${order.runId} not found` };
   if (run.phase !== 'running' && run.phase !== 'suspended') return { reason: `run ${order.runId} is ${run.phase}` };
-  const live = await liveRunOf(engine, run);
-  if (live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };
+  const live = read.liveRunId ?? run.runId;
+  if (read.liveRead && live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };
   const step = run.steps.find((s) => s.id === order.stepId);
   if (!step || step.phase !== 'running') return { reason: `step ${step?.name ?? order.stepId} is ${step?.phase ?? 'unknown'}` };
-  const target = await engine.store.targets.get(order.runId, order.stepId, order);
+  const { target } = read;
   if (!target) return { reason: `target ${order.cluster}/${order.namespace} is not registered` };
   if (target.phase === 'succeeded' || target.phase === 'failed') return { reason: `target already ${target.phase}` };
   // A rollout's cluster whose wave has not started has no order yet; a stray one must not jump the wave.
@@ -57,7 +110,7 @@ async function current(engine: Engine, order: TargetOrder): Promise<Current | { 
   // One health-check chain per target, however often messages are delivered: each check carries the attempt it was
   // scheduled as, and only the chain that recorded that attempt on the target goes on.
   if (order.kind === 'check' && target.attempts !== order.attempt) return { reason: `health check ${order.attempt} is not the latest (${target.attempts})` };
-  return { run, step, target };
+  return { run, step, target, cluster: read.cluster, inventory: read.inventoryKnown ? { inventory: read.inventory } : undefined };
 }
 
 /**
@@ -76,12 +129,12 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
 
   try {
     const payload = await resolvePayload(engine, order.payload);
-    const client = await engine.clusterClient(order.cluster);
+    const client = await engine.clusterClient(order.cluster, found.cluster);
     if (order.kind === 'apply') {
       const refused = await unconfinableKinds(engine, client, run, order, payload);
       if (refused !== undefined) return finish({ phase: 'failed', message: refused });
       const applying = engine.now();
-      await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
+      await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run), { cluster: found.cluster, inventory: found.inventory });
       telemetry.duration('ApplyLatency', { cluster: order.cluster }, engine.now().getTime() - applying.getTime());
     }
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
@@ -167,6 +220,12 @@ export class ApplyFailure extends Error {
   }
 }
 
+/** Records the caller read moments ago (strongly consistent), which the apply need not read again. */
+export interface AlreadyRead {
+  cluster?: ClusterRecord | undefined;
+  inventory?: { inventory: InventoryRecord | undefined } | undefined;
+}
+
 /**
  * Applies a target's objects. The inventory is written first, so garbage collection and deletion always know what may
  * exist; then `stillWanted` is asked, because a delete or a newer revision may have stopped the run between the order's
@@ -179,17 +238,18 @@ export async function applyAll(
   order: Where,
   payload: InlinePayload,
   stillWanted: () => Promise<boolean>,
+  read: AlreadyRead = {},
 ): Promise<void> {
   if (order.createNamespace) {
     // The admin may have narrowed the cluster's list since the step started (or since the target first applied).
-    const allowed = (await engine.store.clusters.get(order.cluster))?.creatableNamespaces;
+    const allowed = (read.cluster ?? (await engine.store.clusters.get(order.cluster)))?.creatableNamespaces;
     if (!mayCreateNamespace(allowed, order.namespace)) {
       const message = namespaceCreationRefusal(order.cluster, order.namespace, allowed ?? []);
       throw new ApplyFailure(`cluster ${order.cluster}, namespace ${order.namespace}: ${message}`, new ClusterError(message, { retryable: false }));
     }
     await client.ensureNamespace(order.namespace);
   }
-  await recordApplied(engine, run, order.cluster, payload.resources);
+  await recordApplied(engine, run, order.cluster, payload.resources, read.inventory);
   if (!(await stillWanted())) {
     await forgetIfOrphaned(engine, run, order.cluster);
     throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
@@ -255,11 +315,11 @@ export class Superseded extends Error {
   }
 }
 
-/** Still wanted: the run is active and is its application's live run (both read strongly consistent). */
-async function runIsLive(engine: Engine, runId: string): Promise<boolean> {
-  const run = await engine.store.runs.get(runId);
-  if (run?.phase !== 'running' && run?.phase !== 'suspended') return false;
-  return (await liveRunOf(engine, run)) === run.runId;
+/** Still wanted: the run is active and is its application's live run (both read strongly consistent, in one request). */
+async function runIsLive(engine: Engine, run: RunRecord): Promise<boolean> {
+  const read = await engine.store.orderReads.read({ runId: run.runId, application: { namespace: run.namespace, name: run.application } });
+  if (read.run?.phase !== 'running' && read.run?.phase !== 'suspended') return false;
+  return (read.liveRunId ?? run.runId) === run.runId;
 }
 
 /**
