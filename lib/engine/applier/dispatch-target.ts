@@ -17,6 +17,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';
 import { openTargetResources } from '../secrets/target-secrets.ts';
 import { kindScope } from '../../core/object/cluster-scoped-kinds.ts';
+import { applyPhases } from '../../core/object/apply-phases.ts';
+import { eachBounded } from './each-bounded.ts';
+import { awaitEstablished } from './await-established.ts';
+import { pauseAfterPoll } from './quick-polls.ts';
 import { discoveredKindProblems, isConfined } from '../../core/tenancy/confinement.ts';
 import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
 import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
@@ -199,18 +203,18 @@ async function unconfinableKinds(engine: Engine, client: ClusterClient, run: Run
 
 /**
  * Most rollouts finish within moments of the apply, so health is polled in place for a short while (as `kubectl
- * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip.
+ * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip. The first
+ * polls come quickly (a small rollout is often healthy within tens of milliseconds), then every 250 ms.
  */
 async function waitBriefly(read: () => Promise<TargetHealth>, budgetMs: number): Promise<TargetHealth> {
   const until = Date.now() + budgetMs;
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const health = await read();
-    if (health.healthy || Date.now() + inlineHealthPollMs > until) return health;
-    await sleep(inlineHealthPollMs);
+    const pause = pauseAfterPoll(poll);
+    if (health.healthy || Date.now() + pause > until) return health;
+    await sleep(pause);
   }
 }
-
-const inlineHealthPollMs = 250;
 
 /** A failed apply, worded the way the seed article shows it: which component, where, and the API server's reason. */
 export class ApplyFailure extends Error {
@@ -256,21 +260,27 @@ export async function applyAll(
   }
   // The Secret values come out of their seal here, just before the apply, and live only in this call.
   const resources = await openTargetResources(engine.cipher, order, payload);
-  for (const object of resources) {
-    const failed = (message: string, cause: ClusterError) =>
-      new ApplyFailure(
-        `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${message}`,
-        cause,
-      );
+  const applyOne = async (object: KubernetesObject) => {
     try {
       await applyOwned(client, object, { namespace: run.namespace, name: run.application });
     } catch (err) {
       // OwnershipRefused is a ClusterError that no retry heals: the target fails with KubeVela's words.
       if (!(err instanceof ClusterError)) throw err;
-      throw failed(err.message, err);
+      throw new ApplyFailure(
+        `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${err.message}`,
+        err,
+      );
     }
+  };
+  // Namespaces, then CRDs (until served), then everything else side by side: a round trip per phase, not per object.
+  for (const phase of applyPhases(resources)) {
+    await eachBounded(phase, objectsAppliedAtOnce, applyOne);
+    await awaitEstablished(client, phase);
   }
 }
+
+/** Objects of one target applied side by side at most (each is a GET and a PATCH on the cluster's connection pool). */
+const objectsAppliedAtOnce = 8;
 
 /**
  * Every application applies with the same field manager and with force (drift correction must win over `kubectl

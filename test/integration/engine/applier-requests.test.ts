@@ -39,7 +39,9 @@ describe('DynamoDB requests of the applier per target', () => {
     const [run] = await store.runs.listForApplication(namespace, document.metadata.name);
     const usage = await store.usage.get(run!.runId);
     const perTarget = new Map(usage.targets.map(({ target, usage: used }) => [target.cluster, used.dynamodbRequests]));
-    console.log(`applier DynamoDB requests per target: ${JSON.stringify(Object.fromEntries(perTarget))}`);
+    const targets = await store.targets.listForRun(run!.runId);
+    const timeToFinish = targets.map((t) => `${t.cluster} ${Date.parse(t.finishedAt!) - Date.parse(t.createdAt)} ms`).join(', ');
+    console.log(`applier DynamoDB requests per target: ${JSON.stringify(Object.fromEntries(perTarget))}; registered -> finished: ${timeToFinish}`);
     expect([...perTarget.keys()].sort()).toEqual(clusters);
     for (const cluster of clusters) expect(perTarget.get(cluster), cluster).toBeLessThanOrEqual(applierRequestsPerTarget);
   });
