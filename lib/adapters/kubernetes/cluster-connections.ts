@@ -18,8 +18,8 @@ export interface ClusterConnectionHandle {
 }
 
 /**
- * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem) and
- * decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
+ * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem; an
+ * apply order hands over the one it read with its run) and decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
  * `credentialVersion`, which retires the cached KubeConfig and client.
  */
 export class ClusterConnections {
