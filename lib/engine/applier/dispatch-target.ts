@@ -96,6 +96,8 @@ async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView>
  * Fencing: an order acts only while its run is active, its step is running and its target is open. A newer revision
  * terminates the older run, so its remaining orders are dropped here instead of overwriting newer objects; a suspended
  * workflow turns its running steps into `suspending`, which holds their orders back until resume sends them again.
+ * The live-run check of a run's first apply order in this process is the still-wanted read in `applyAll`, made after
+ * the inventory write and before anything is applied, as for every apply.
  */
 async function current(engine: Engine, order: TargetOrder): Promise<Current | { reason: string }> {
   const read = await readOrder(engine, order);
