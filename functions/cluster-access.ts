@@ -18,7 +18,7 @@ const registry = new ClusterRegistry({
 });
 
 export const clusterAccess: ClusterAccess = {
-  clusterClient: async (cluster) => (await connections.loadClusterConnection(cluster)).client,
+  clusterClient: async (cluster, record) => (await (record ? connections.connectionFor(record) : connections.loadClusterConnection(cluster))).client,
   probeCluster: async (cluster) => {
     await registry.probe(cluster);
   },

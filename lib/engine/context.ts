@@ -1,4 +1,5 @@
 import type { ClusterClient } from './ports/cluster-client.ts';
+import type { ClusterRecord } from '../core/cluster/cluster-record.ts';
 import type { WorkQueues } from './ports/work-queues.ts';
 import type { Store } from './ports/store.ts';
 import type { CredentialCipher } from './ports/credential-cipher.ts';
@@ -12,8 +13,11 @@ export interface Engine {
   queues: WorkQueues;
   /** Opens the Secret values of revisions and seals them per target (lib/engine/secrets). */
   cipher: CredentialCipher;
-  /** A connected client for a registered member cluster; one per cluster and credential version, reused. */
-  clusterClient(cluster: string): Promise<ClusterClient>;
+  /**
+   * A connected client for a registered member cluster; one per cluster and credential version, reused. `record`, when
+   * the caller has just read the cluster's record, saves reading it again.
+   */
+  clusterClient(cluster: string, record?: ClusterRecord): Promise<ClusterClient>;
   /** Checks a registered cluster with its stored credentials and records the outcome (ClusterRegistry.probe). */
   probeCluster(cluster: string): Promise<void>;
   /** Posts of notification and webhook steps, under the egress rules of cluster endpoints; only the applier has it. */

@@ -5,7 +5,7 @@ import type { Table } from './table.ts';
 import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
 import { type InventoryStore } from '../../engine/ports/store.ts';
 
-class Inventories extends RecordTable<InventoryRecord> {
+export class Inventories extends RecordTable<InventoryRecord> {
   constructor(table: Table) {
     super(table, {
       entity: 'inventory',

@@ -43,6 +43,11 @@ export class RecordTable<T extends Versioned> implements VersionedWrites<T> {
     return (await this.#table.query(options)).map((item) => this.#decode(item));
   }
 
+  /** A record of this kind from an item read elsewhere (a batch read of several kinds). */
+  fromItem(item: Record<string, unknown>): T {
+    return this.#decode(item);
+  }
+
   /** Stores `record` as version 1; ConflictError('already-exists') if the key is taken. */
   async create(record: T): Promise<T> {
     const stored = { ...record, version: 1 };

@@ -25,6 +25,7 @@ import { type TriggerStore } from '../../engine/ports/store.ts';
 import { type Store } from '../../engine/ports/store.ts';
 import { DynamoQueryStore } from './query-store.ts';
 import { DynamoNotificationTargetStore } from './notification-target-store.ts';
+import { DynamoOrderReadStore } from './order-read-store.ts';
 
 export function createStore(client: DynamoDBClient, tableName: string, options: TableOptions = {}): Store {
   const table = new Table(client, tableName, options);
@@ -42,5 +43,6 @@ export function createStore(client: DynamoDBClient, tableName: string, options: 
     chatIntegrations: new DynamoChatIntegrationStore(table),
     queries: new DynamoQueryStore(table),
     notificationTargets: new DynamoNotificationTargetStore(table),
+    orderReads: new DynamoOrderReadStore(table),
   };
 }

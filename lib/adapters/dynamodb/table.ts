@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -106,6 +107,28 @@ export class Table {
     return item ? unmarshallItem(item) : undefined;
   }
 
+  /**
+   * Several items in one BatchGetItem (at most 100 keys), strongly consistent like `get`; answers in the order of
+   * `keys`, undefined where an item is absent. Keys DynamoDB leaves unprocessed (throttling) are asked again.
+   */
+  async batchGet(keys: readonly Key[]): Promise<(Record<string, unknown> | undefined)[]> {
+    if (keys.length > maxBatchGetKeys) throw new RangeError(`a batch read takes at most ${maxBatchGetKeys} keys, not ${keys.length}`);
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Item[] = [...new Map(keys.map((key) => [keyString(key), marshallItem({ pk: key.pk, sk: key.sk })])).values()];
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await sleep(Math.min(1000, 25 * 2 ** round));
+      const answer = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[this.name] ?? []) {
+        const record = unmarshallItem(item);
+        found.set(keyString(record as unknown as Key), record);
+      }
+      pending = answer.UnprocessedKeys?.[this.name]?.Keys ?? [];
+    }
+    return keys.map((key) => found.get(keyString(key)));
+  }
+
   /** Throws ConditionalCheckFailedException when `condition` fails; stores translate it into ConflictError. */
   async put(item: StoredMap & Key, condition?: Condition): Promise<void> {
     await this.client.send(new PutItemCommand({ TableName: this.name, Item: marshallItem(item), ...expressionParts(condition) }));
@@ -185,6 +208,12 @@ export class Table {
 function pageLimit(remaining: number | undefined, pageSize: number | undefined): { Limit?: number } {
   const limit = remaining === undefined ? pageSize : pageSize === undefined ? remaining : Math.min(remaining, pageSize);
   return limit === undefined ? {} : { Limit: limit };
+}
+
+const maxBatchGetKeys = 100;
+
+function keyString(key: Key): string {
+  return `${key.pk}\u0000${key.sk}`;
 }
 
 function expressionParts(condition: Condition | undefined) {

@@ -18,8 +18,8 @@ export interface ClusterConnectionHandle {
 }
 
 /**
- * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem) and
- * decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
+ * Decrypted connections to member clusters for the appliers. Each load reads the cluster record (one GetItem; an
+ * apply order hands over the one it read with its run) and decrypts only when the credentials are new to this process: a rotation (join with overwrite) bumps
  * `credentialVersion`, which retires the cached KubeConfig and client.
  */
 export class ClusterConnections {
@@ -40,6 +40,12 @@ export class ClusterConnections {
       this.#cache.delete(name);
       throw new UnknownClusterError(name);
     }
+    return this.connectionFor(record);
+  }
+
+  /** The connection for a cluster record the caller has just read (with other records, in one request). */
+  connectionFor(record: ClusterRecord): Promise<ClusterConnectionHandle> {
+    const { name } = record;
     const generation = `${record.id}:${record.credentialVersion}`;
     const cached = this.#cache.get(name);
     if (cached?.generation === generation) return cached.handle;

@@ -17,8 +17,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePayload, type InlinePayload } from './target-payload.ts';
 import { openTargetResources } from '../secrets/target-secrets.ts';
 import { kindScope } from '../../core/object/cluster-scoped-kinds.ts';
+import { applyPhases } from '../../core/object/apply-phases.ts';
+import { eachBounded } from './each-bounded.ts';
+import { awaitEstablished } from './await-established.ts';
+import { pauseAfterPoll } from './quick-polls.ts';
 import { discoveredKindProblems, isConfined } from '../../core/tenancy/confinement.ts';
 import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
+import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
+import type { InventoryRecord } from '../../core/run/inventory.ts';
+import type { OrderRead } from '../ports/store.ts';
+import { RunIdentities, type RunIdentity } from './run-identities.ts';
 import { millisecondsBetween, runLogFields, type Telemetry } from '../ports/telemetry.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
@@ -34,22 +42,73 @@ interface Current {
   run: RunRecord;
   step: StepState;
   target: TargetRecord;
+  /** Read with the run; absent when the cluster is not registered (the client lookup then says so). */
+  cluster: ClusterRecord | undefined;
+  /** An apply order's inventory of (application, cluster, revision) as read with the run. */
+  inventory: { inventory: InventoryRecord | undefined } | undefined;
+}
+
+const runIdentities = new RunIdentities();
+
+interface OrderView extends OrderRead {
+  /** Whether `liveRunId` was read; otherwise the still-wanted check after the inventory write is the live-run fence. */
+  liveRead: boolean;
+  /** The inventory as read, or presumed absent (a revision's first apply to a cluster); undefined for a check order. */
+  inventory?: InventoryRecord;
+  inventoryKnown: boolean;
+}
+
+/**
+ * Everything an order is fenced by, and what its apply needs, in one BatchGetItem: run, live-run pointer, target,
+ * cluster record and (for an apply) inventory. The pointer and inventory are keyed by the run's application, which
+ * the order does not carry, so the first order of a run in this process reads without them; an apply then leaves the
+ * live-run fence to the still-wanted check (which comes before anything is applied) and presumes its inventory absent
+ * (a create that finds one reads and merges), while a check order reads the pointer in a second request.
+ */
+async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView> {
+  const { orderReads } = engine.store;
+  const own = { runId: order.runId, target: { stepId: order.stepId, placement: order }, cluster: order.cluster };
+  const apply = order.kind === 'apply';
+  const ofApplication = (identity: RunIdentity) => ({
+    application: { namespace: identity.namespace, name: identity.application },
+    ...(apply ? { inventory: { namespace: identity.namespace, application: identity.application, cluster: order.cluster, revision: identity.revision } } : {}),
+  });
+  // Looked up and claimed without an await in between, so concurrent orders of a new run make one first read.
+  const pending = runIdentities.lookup(order.runId);
+  const known = pending && (await pending);
+  if (known) return { ...(await orderReads.read({ ...own, ...ofApplication(known) })), liveRead: true, inventoryKnown: apply };
+  const settle = runIdentities.claim(order.runId);
+  let first: OrderRead;
+  try {
+    first = await orderReads.read(own);
+  } catch (err) {
+    settle(undefined);
+    throw err;
+  }
+  const identity = first.run && { namespace: first.run.namespace, application: first.run.application, revision: first.run.revision };
+  settle(identity);
+  if (!identity || apply) return { ...first, liveRead: false, inventoryKnown: apply };
+  const second = await orderReads.read({ runId: order.runId, ...ofApplication(identity) });
+  return { ...first, ...second, liveRead: true, inventoryKnown: false };
 }
 
 /**
  * Fencing: an order acts only while its run is active, its step is running and its target is open. A newer revision
  * terminates the older run, so its remaining orders are dropped here instead of overwriting newer objects; a suspended
  * workflow turns its running steps into `suspending`, which holds their orders back until resume sends them again.
+ * The live-run check of a run's first apply order in this process is the still-wanted read in `applyAll`, made after
+ * the inventory write and before anything is applied, as for every apply.
  */
 async function current(engine: Engine, order: TargetOrder): Promise<Current | { reason: string }> {
-  const run = await engine.store.runs.get(order.runId);
+  const read = await readOrder(engine, order);
+  const { run } = read;
   if (!run) return { reason: `run ${order.runId} not found` };
   if (run.phase !== 'running' && run.phase !== 'suspended') return { reason: `run ${order.runId} is ${run.phase}` };
-  const live = await liveRunOf(engine, run);
-  if (live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };
+  const live = read.liveRunId ?? run.runId;
+  if (read.liveRead && live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };
   const step = run.steps.find((s) => s.id === order.stepId);
   if (!step || step.phase !== 'running') return { reason: `step ${step?.name ?? order.stepId} is ${step?.phase ?? 'unknown'}` };
-  const target = await engine.store.targets.get(order.runId, order.stepId, order);
+  const { target } = read;
   if (!target) return { reason: `target ${order.cluster}/${order.namespace} is not registered` };
   if (target.phase === 'succeeded' || target.phase === 'failed') return { reason: `target already ${target.phase}` };
   // A rollout's cluster whose wave has not started has no order yet; a stray one must not jump the wave.
@@ -57,7 +116,7 @@ async function current(engine: Engine, order: TargetOrder): Promise<Current | { 
   // One health-check chain per target, however often messages are delivered: each check carries the attempt it was
   // scheduled as, and only the chain that recorded that attempt on the target goes on.
   if (order.kind === 'check' && target.attempts !== order.attempt) return { reason: `health check ${order.attempt} is not the latest (${target.attempts})` };
-  return { run, step, target };
+  return { run, step, target, cluster: read.cluster, inventory: read.inventoryKnown ? { inventory: read.inventory } : undefined };
 }
 
 /**
@@ -76,12 +135,12 @@ export async function dispatchTarget(engine: Engine, order: TargetOrder, receive
 
   try {
     const payload = await resolvePayload(engine, order.payload);
-    const client = await engine.clusterClient(order.cluster);
+    const client = await engine.clusterClient(order.cluster, found.cluster);
     if (order.kind === 'apply') {
       const refused = await unconfinableKinds(engine, client, run, order, payload);
       if (refused !== undefined) return finish({ phase: 'failed', message: refused });
       const applying = engine.now();
-      await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run.runId));
+      await applyAll(engine, client, run, order, payload, () => runIsLive(engine, run), { cluster: found.cluster, inventory: found.inventory });
       telemetry.duration('ApplyLatency', { cluster: order.cluster }, engine.now().getTime() - applying.getTime());
     }
     const health = await waitBriefly(() => readTargetHealth(client, payload, run.application, engine.now()), engine.settings.inlineHealthWaitMs);
@@ -146,18 +205,18 @@ async function unconfinableKinds(engine: Engine, client: ClusterClient, run: Run
 
 /**
  * Most rollouts finish within moments of the apply, so health is polled in place for a short while (as `kubectl
- * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip.
+ * rollout status` does) before falling back to a delayed re-check message, which costs a queue round trip. The first
+ * polls come quickly (a small rollout is often healthy within tens of milliseconds), then every 250 ms.
  */
 async function waitBriefly(read: () => Promise<TargetHealth>, budgetMs: number): Promise<TargetHealth> {
   const until = Date.now() + budgetMs;
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const health = await read();
-    if (health.healthy || Date.now() + inlineHealthPollMs > until) return health;
-    await sleep(inlineHealthPollMs);
+    const pause = pauseAfterPoll(poll);
+    if (health.healthy || Date.now() + pause > until) return health;
+    await sleep(pause);
   }
 }
-
-const inlineHealthPollMs = 250;
 
 /** A failed apply, worded the way the seed article shows it: which component, where, and the API server's reason. */
 export class ApplyFailure extends Error {
@@ -165,6 +224,12 @@ export class ApplyFailure extends Error {
     super(message, { cause });
     this.name = 'ApplyFailure';
   }
+}
+
+/** Records the caller read moments ago (strongly consistent), which the apply need not read again. */
+export interface AlreadyRead {
+  cluster?: ClusterRecord | undefined;
+  inventory?: { inventory: InventoryRecord | undefined } | undefined;
 }
 
 /**
@@ -179,38 +244,45 @@ export async function applyAll(
   order: Where,
   payload: InlinePayload,
   stillWanted: () => Promise<boolean>,
+  read: AlreadyRead = {},
 ): Promise<void> {
   if (order.createNamespace) {
     // The admin may have narrowed the cluster's list since the step started (or since the target first applied).
-    const allowed = (await engine.store.clusters.get(order.cluster))?.creatableNamespaces;
+    const allowed = (read.cluster ?? (await engine.store.clusters.get(order.cluster)))?.creatableNamespaces;
     if (!mayCreateNamespace(allowed, order.namespace)) {
       const message = namespaceCreationRefusal(order.cluster, order.namespace, allowed ?? []);
       throw new ApplyFailure(`cluster ${order.cluster}, namespace ${order.namespace}: ${message}`, new ClusterError(message, { retryable: false }));
     }
     await client.ensureNamespace(order.namespace);
   }
-  await recordApplied(engine, run, order.cluster, payload.resources);
+  await recordApplied(engine, run, order.cluster, payload.resources, read.inventory);
   if (!(await stillWanted())) {
     await forgetIfOrphaned(engine, run, order.cluster);
     throw new Superseded(`run ${run.runId} stopped while its objects were about to be applied to cluster ${order.cluster}`);
   }
   // The Secret values come out of their seal here, just before the apply, and live only in this call.
   const resources = await openTargetResources(engine.cipher, order, payload);
-  for (const object of resources) {
-    const failed = (message: string, cause: ClusterError) =>
-      new ApplyFailure(
-        `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${message}`,
-        cause,
-      );
+  const applyOne = async (object: KubernetesObject) => {
     try {
       await applyOwned(client, object, { namespace: run.namespace, name: run.application });
     } catch (err) {
       // OwnershipRefused is a ClusterError that no retry heals: the target fails with KubeVela's words.
       if (!(err instanceof ClusterError)) throw err;
-      throw failed(err.message, err);
+      throw new ApplyFailure(
+        `failed to apply component ${resourceOwner(object)?.component ?? describeObject(object)} to cluster ${order.cluster}, namespace ${order.namespace}: ${err.message}`,
+        err,
+      );
     }
+  };
+  // Namespaces, then CRDs (until served), then everything else side by side: a round trip per phase, not per object.
+  for (const phase of applyPhases(resources)) {
+    await eachBounded(phase, objectsAppliedAtOnce, applyOne);
+    await awaitEstablished(client, phase);
   }
 }
+
+/** Objects of one target applied side by side at most (each is a GET and a PATCH on the cluster's connection pool). */
+const objectsAppliedAtOnce = 8;
 
 /**
  * Every application applies with the same field manager and with force (drift correction must win over `kubectl
@@ -255,11 +327,11 @@ export class Superseded extends Error {
   }
 }
 
-/** Still wanted: the run is active and is its application's live run (both read strongly consistent). */
-async function runIsLive(engine: Engine, runId: string): Promise<boolean> {
-  const run = await engine.store.runs.get(runId);
-  if (run?.phase !== 'running' && run?.phase !== 'suspended') return false;
-  return (await liveRunOf(engine, run)) === run.runId;
+/** Still wanted: the run is active and is its application's live run (both read strongly consistent, in one request). */
+async function runIsLive(engine: Engine, run: RunRecord): Promise<boolean> {
+  const read = await engine.store.orderReads.read({ runId: run.runId, application: { namespace: run.namespace, name: run.application } });
+  if (read.run?.phase !== 'running' && read.run?.phase !== 'suspended') return false;
+  return (read.liveRunId ?? run.runId) === run.runId;
 }
 
 /**

@@ -3,6 +3,10 @@ import type { ClusterClient } from '../ports/cluster-client.ts';
 import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
 import type { TargetHealthDetail } from '../../core/run/health-detail.ts';
 import type { InlinePayload } from './target-payload.ts';
+import { eachBounded } from './each-bounded.ts';
+
+/** Reads of one target's objects under way at once. */
+const objectsReadAtOnce = 8;
 
 export interface TargetHealth {
   healthy: boolean;
@@ -11,13 +15,17 @@ export interface TargetHealth {
   waitingFor: string;
 }
 
-/** Reads every rendered object back from the cluster and applies each definition's health rule to it. */
+/**
+ * Reads every rendered object back from the cluster (side by side, in one round trip's time) and applies each
+ * definition's health rule to it. A workload's rule counts it healthy only from status its controller wrote for the
+ * latest generation (observedGeneration), so a reading taken right after an apply never reports the old rollout.
+ */
 export async function readTargetHealth(client: ClusterClient, payload: InlinePayload, appName: string, now: Date): Promise<TargetHealth> {
-  const live: KubernetesObject[] = [];
-  for (const object of payload.resources) {
-    const found = await client.read(object);
-    if (found) live.push(found);
-  }
+  const found: (KubernetesObject | undefined)[] = [];
+  await eachBounded([...payload.resources.keys()], objectsReadAtOnce, async (index) => {
+    found[index] = await client.read(payload.resources[index]!);
+  });
+  const live = found.filter((object): object is KubernetesObject => object !== undefined);
   const services = payload.components.map((component) => {
     const health = componentHealth({ appName, component, rendered: payload.resources, live });
     return { component: component.name, type: component.type, ...health };

@@ -74,6 +74,33 @@ export interface InventoryStore {
   listOrphans(): Promise<OrphanRecord[]>;
 }
 
+/**
+ * The records an applier order is fenced by, read together in one strongly consistent request (BatchGetItem; no
+ * transaction, which the embedded mode lacks): each is as fresh as a single read of it, though not one snapshot.
+ */
+export interface OrderReadStore {
+  read(request: OrderReadRequest): Promise<OrderRead>;
+}
+
+export interface OrderReadRequest {
+  runId: string;
+  /** Reads the application's live-run pointer. */
+  application?: { namespace: string; name: string };
+  target?: { stepId: string; placement: TargetPlacement };
+  /** Reads the cluster record. */
+  cluster?: string;
+  inventory?: { namespace: string; application: string; cluster: string; revision: number };
+}
+
+/** What was found; a field is absent when its record is (or was not asked for). */
+export interface OrderRead {
+  run?: RunRecord;
+  liveRunId?: string;
+  target?: TargetRecord;
+  cluster?: ClusterRecord;
+  inventory?: InventoryRecord;
+}
+
 export type SubmitResult =
   | { outcome: 'created'; application: ApplicationRecord; revision: RevisionRecord }
   | {
@@ -230,4 +257,5 @@ export interface Store {
   chatIntegrations: ChatIntegrationStore;
   queries: QueryStore;
   notificationTargets: NotificationTargetStore;
+  orderReads: OrderReadStore;
 }

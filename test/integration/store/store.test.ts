@@ -288,6 +288,55 @@ describe.each(dynamoBackends)('store on $name', ({ open }) => {
     });
   });
 
+  describe('order reads', () => {
+    it('reads run, live pointer, target, cluster and inventory in one batch, each as its own read would, absent ones left out', async () => {
+      const runId = newRunId(new Date(now.getTime() + 5000));
+      const run: RunRecord = {
+        runId,
+        namespace: 'orders',
+        application: 'batched',
+        revision: 2,
+        revisionName: 'batched-v2',
+        mode: 'DAG',
+        phase: 'running',
+        steps: [{ id: 'step1', name: 'deploy', type: 'deploy', phase: 'running', startedAt: at }],
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
+      const payload = { where: 'inline' as const, resources: [], components: [] };
+      const placement = { cluster: 'batch-1', namespace: 'orders' };
+      await fixture.store.runs.create(run);
+      await fixture.store.runs.claimLive('orders', 'batched', runId);
+      await fixture.store.targets.register(runId, 'step1', [{ ...placement, createNamespace: false, payload }], now);
+      await fixture.store.clusters.create(cluster('batch-1'));
+      const inventory = { namespace: 'orders', application: 'batched', revision: 2, cluster: 'batch-1', resources: [], recordedAt: at, version: 1 };
+      await fixture.store.inventories.record(inventory);
+      const request = {
+        runId,
+        application: { namespace: 'orders', name: 'batched' },
+        target: { stepId: 'step1', placement },
+        cluster: 'batch-1',
+        inventory: { namespace: 'orders', application: 'batched', cluster: 'batch-1', revision: 2 },
+      };
+
+      const read = await fixture.store.orderReads.read(request);
+      expect(read).toEqual({
+        run: await fixture.store.runs.get(runId),
+        liveRunId: runId,
+        target: await fixture.store.targets.get(runId, 'step1', placement),
+        cluster: await fixture.store.clusters.get('batch-1'),
+        inventory: await fixture.store.inventories.get('orders', 'batched', 'batch-1', 2),
+      });
+      // Strongly consistent: a write just made is what the next batch read sees.
+      await fixture.store.runs.replace({ ...read.run!, phase: 'terminated' }, read.run!.version);
+      expect((await fixture.store.orderReads.read({ runId })).run?.phase).toBe('terminated');
+      expect(await fixture.store.orderReads.read({ ...request, runId: 'unknown-run', cluster: 'no-such-cluster', inventory: { ...request.inventory, revision: 9 } })).toEqual({
+        liveRunId: runId,
+      });
+    });
+  });
+
   describe('inventories', () => {
     const inventory = {
       namespace: 'default',
