@@ -17,6 +17,7 @@ import { newRunId } from '../lib/core/run/run.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
+import { localEndpointPolicy } from '../lib/core/cluster/endpoint-policy.ts';
 import { runRequest } from '../lib/engine/messages/planner-message.ts';
 
 const run = promisify(execFile);
@@ -50,7 +51,7 @@ const runtime = await startLocalRuntime({
 });
 const { store, cipher, queues } = await import('../functions/runtime.ts');
 const { ClusterRegistry } = await import('../lib/engine/clusters/cluster-registry.ts');
-const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
+const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: (connection) => reachCluster(connection, { policy: localEndpointPolicy }), endpointPolicy: localEndpointPolicy });
 for (const name of names) await registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8'), labels: { bench: 'yes' } });
 
 const seed = parse(await readFile(new URL('../test/fixtures/seed/basic.yaml', import.meta.url), 'utf8'));

@@ -12,6 +12,7 @@ import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts'
 import { type ClusterClient } from '../../lib/engine/ports/cluster-client.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const namespace = `ci-trigger-${Date.now().toString(36)}`;
 const status = `/namespaces/${namespace}/applications/example-app/status`;
@@ -43,7 +44,7 @@ function deliver(triggerId: string, body: string, delivery: string) {
 function cluster(name: string): ClusterClient {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[name]!);
-  return connectCluster(kc);
+  return connectCluster(kc, { policy: localEndpointPolicy });
 }
 
 async function deployedImage(name: string): Promise<string | undefined> {

@@ -11,6 +11,7 @@ import { clustersDown, clustersUp } from '../../devenv/clusters/kwok.ts';
 import { pollUntil, processesMatching } from '../../devenv/process.ts';
 import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const suffix = Date.now().toString(36);
 const dark = `dark-${suffix}`;
@@ -89,7 +90,7 @@ async function finished(namespace: string, revision: string, timeoutMs = 90_000)
 async function replicas(kubeconfigFile: string, namespace: string): Promise<number | undefined> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigFile);
-  const live = (await connectCluster(kc).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as
+  const live = (await connectCluster(kc, { policy: localEndpointPolicy }).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as
     | { spec: { replicas?: number } }
     | undefined;
   return live?.spec.replicas;

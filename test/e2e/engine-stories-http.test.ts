@@ -9,6 +9,7 @@ import { clustersDown, clustersUp } from '../../devenv/clusters/kwok.ts';
 import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const suffix = Date.now().toString(36);
 const planes: ControlPlane[] = [];
@@ -19,7 +20,7 @@ afterAll(async () => {
 function cluster(name: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[name]!);
-  return connectCluster(kc);
+  return connectCluster(kc, { policy: localEndpointPolicy });
 }
 
 async function controlPlane(env: Record<string, string> = {}): Promise<ControlPlane> {

@@ -9,6 +9,7 @@ import { clustersDown, clustersUp } from '../../devenv/clusters/kwok.ts';
 import { processesMatching } from '../../devenv/process.ts';
 import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const suffix = Date.now().toString(36);
 const planes: ControlPlane[] = [];
@@ -79,7 +80,7 @@ async function finished(plane: ControlPlane, namespace: string, revision: string
 }
 
 async function deployment(cluster: string, namespace: string): Promise<{ replicas?: number; readyReplicas?: number } | undefined> {
-  const live = (await connectCluster(kubeConfig(cluster)).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as
+  const live = (await connectCluster(kubeConfig(cluster), { policy: localEndpointPolicy }).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace } })) as
     | { spec: { replicas?: number }; status?: { readyReplicas?: number } }
     | undefined;
   return live ? { replicas: live.spec.replicas, readyReplicas: live.status?.readyReplicas ?? 0 } : undefined;

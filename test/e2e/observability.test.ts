@@ -9,6 +9,7 @@ import { metricCatalog, type MetricName } from '../../lib/engine/ports/telemetry
 import { snakeCase } from '../../lib/adapters/telemetry/metric-registry.ts';
 import { seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const namespace = `observe-${Date.now().toString(36)}`;
 const clusters = ['beijing-1', 'beijing-2'];
@@ -18,7 +19,7 @@ const kubeconfigs: Record<string, string> = {};
 function cluster(name: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[name]!);
-  return connectCluster(kc);
+  return connectCluster(kc, { policy: localEndpointPolicy });
 }
 
 async function metricsText(): Promise<string> {

@@ -8,6 +8,7 @@ import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts'
 import { pollUntil } from '../../devenv/process.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const suffix = Date.now().toString(36);
 let plane: ControlPlane | undefined;
@@ -18,7 +19,7 @@ afterAll(async () => {
 function cluster(name: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[name]!);
-  return connectCluster(kc);
+  return connectCluster(kc, { policy: localEndpointPolicy });
 }
 
 describe('placement changes', () => {

@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const bin = fileURLToPath(new URL('../../bin/flotilla.js', import.meta.url));
 const suffix = Date.now().toString(36);
@@ -75,7 +76,7 @@ async function writeApp(namespace: string, file: string, image: string, publishV
 async function imageIn(namespace: string): Promise<string | undefined> {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')['beijing-1']!);
-  const live = (await connectCluster(kc).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: component, namespace } })) as
+  const live = (await connectCluster(kc, { policy: localEndpointPolicy }).read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: component, namespace } })) as
     | { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }
     | undefined;
   return live?.spec?.template?.spec?.containers?.[0]?.image;

@@ -8,6 +8,7 @@ import { ingressAddress } from '../../devenv/clusters/kwok.ts';
 import { connectCluster } from '../../lib/adapters/kubernetes/cluster-client.ts';
 import { readyReplicas, seedDocument } from '../integration/engine/engine-harness.ts';
 import { call, startControlPlane, type ControlPlane } from './control-plane.ts';
+import { localEndpointPolicy } from '../../lib/core/cluster/endpoint-policy.ts';
 
 const namespace = `http-seed-${Date.now().toString(36)}`;
 let plane: ControlPlane;
@@ -15,7 +16,7 @@ let plane: ControlPlane;
 function cluster(name: string) {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[name]!);
-  return connectCluster(kc);
+  return connectCluster(kc, { policy: localEndpointPolicy });
 }
 
 async function up(file: 'basic' | 'intermediate' | 'advanced'): Promise<any> {

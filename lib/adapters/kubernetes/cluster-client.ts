@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { Agent, type Dispatcher } from 'undici';
 import { RawApi } from './raw-api.ts';
-import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
+import type { EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 import { ClusterError } from '../../engine/ports/cluster-error.ts';
 import { checkedLookup, checkLiteralEndpoint } from './endpoint-lookup.ts';
 import type { KubernetesObject } from '../../core/object/kubernetes-object.ts';
@@ -81,19 +81,22 @@ function bound(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler 
 export interface ConnectOptions {
   /** Per request; a dead cluster must fail fast rather than hold up its queue. */
   timeoutMs?: number;
-  /** Where connections may go (CLUSTER_ENDPOINT_ALLOW_LOOPBACK, CLUSTER_ENDPOINT_ALLOW). */
-  policy?: EndpointPolicy;
+  /**
+   * Where connections may go (CLUSTER_ENDPOINT_ALLOW_LOOPBACK, CLUSTER_ENDPOINT_ALLOW). Required: a default would be
+   * either too loose for AWS or too strict for local clusters, and a forgotten argument must not pick one silently.
+   */
+  policy: EndpointPolicy;
 }
 
 /**
  * Wraps one KubeConfig. Keep one per cluster for the life of the process: the object API caches its discovery of
  * kind -> resource per instance.
  */
-export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions = {}): ClusterClient {
+export function connectCluster(kubeConfig: KubeConfig, opts: ConnectOptions): ClusterClient {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) throw new Error('kubeconfig has no current cluster');
-  const policy = opts.policy ?? localEndpointPolicy;
+  const { policy } = opts;
   const connections = pooledDispatcher(kubeConfig, policy);
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),

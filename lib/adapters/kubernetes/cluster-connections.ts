@@ -7,7 +7,7 @@ import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
 import type { ClusterStore } from '../../engine/ports/store.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
 import { openConnection } from '../../engine/clusters/cluster-credentials.ts';
-import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
+import type { EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 
 export interface ClusterConnectionHandle {
   /** The same object for as long as the cluster's credentials do not change, so callers can key client caches on it. */
@@ -28,7 +28,7 @@ export class ClusterConnections {
   readonly #cache = new Map<string, { generation: string; handle: Promise<ClusterConnectionHandle> }>();
   readonly #policy: EndpointPolicy;
 
-  constructor(store: ClusterStore, cipher: CredentialCipher, policy: EndpointPolicy = localEndpointPolicy) {
+  constructor(store: ClusterStore, cipher: CredentialCipher, policy: EndpointPolicy) {
     this.#store = store;
     this.#cipher = cipher;
     this.#policy = policy;

@@ -3,7 +3,7 @@ import type { ClusterConnection } from '../../core/cluster/cluster-connection.ts
 import { httpClusterError, toClusterError } from './cluster-error.ts';
 import { fieldManager } from './field-manager.ts';
 import { type ClusterReach } from '../../engine/ports/cluster-reach.ts';
-import { localEndpointPolicy, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
+import type { EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 import { ClusterError } from '../../engine/ports/cluster-error.ts';
 import { checkedLookup, checkLiteralEndpoint } from './endpoint-lookup.ts';
 
@@ -12,9 +12,9 @@ import { checkedLookup, checkLiteralEndpoint } from './endpoint-lookup.ts';
  * credential, on node:https. It keeps the API function free of @kubernetes/client-node and undici, which are only worth
  * their size in the applier.
  */
-export function reachCluster(connection: ClusterConnection, options: { timeoutMs?: number; policy?: EndpointPolicy } = {}): ClusterReach {
+export function reachCluster(connection: ClusterConnection, options: { timeoutMs?: number; policy: EndpointPolicy }): ClusterReach {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const policy = options.policy ?? localEndpointPolicy;
+  const { policy } = options;
   const { credential } = connection;
   const decode = (data: string | undefined) => (data === undefined ? undefined : Buffer.from(data, 'base64'));
   const agent = new Agent({

@@ -19,7 +19,7 @@ import { probeCluster, type ProbeResult } from './cluster-probe.ts';
 import { type ReachCluster } from '../ports/cluster-reach.ts';
 import { errorMessage } from '../../core/errors/error-message.ts';
 import { CreatableNamespaces, mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy/creatable-namespaces.ts';
-import { literalAddress, localEndpointPolicy, refusedAddress, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
+import { literalAddress, refusedAddress, type EndpointPolicy } from '../../core/cluster/endpoint-policy.ts';
 
 export const JoinRequest = z.strictObject({
   /** Defaults to the kubeconfig's name for the cluster of the chosen context. */
@@ -76,8 +76,8 @@ export interface ClusterRegistryOptions {
   cipher: CredentialCipher;
   /** How to talk to a member cluster (adapters/kubernetes/cluster-reach.ts: plain HTTPS). */
   reach: ReachCluster;
-  /** Checks IP-literal endpoints before any probe; `reach` checks resolved names. Default: loopback allowed (tests). */
-  endpointPolicy?: EndpointPolicy;
+  /** Checks IP-literal endpoints before any probe; `reach` checks resolved names. Tests against local clusters pass localEndpointPolicy. */
+  endpointPolicy: EndpointPolicy;
   now?: () => Date;
 }
 
@@ -99,7 +99,7 @@ export class ClusterRegistry {
     this.#cipher = options.cipher;
     this.#reach = options.reach;
     this.#now = options.now ?? (() => new Date());
-    this.#policy = options.endpointPolicy ?? localEndpointPolicy;
+    this.#policy = options.endpointPolicy;
   }
 
   /**

@@ -19,6 +19,7 @@ import { ConflictError } from '../../../lib/engine/ports/conflict-error.ts';
 import { clusterKey } from '../../../lib/adapters/dynamodb/keys.ts';
 import { dynamoBackends, motoKms, useStoreOn } from '../store/backends.ts';
 import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts';
+import { localEndpointPolicy } from '../../../lib/core/cluster/endpoint-policy.ts';
 
 interface Kubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -115,8 +116,8 @@ describe.each(dynamoBackends)('cluster registry on $name with real member cluste
   beforeAll(async () => {
     const { cipher, close } = await ciphers[backendName]!();
     closeCipher = close;
-    registry = new ClusterRegistry({ clusters: fixture.store.clusters, inventories: fixture.store.inventories, cipher, reach: reachCluster });
-    connections = new ClusterConnections(fixture.store.clusters, cipher);
+    registry = new ClusterRegistry({ clusters: fixture.store.clusters, inventories: fixture.store.inventories, cipher, reach: (connection) => reachCluster(connection, { policy: localEndpointPolicy }), endpointPolicy: localEndpointPolicy });
+    connections = new ClusterConnections(fixture.store.clusters, cipher, localEndpointPolicy);
   });
   afterAll(async () => {
     await closeCipher?.();

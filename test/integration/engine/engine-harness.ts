@@ -20,6 +20,7 @@ import { reachCluster } from '../../../lib/adapters/kubernetes/cluster-reach.ts'
 import { applicationFromObject } from '../../../lib/core/admission/parse-application.ts';
 import { runRequest } from '../../../lib/engine/messages/planner-message.ts';
 import { submitApplication } from '../../../lib/engine/secrets/application-secrets.ts';
+import { localEndpointPolicy } from '../../../lib/core/cluster/endpoint-policy.ts';
 
 export interface EngineHarness {
   runtime: LocalRuntime;
@@ -55,7 +56,7 @@ export async function startEngineHarness(
     log: () => {},
   });
   const { store, cipher, queues } = await import('../../../functions/runtime.ts');
-  const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: reachCluster });
+  const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: (connection) => reachCluster(connection, { policy: localEndpointPolicy }), endpointPolicy: localEndpointPolicy });
   const kubeconfigs = inject('clusterKubeconfigs');
   const clients = new Map<string, ClusterClient>();
 
@@ -93,7 +94,7 @@ export async function startEngineHarness(
       if (!client) {
         const kc = new KubeConfig();
         kc.loadFromFile(kubeconfigs[name]!);
-        client = connectCluster(kc);
+        client = connectCluster(kc, { policy: localEndpointPolicy });
         clients.set(name, client);
       }
       return client;

@@ -17,7 +17,7 @@ import type { KubernetesObject } from '../../../lib/core/object/kubernetes-objec
 function client(cluster = 'beijing-2', timeoutMs?: number) {
   const kc = new KubeConfig();
   kc.loadFromFile(inject('clusterKubeconfigs')[cluster]!);
-  return connectCluster(kc, { timeoutMs });
+  return connectCluster(kc, { timeoutMs, policy: localEndpointPolicy });
 }
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}`;
@@ -94,7 +94,7 @@ describe('cluster client on a real API server', () => {
     const port = await freeLoopbackPort(); // free a moment ago, so nothing listens there
     kc.loadFromClusterAndUser({ name: 'dead', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'dead-user', token: 't' });
     const started = Date.now();
-    const error = (await connectCluster(kc, { timeoutMs: 2_000 }).serverVersion().catch((e: unknown) => e)) as ClusterError;
+    const error = (await connectCluster(kc, { timeoutMs: 2_000, policy: localEndpointPolicy }).serverVersion().catch((e: unknown) => e)) as ClusterError;
     expect(error).toBeInstanceOf(ClusterError);
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/ECONNREFUSED/);
@@ -110,7 +110,7 @@ describe('cluster client on a real API server', () => {
       const { port } = stalled.address() as { port: number };
       const kc = new KubeConfig();
       kc.loadFromClusterAndUser({ name: 'stalled', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }, { name: 'stalled-user', token: 't' });
-      const cluster = connectCluster(kc, { timeoutMs: 15_000 });
+      const cluster = connectCluster(kc, { timeoutMs: 15_000, policy: localEndpointPolicy });
       const started = Date.now();
       const error = (await withRecordBudget(AbortSignal.timeout(500), () => cluster.serverVersion()).catch((e: unknown) => e)) as ClusterError;
       expect(error).toBeInstanceOf(ClusterError);
@@ -140,7 +140,7 @@ describe('cluster client on a real API server', () => {
     try {
       const kc = new KubeConfig();
       kc.loadFromClusterAndUser({ name: 'redirects', server: `https://127.0.0.1:${(redirector.address() as { port: number }).port}`, skipTLSVerify: true }, { name: 'u', token: 't' });
-      const cluster = connectCluster(kc, { timeoutMs: 5_000 });
+      const cluster = connectCluster(kc, { timeoutMs: 5_000, policy: localEndpointPolicy });
       for (const attempt of [() => cluster.serverVersion(), () => cluster.apply(configMap('x', 'default', { a: '1' }))]) {
         const error = (await attempt().catch((e: unknown) => e)) as ClusterError;
         expect(error).toBeInstanceOf(ClusterError);
