@@ -56,14 +56,17 @@ interface OrderView extends OrderRead {
   /** The inventory as read, or presumed absent (a revision's first apply to a cluster); undefined for a check order. */
   inventory?: InventoryRecord;
   inventoryKnown: boolean;
+  /** The order's `of` names another application or revision than its run: it is dropped, never acted on. */
+  mismatched?: true;
 }
 
 /**
  * Everything an order is fenced by, and what its apply needs, in one BatchGetItem: run, live-run pointer, target,
  * cluster record and (for an apply) inventory. The pointer and inventory are keyed by the run's application, which
- * the order does not carry, so the first order of a run in this process reads without them; an apply then leaves the
- * live-run fence to the still-wanted check (which comes before anything is applied) and presumes its inventory absent
- * (a create that finds one reads and merges), while a check order reads the pointer in a second request.
+ * the planner's orders carry (`of`). An order without it (sent before orders carried it) is served by what this
+ * process remembers of the run, or else reads without them: an apply then leaves the live-run fence to the
+ * still-wanted check (which comes before anything is applied) and presumes its inventory absent (a create that finds
+ * one reads and merges), while a check order reads the pointer in a second request.
  */
 async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView> {
   const { orderReads } = engine.store;
@@ -73,6 +76,13 @@ async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView>
     application: { namespace: identity.namespace, name: identity.application },
     ...(apply ? { inventory: { namespace: identity.namespace, application: identity.application, cluster: order.cluster, revision: identity.revision } } : {}),
   });
+  if (order.of) {
+    const read = await orderReads.read({ ...own, ...ofApplication({ namespace: order.of.namespace, application: order.of.application, revision: order.of.revision }) });
+    // Whatever sent the order, the run read is the truth: an identity that does not match it reads nothing else.
+    const matches = read.run?.namespace === order.of.namespace && read.run.application === order.of.application && read.run.revision === order.of.revision;
+    if (matches || !read.run) return { ...read, liveRead: true, inventoryKnown: apply };
+    return { run: read.run, liveRead: false, inventoryKnown: false, mismatched: true };
+  }
   // Looked up and claimed without an await in between, so concurrent orders of a new run make one first read.
   const pending = runIdentities.lookup(order.runId);
   const known = pending && (await pending);
@@ -103,6 +113,7 @@ async function current(engine: Engine, order: TargetOrder): Promise<Current | { 
   const read = await readOrder(engine, order);
   const { run } = read;
   if (!run) return { reason: `run ${order.runId} not found` };
+  if (read.mismatched) return { reason: `order names ${order.of?.namespace}/${order.of?.application} revision ${order.of?.revision}, but run ${order.runId} runs ${run.namespace}/${run.application} revision ${run.revision}` };
   if (run.phase !== 'running' && run.phase !== 'suspended') return { reason: `run ${order.runId} is ${run.phase}` };
   const live = read.liveRunId ?? run.runId;
   if (read.liveRead && live !== run.runId) return { reason: `run ${order.runId} is no longer the live run of ${run.namespace}/${run.application} (${live} is)` };

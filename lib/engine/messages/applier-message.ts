@@ -15,6 +15,18 @@ const TargetAddress = {
 };
 
 /**
+ * Whose revision an order's run runs (never changes for a run): lets the applier read the application's live-run
+ * pointer and inventory together with the run in one request. Optional so orders sent before it existed still parse.
+ */
+export const OrderRun = z.object({ namespace: z.string().min(1), application: z.string().min(1), revision: z.int().positive() });
+export type OrderRun = z.infer<typeof OrderRun>;
+
+/** Only the identity: a run record passed in must not drag its steps into every message. */
+export function orderRunOf(run: OrderRun): OrderRun {
+  return { namespace: run.namespace, application: run.application, revision: run.revision };
+}
+
+/**
  * Work for one member cluster. `apply` and `remove` go through the FIFO queue grouped by cluster, so each cluster sees
  * its changes in order; `check` (health re-checks, which need no order) goes through the delay queue.
  */
@@ -22,6 +34,7 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('apply'),
     ...TargetAddress,
+    of: OrderRun.optional(),
     createNamespace: z.boolean(),
     deadline: z.iso.datetime(),
     payload: TargetPayload,
@@ -29,6 +42,7 @@ export const ApplierMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('check'),
     ...TargetAddress,
+    of: OrderRun.optional(),
     attempt: z.int().nonnegative(),
     deadline: z.iso.datetime(),
     payload: TargetPayload,

@@ -14,6 +14,7 @@ import { progressRollout, recordRollout, releasedTargets, waitingForWave } from 
 import { confinementIssues } from '../../core/tenancy/confinement.ts';
 import { renderableApplication, type RunApplication } from './run-revision.ts';
 import { sealTargetResources } from '../secrets/target-secrets.ts';
+import { orderRunOf } from '../messages/applier-message.ts';
 
 export type StepStart =
   | { outcome: 'dispatched'; targets: number }
@@ -101,6 +102,7 @@ async function sendApplyOrders(engine: Engine, run: RunRecord, step: StepState, 
       kind: 'apply',
       runId: run.runId,
       stepId: step.id,
+      of: orderRunOf(run),
       cluster: target.cluster,
       namespace: target.namespace,
       createNamespace: target.createNamespace,

@@ -5,6 +5,7 @@ import type { RunRecord } from '../../core/run/run.ts';
 import type { TargetRecord } from '../../core/run/target.ts';
 import type { Engine } from '../context.ts';
 import type { RunRequest } from '../messages/planner-message.ts';
+import { orderRunOf } from '../messages/applier-message.ts';
 import { ConflictError } from '../ports/conflict-error.ts';
 import type { ApplyOrRemove } from '../ports/work-queues.ts';
 import { runLogFields } from '../ports/telemetry.ts';
@@ -99,7 +100,7 @@ async function resendLostOrders(engine: Engine, run: RunRecord, lostBefore: numb
       if (!noted) continue;
       const { cluster, namespace } = target;
       engine.telemetry.log('warn', 'order lost, sent again', { ...runLogFields(run, step), cluster, targetNamespace: namespace, lastNews: target.updatedAt });
-      orders.push({ kind: 'apply', runId: run.runId, stepId: step.id, cluster, namespace, createNamespace: target.createNamespace ?? false, deadline, payload: target.payload });
+      orders.push({ kind: 'apply', runId: run.runId, stepId: step.id, of: orderRunOf(run), cluster, namespace, createNamespace: target.createNamespace ?? false, deadline, payload: target.payload });
     }
   }
   await engine.queues.toApplier(orders);

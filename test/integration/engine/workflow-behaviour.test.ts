@@ -218,6 +218,12 @@ describe('workflow behaviour', () => {
       payload: { where: 'inline' as const, resources: [], components: [] },
     };
     expect(await applyOrder(engine, stale, 1)).toMatch(/dropped \(run .* is terminated\)/);
+    // The same with the run's identity carried (as the planner's orders do), read with the live pointer in one batch.
+    expect(await applyOrder(engine, { ...stale, of: { namespace, application: name, revision: oldRun!.revision } }, 1)).toMatch(/dropped \(run .* is terminated\)/);
+    // An order whose identity does not match its run is never acted on, even for the live run.
+    const [liveRun] = (await engine.store.runs.listForApplication(namespace, name)).filter((r) => r.phase !== 'terminated');
+    const forged = { ...stale, runId: liveRun!.runId, stepId: liveRun!.steps[0]!.id, of: { namespace, application: 'someone-else', revision: liveRun!.revision } };
+    expect(await applyOrder(engine, forged, 1)).toMatch(/dropped \(order names .*someone-else revision \d+, but run .* runs /);
     expect(await readyReplicas(harness.cluster('beijing-1'), namespace, 'superseded-web')).toBe(2);
   });
 
