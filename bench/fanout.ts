@@ -16,7 +16,7 @@ import { applicationFromObject } from '../lib/core/admission/parse-application.t
 import { loadStatus } from '../lib/engine/status/load-status.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
 import { startBenchRuntime } from './support/bench-runtime.ts';
-import { closeProxies, joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
+import { joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
 import { submit, waitForTargets, type ApplicationDocument } from './support/deploy.ts';
 import { perTarget, ratio, seconds } from './support/figures.ts';
 
@@ -32,7 +32,8 @@ const names = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
 
 console.error(`starting ${count} member clusters and moto ...`);
 const [apiservers, bench] = await Promise.all([startApiservers(names), startBenchRuntime({ serveApi: false })]);
-const registrations = await registrationsThroughProxies(names, apiservers, rttMs);
+const proxied = await registrationsThroughProxies(names, apiservers, rttMs);
+const { registrations } = proxied;
 await joinAll(bench.registry, registrations, { bench: 'yes' });
 
 const seed = parse(await readFile(new URL('../test/fixtures/seed/basic.yaml', import.meta.url), 'utf8')) as ApplicationDocument;
@@ -105,6 +106,6 @@ console.log(`Flotilla / floor: ${ratio(flotillaMs, floorMs)}; Flotilla / sequent
 console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per target: DynamoDB ${perTarget(requests.dynamodb, count)}, SQS ${perTarget(requests.sqs, count)}`);
 
 await bench.stop();
-await closeProxies(registrations);
+await proxied.close();
 if (!flags.keep) await clustersDown(names);
 process.exit(0);

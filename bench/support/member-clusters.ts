@@ -1,10 +1,12 @@
 // The benchmarks' member clusters: simulated API servers (devenv/clusters/kwok.ts) under the benchmark's own names,
 // reached through proxies, so each registration has an endpoint of its own (and, in WAN mode, a delayed one).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parse } from 'yaml';
 import { clustersUp, kubeconfigPath } from '../../devenv/clusters/kwok.ts';
 import type { ClusterRegistry } from '../../lib/engine/clusters/cluster-registry.ts';
-import { startLatencyProxies, type LatencyProxy } from './latency-proxy.ts';
 
 interface FlatKubeconfig {
   clusters: { name: string; cluster: { server: string } & Record<string, unknown> }[];
@@ -46,15 +48,34 @@ export function kubeconfigThrough(kubeconfig: string, port: number): string {
 export interface Registration {
   name: string;
   apiserver: Apiserver;
+  /** Its own endpoint: a proxy port on 127.0.0.1. */
+  port: number;
   kubeconfig: string;
-  proxy: LatencyProxy;
 }
 
-/** One proxy per registration; registration i goes to API server i mod N. */
-export async function registrationsThroughProxies(names: string[], apiservers: Apiserver[], rttMs: number): Promise<Registration[]> {
+export interface ProxiedRegistrations {
+  registrations: Registration[];
+  /** Stops the proxies' process. */
+  close(): Promise<void>;
+}
+
+/** One proxy per registration, all in one child process (bench/support/proxy-child.ts); registration i goes to API server i mod N. */
+export async function registrationsThroughProxies(names: string[], apiservers: Apiserver[], rttMs: number): Promise<ProxiedRegistrations> {
   const targets = names.map((_, i) => apiservers[i % apiservers.length]!);
-  const proxies = await startLatencyProxies(targets, rttMs);
-  return names.map((name, i) => ({ name, apiserver: targets[i]!, proxy: proxies[i]!, kubeconfig: kubeconfigThrough(targets[i]!.kubeconfig, proxies[i]!.port) }));
+  const child = spawn(process.execPath, [new URL('./proxy-child.ts', import.meta.url).pathname, JSON.stringify({ targets: targets.map(({ host, port }) => ({ host, port })), rttMs })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited.then(() => [undefined])])) as [string | undefined];
+  if (line === undefined) throw new Error('the proxy process exited before it listened');
+  const ports = JSON.parse(line) as number[];
+  return {
+    registrations: names.map((name, i) => ({ name, apiserver: targets[i]!, port: ports[i]!, kubeconfig: kubeconfigThrough(targets[i]!.kubeconfig, ports[i]!) })),
+    close: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
 }
 
 /** Joins every registration (each join probes its endpoint), a few at a time. */
@@ -67,8 +88,4 @@ export async function joinAll(registry: ClusterRegistry, registrations: Registra
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, registrations.length) }, worker));
-}
-
-export async function closeProxies(registrations: Registration[]): Promise<void> {
-  await Promise.all(registrations.map((registration) => registration.proxy.close()));
 }
