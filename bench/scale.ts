@@ -88,28 +88,8 @@ const splitTotals = split?.totals();
 split?.stop();
 clearInterval(rssSampler);
 
-// GET .../status over HTTP, as the CLI asks for it, one read after another.
-const statusUrl = `${bench.runtime.url}/namespaces/${document.metadata.namespace}/applications/${document.metadata.name}/status`;
-const latencies: number[] = [];
-const refusals: string[] = [];
-let statusBody: { requests?: { dynamodb: number; sqs: number } } = {};
-let statusBytes = 0;
-for (let i = 0; i < statusReads; i++) {
-  const readStarted = performance.now();
-  const response = await fetch(statusUrl, { headers: { authorization: `Bearer ${bench.runtime.adminToken}` } });
-  const text = await response.text();
-  latencies.push(performance.now() - readStarted);
-  if (!response.ok) {
-    refusals.push(`${response.status} ${text.slice(0, 200)}`);
-    continue;
-  }
-  statusBytes = text.length;
-  statusBody = JSON.parse(text) as typeof statusBody;
-}
-
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const targets = progress.succeeded;
-const requests = statusBody.requests ?? { dynamodb: 0, sqs: 0 };
 console.log(`registrations: ${registrationCount} on ${apiserverCount} API servers (zero-delay proxy port per registration, in a child process)`);
 console.log(`AWS backend: ${bench.backend}; control plane: the local runtime in this process (planner, applier, API)`);
 if (progress.doneMs !== undefined && progress.succeeded >= registrationCount) {
@@ -123,10 +103,32 @@ if (splitTotals) {
   const parts = Object.entries(splitTotals).map(([name, ms]) => `${name} ${Math.round(ms)} ms (${targets ? (ms / targets).toFixed(1) : '-'} ms/target)`);
   console.log(`main-thread CPU by function (async-hook attribution, its own overhead included): ${parts.join(', ')}`);
 }
-console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per target: DynamoDB ${perTarget(requests.dynamodb, registrationCount)}, SQS ${perTarget(requests.sqs, registrationCount)}`);
 console.log(`peak RSS of the runtime process: ${Math.round(peakRss / 2 ** 20)} MiB during the run (sampled every 200 ms); ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB process maximum (maxRSS)`);
-console.log(`GET status over HTTP (${statusBytes} bytes), ${statusReads} reads one after another: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms${refusals.length ? `; ${refusals.length} not answered 200, e.g. ${refusals[0]}` : ''}`);
 if (progress.failedPolls) console.log(`the benchmark's own progress polls timed out ${progress.failedPolls} times (repeated)`);
+
+// GET .../status over HTTP, as the CLI asks for it, one read after another.
+const statusUrl = `${bench.runtime.url}/namespaces/${document.metadata.namespace}/applications/${document.metadata.name}/status`;
+const latencies: number[] = [];
+const refusals: string[] = [];
+let statusBody: { requests?: { dynamodb: number; sqs: number } } = {};
+let statusBytes = 0;
+for (let i = 0; i < statusReads; i++) {
+  const readStarted = performance.now();
+  const response = await fetch(statusUrl, { headers: { authorization: `Bearer ${bench.runtime.adminToken}` } });
+  const text = await response.text();
+  latencies.push(performance.now() - readStarted);
+  if ((i + 1) % 10 === 0) console.error(`status read ${i + 1} of ${statusReads}: ${Math.round(latencies.at(-1)!)} ms`);
+  if (!response.ok) {
+    refusals.push(`${response.status} ${text.slice(0, 200)}`);
+    continue;
+  }
+  statusBytes = text.length;
+  statusBody = JSON.parse(text) as typeof statusBody;
+}
+
+const requests = statusBody.requests ?? { dynamodb: 0, sqs: 0 };
+console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per target: DynamoDB ${perTarget(requests.dynamodb, registrationCount)}, SQS ${perTarget(requests.sqs, registrationCount)}`);
+console.log(`GET status over HTTP (${statusBytes} bytes), ${statusReads} reads one after another: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms${refusals.length ? `; ${refusals.length} not answered 200, e.g. ${refusals[0]}` : ''}`);
 
 await bench.stop();
 await proxied.close();
