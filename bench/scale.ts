@@ -8,8 +8,10 @@
 // Service, all labelled app.oam.dev/name and /namespace of this one application), so they share one ownership and
 // none refuses another's (lib/core/render/ownership.ts: ownership is per application, not per cluster). After the
 // first apply on an API server the others are server-side-apply no-ops there, and health reads one Deployment. The
-// API servers therefore do less than 1,000 real clusters would; the control plane does the same per target: render,
-// record, order, apply, read health, tally. One replica per API server, well inside kwok's 2 nodes x 110 pods.
+// API servers therefore do less than 1,000 real clusters would (and a little more: two registrations applying the
+// same object at once can meet the ownership check's resourceVersion precondition, 409, and read again); the control
+// plane does the same per target: render, record, order, apply, read health, tally. One replica per API server, well
+// inside kwok's 2 nodes x 110 pods.
 import { parseArgs } from 'node:util';
 import { clustersDown } from '../devenv/clusters/kwok.ts';
 import { startBenchRuntime } from './support/bench-runtime.ts';
