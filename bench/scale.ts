@@ -18,7 +18,7 @@ import { startBenchRuntime } from './support/bench-runtime.ts';
 import { joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
 import { submit, waitForTargets, type ApplicationDocument } from './support/deploy.ts';
 import { percentile, perTarget, seconds } from './support/figures.ts';
-import { splitOnThreadTime, type CpuSplit } from './support/cpu-split.ts';
+import { splitMainThreadCpu, type CpuSplit } from './support/cpu-split.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -64,7 +64,7 @@ let split: CpuSplit | undefined;
 if (flags['split-cpu']) {
   const planner = (await import('../functions/planner.ts')).handler;
   const applier = (await import('../functions/applier.ts')).handler;
-  split = splitOnThreadTime({ planner, applier });
+  split = splitMainThreadCpu({ planner, applier });
 }
 let peakRss = process.memoryUsage.rss();
 const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200);

@@ -16,7 +16,7 @@ export interface CpuSplit {
   stop(): void;
 }
 
-export function splitOnThreadTime(handlers: Record<string, MiddyLike>): CpuSplit {
+export function splitMainThreadCpu(handlers: Record<string, MiddyLike>): CpuSplit {
   const invocation = new AsyncLocalStorage<string>();
   for (const [name, handler] of Object.entries(handlers)) handler.use({ before: () => invocation.enterWith(name) });
   const totals = new Map<string, number>();
