@@ -1,102 +1,111 @@
-// Fan-out benchmark (not a test): the seed app deployed by Flotilla to N member clusters at once, against a sequential
-// `kubectl apply` + `kubectl rollout status` loop over the same clusters, plus the AWS requests Flotilla needed per
-// cluster target. Run: npm run bench:fanout -- [N]   (default 6; each simulated cluster takes ~0.5 GiB)
+// Fan-out benchmark (not a test): the seed app deployed by Flotilla to N member clusters at once, next to `kubectl
+// apply --server-side` + `kubectl rollout status` one cluster after another and all clusters at once (the floor: the
+// same requests with nothing in between), plus the AWS requests Flotilla needed per cluster target. Every cluster is
+// behind a latency proxy (a simulated WAN link, --rtt ms round trip, default 100; --rtt 0 for loopback speed), and
+// Flotilla and kubectl go through the same proxies.
+// Run: npm run bench:fanout -- [N] [--rtt 100] [--keep]   (default N 6; each simulated cluster takes ~0.5 GiB)
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { ensureBinaries } from '../devenv/clusters/binaries.ts';
-import { clustersDown, clustersUp } from '../devenv/clusters/kwok.ts';
-import { ensureMoto } from '../devenv/moto.ts';
+import { clustersDown } from '../devenv/clusters/kwok.ts';
 import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
 import { loadStatus } from '../lib/engine/status/load-status.ts';
-import { newRunId } from '../lib/core/run/run.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
-import { startLocalRuntime } from '../local/runtime.ts';
-import { reachCluster } from '../lib/adapters/kubernetes/cluster-reach.ts';
-import { localEndpointPolicy } from '../lib/core/cluster/endpoint-policy.ts';
-import { runRequest } from '../lib/engine/messages/planner-message.ts';
+import { startBenchRuntime } from './support/bench-runtime.ts';
+import { joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
+import { submit, waitForTargets, type ApplicationDocument } from './support/deploy.ts';
+import { perTarget, ratio, seconds } from './support/figures.ts';
 
-const run = promisify(execFile);
-const count = Number(process.argv[2] ?? 6);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { rtt: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } },
+});
+const count = Number(positionals[0] ?? 6);
+const rttMs = Number(flags.rtt);
+if (!Number.isInteger(count) || count < 1) throw new Error(`the cluster count must be a positive whole number, not ${positionals[0]}`);
+if (!Number.isFinite(rttMs) || rttMs < 0) throw new Error(`--rtt must be a number of ms >= 0, not ${flags.rtt}`);
 const names = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
 
 console.error(`starting ${count} member clusters and moto ...`);
-const [moto] = await Promise.all([ensureMoto(), clustersUp(names)]);
-const bins = await ensureBinaries();
-const kubeconfigs = Object.fromEntries(names.map((n) => [n, join(import.meta.dirname, '..', '.flotilla', 'clusters', `${n}.kubeconfig`)]));
+const [apiservers, bench] = await Promise.all([startApiservers(names), startBenchRuntime({ serveApi: false })]);
+const proxied = await registrationsThroughProxies(names, apiservers, rttMs);
+const { registrations } = proxied;
+await joinAll(bench.registry, registrations, { bench: 'yes' });
 
-Object.assign(process.env, {
-  AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
-  AWS_ENDPOINT_URL_SQS: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_REGION: 'us-east-1',
-  POWERTOOLS_LOG_LEVEL: process.env.BENCH_TRACE ? 'INFO' : 'ERROR',
-  POWERTOOLS_METRICS_DISABLED: process.env.BENCH_TRACE ? 'false' : 'true',
-});
-const runtime = await startLocalRuntime({
-  port: 0,
-  dataDir: await mkdtemp(join(tmpdir(), 'flotilla-bench-')),
-  backend: 'external',
-  prefix: `bench-${Date.now().toString(36)}`,
-  refreshSeconds: 3600,
-  driftSeconds: 3600,
-  duplicateDeliveries: false,
-  serveApi: false,
-  log: () => {},
-});
-const { store, cipher, queues } = await import('../functions/runtime.ts');
-const { ClusterRegistry } = await import('../lib/engine/clusters/cluster-registry.ts');
-const registry = new ClusterRegistry({ clusters: store.clusters, inventories: store.inventories, cipher, reach: (connection) => reachCluster(connection, { policy: localEndpointPolicy }), endpointPolicy: localEndpointPolicy });
-for (const name of names) await registry.join({ name, kubeconfig: await readFile(kubeconfigs[name]!, 'utf8'), labels: { bench: 'yes' } });
-
-const seed = parse(await readFile(new URL('../test/fixtures/seed/basic.yaml', import.meta.url), 'utf8'));
+const seed = parse(await readFile(new URL('../test/fixtures/seed/basic.yaml', import.meta.url), 'utf8')) as ApplicationDocument;
 const stamp = Date.now().toString(36);
-const document = {
+const document: ApplicationDocument = {
   ...seed,
   metadata: { ...seed.metadata, namespace: `fanout-${stamp}` },
   spec: { ...seed.spec, policies: [{ type: 'topology', name: 'all', properties: { clusterLabelSelector: { bench: 'yes' }, createNamespace: true } }] },
 };
 
 // Flotilla: submit, then wait for the workflow to finish (every cluster applied and healthy).
+console.error('Flotilla ...');
 const started = performance.now();
-const submitted = await store.applications.submit(document);
-await queues.toPlanner([runRequest({ namespace: document.metadata.namespace, name: document.metadata.name, revision: submitted.revision.revision, reason: 'submit' }, new Date())]);
-let status;
-for (;;) {
-  status = await loadStatus(store, document.metadata.namespace, document.metadata.name);
-  if (status?.workflow?.finished) break;
-  await sleep(50);
-}
-const flotillaMs = performance.now() - started;
-if (status.about.status !== 'running') throw new Error(`Flotilla run did not succeed: ${JSON.stringify(status.workflow)}`);
+await submit(bench.store, bench.queues, document);
+const progress = await waitForTargets(bench.store, document.metadata, { until: 'run', expected: count, startedAt: started, pollMs: 50 });
+const flotillaMs = progress.doneMs!;
+const status = await loadStatus(bench.store, document.metadata.namespace, document.metadata.name);
+if (status?.about.status !== 'running') throw new Error(`Flotilla run did not succeed: ${JSON.stringify(status?.workflow)}`);
 
-// kubectl: the same rendered objects, applied one cluster after another, each waited for with rollout status.
-const kubectlNamespace = `kubectl-${stamp}`;
-const plan = planWorkflow(applicationFromObject({ ...document, metadata: { ...document.metadata, namespace: kubectlNamespace } }), names.map((name) => ({ name, labels: { bench: 'yes' } })), { revision: 'bench-v1' });
-const manifests = join(await mkdtemp(join(tmpdir(), 'flotilla-kubectl-')), 'app.yaml');
-const objects = plan.steps[0]!.placements[0]!.resources;
-await writeFile(manifests, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: kubectlNamespace } }, ...objects].map((o) => stringify(o)).join('---\n'));
-const kubectl = (kubeconfig: string, args: string[]) => run(join(bins.k8sBin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args]);
-const kubectlStarted = performance.now();
-for (const name of names) {
-  await kubectl(kubeconfigs[name]!, ['apply', '--server-side', '--field-manager', 'bench', '-f', manifests]);
-  await kubectl(kubeconfigs[name]!, ['-n', kubectlNamespace, 'rollout', 'status', 'deployment/hello-world-server', '--timeout=120s']);
+// kubectl: the same rendered objects in a fresh namespace per comparator, through the same proxies. Each cluster has
+// its own discovery cache, warmed before either comparator runs, so neither pays for discovery.
+const bins = await ensureBinaries();
+const work = await mkdtemp(join(tmpdir(), 'flotilla-kubectl-'));
+const kubeconfigFiles = await Promise.all(
+  registrations.map(async (registration) => {
+    const path = join(work, `${registration.name}.kubeconfig`);
+    await writeFile(path, registration.kubeconfig, { mode: 0o600 });
+    await mkdir(join(work, 'cache', registration.name), { recursive: true });
+    return path;
+  }),
+);
+const run = promisify(execFile);
+const kubectl = (i: number, args: string[]) =>
+  run(join(bins.k8sBin, 'kubectl'), ['--kubeconfig', kubeconfigFiles[i]!, '--cache-dir', join(work, 'cache', names[i]!), ...args]);
+await Promise.all(names.map((_, i) => kubectl(i, ['api-resources'])));
+
+async function manifestsFor(namespace: string): Promise<string> {
+  const plan = planWorkflow(applicationFromObject({ ...document, metadata: { ...document.metadata, namespace } }), names.map((name) => ({ name, labels: { bench: 'yes' } })), { revision: 'bench-v1' });
+  const objects = plan.steps[0]!.placements[0]!.resources;
+  const path = join(work, `${namespace}.yaml`);
+  await writeFile(path, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, ...objects].map((o) => stringify(o)).join('---\n'));
+  return path;
 }
-const kubectlMs = performance.now() - kubectlStarted;
+const deployWithKubectl = async (i: number, namespace: string, manifests: string) => {
+  await kubectl(i, ['apply', '--server-side', '--field-manager', 'bench', '-f', manifests]);
+  await kubectl(i, ['-n', namespace, 'rollout', 'status', 'deployment/hello-world-server', '--timeout=120s']);
+};
+
+console.error('kubectl, one cluster after another ...');
+const sequentialNamespace = `kubectl-seq-${stamp}`;
+const sequentialManifests = await manifestsFor(sequentialNamespace);
+const sequentialStarted = performance.now();
+for (let i = 0; i < count; i++) await deployWithKubectl(i, sequentialNamespace, sequentialManifests);
+const sequentialMs = performance.now() - sequentialStarted;
+
+console.error('kubectl, all clusters at once ...');
+const parallelNamespace = `kubectl-par-${stamp}`;
+const parallelManifests = await manifestsFor(parallelNamespace);
+const parallelStarted = performance.now();
+await Promise.all(names.map((_, i) => deployWithKubectl(i, parallelNamespace, parallelManifests)));
+const floorMs = performance.now() - parallelStarted;
 
 const requests = status.requests ?? { dynamodb: 0, sqs: 0 };
-console.log(`clusters: ${count}`);
-console.log(`flotilla fan-out (submit -> all clusters applied and healthy): ${(flotillaMs / 1000).toFixed(2)} s`);
-console.log(`sequential kubectl apply + rollout status loop:              ${(kubectlMs / 1000).toFixed(2)} s`);
-console.log(`ratio kubectl / flotilla: ${(kubectlMs / flotillaMs).toFixed(2)}`);
-console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per cluster target: DynamoDB ${(requests.dynamodb / count).toFixed(1)}, SQS ${(requests.sqs / count).toFixed(1)}`);
+console.log(`clusters: ${count}; link: ${rttMs > 0 ? `latency proxy per cluster, ${rttMs} ms round trip` : 'zero-delay proxy per cluster (loopback)'}`);
+console.log(`AWS backend: ${bench.backend}`);
+console.log(`Flotilla (submit -> all clusters applied and healthy):     ${seconds(flotillaMs)}`);
+console.log(`kubectl apply + rollout status, one cluster after another: ${seconds(sequentialMs)}`);
+console.log(`kubectl apply + rollout status, all clusters at once:      ${seconds(floorMs)}  (the floor)`);
+console.log(`Flotilla / floor: ${ratio(flotillaMs, floorMs)}; Flotilla / sequential: ${ratio(flotillaMs, sequentialMs)}`);
+console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per target: DynamoDB ${perTarget(requests.dynamodb, count)}, SQS ${perTarget(requests.sqs, count)}`);
 
-await runtime.stop();
-await moto.stop();
-if (!process.argv.includes('--keep')) await clustersDown(names);
+await bench.stop();
+await proxied.close();
+if (!flags.keep) await clustersDown(names);
 process.exit(0);
