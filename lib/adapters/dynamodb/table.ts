@@ -210,7 +210,8 @@ function pageLimit(remaining: number | undefined, pageSize: number | undefined):
   return limit === undefined ? {} : { Limit: limit };
 }
 
-const maxBatchGetKeys = 100;
+/** DynamoDB's limit on the keys of one BatchGetItem. */
+export const maxBatchGetKeys = 100;
 
 function keyString(key: Key): string {
   return `${key.pk}\u0000${key.sk}`;

@@ -3,7 +3,7 @@ import { ConflictError } from '../../engine/ports/conflict-error.ts';
 import { runPartition, stepRegistrationKey, stepTallyKey, targetKey, targetSortPrefix } from './keys.ts';
 import { RetryLater } from '../../engine/retry.ts';
 import { RecordTable } from './record-table.ts';
-import { allOf, isConditionFailure, itemAbsent, itemPresent, type Table } from './table.ts';
+import { allOf, isConditionFailure, itemAbsent, itemPresent, maxBatchGetKeys, type Table } from './table.ts';
 import { TargetRecord, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { type TargetStore } from '../../engine/ports/store.ts';
 import { type PlannedTarget } from '../../core/run/target.ts';
@@ -116,6 +116,14 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
 
   get(runId: string, stepId: string, placement: TargetPlacement) {
     return this.read(targetKey(runId, stepId, placement.cluster, placement.namespace));
+  }
+
+  /** The targets of these placements that exist, in their order: one BatchGetItem per 100, sent side by side. */
+  async getMany(runId: string, stepId: string, placements: readonly TargetPlacement[]): Promise<TargetRecord[]> {
+    const chunks: TargetPlacement[][] = [];
+    for (let i = 0; i < placements.length; i += maxBatchGetKeys) chunks.push(placements.slice(i, i + maxBatchGetKeys));
+    const read = await Promise.all(chunks.map((chunk) => this.#table.batchGet(chunk.map((p) => targetKey(runId, stepId, p.cluster, p.namespace)))));
+    return read.flat().flatMap((item) => (item ? [this.fromItem(item)] : []));
   }
 
   listForRun(runId: string) {

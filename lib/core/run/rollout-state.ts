@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { OnFailure } from '../workflow/rollout.ts';
+import { placementOfTargetName, type StepTally, type TargetPlacement } from './target.ts';
 
 export const WavePhase = z.enum(['pending', 'running', 'healthy', 'failed']);
 export type WavePhase = z.infer<typeof WavePhase>;
@@ -33,8 +34,15 @@ export const RolloutState = z.object({
   waveTimeoutSeconds: z.number().positive().optional(),
   approval: z.boolean(),
   onFailure: OnFailure,
+  /**
+   * The namespaces of each cluster's targets as the step placed them: `each` for every cluster not named in `except`
+   * (usually every cluster has the same). With it an advance judges clusters from the step's tally and reads only the
+   * targets it dispatches; rollouts recorded before it was kept have none, and their advances list the step's targets.
+   */
+  namespaces: z.object({ each: z.array(z.string().min(1)), except: z.record(z.string(), z.array(z.string().min(1))).optional() }).optional(),
 });
 export type RolloutState = z.infer<typeof RolloutState>;
+export type ClusterNamespaces = NonNullable<RolloutState['namespaces']>;
 
 /** What the targets of one cluster say: still open, all succeeded (healthy after their apply), or one failed. */
 export type ClusterOutcome = 'open' | 'succeeded' | 'failed';
@@ -62,6 +70,55 @@ export interface RolloutDecision {
 /** The step's waves after `rollout` began: every wave recorded pending, nothing dispatched. */
 export function newRollout(waves: readonly string[][], settings: Omit<RolloutState, 'waves'>): RolloutState {
   return { ...settings, waves: waves.map((clusters) => ({ clusters: [...clusters], phase: 'pending', dispatched: [] })) };
+}
+
+/** The namespaces of `clusters` in `placements`, as RolloutState records them: the most common set once, the others by cluster. */
+export function clusterNamespaces(clusters: readonly string[], placements: readonly TargetPlacement[]): ClusterNamespaces {
+  const byCluster = new Map<string, string[]>(clusters.map((cluster) => [cluster, []]));
+  for (const placement of placements) byCluster.get(placement.cluster)?.push(placement.namespace);
+  const sets = new Map<string, { namespaces: string[]; clusters: number }>();
+  for (const namespaces of byCluster.values()) {
+    namespaces.sort();
+    const key = JSON.stringify(namespaces);
+    const seen = sets.get(key) ?? { namespaces, clusters: 0 };
+    sets.set(key, { ...seen, clusters: seen.clusters + 1 });
+  }
+  const each = [...sets.values()].reduce<{ namespaces: string[]; clusters: number } | undefined>((best, set) => (best === undefined || set.clusters > best.clusters ? set : best), undefined)?.namespaces ?? [];
+  const except = Object.fromEntries([...byCluster].filter(([, namespaces]) => JSON.stringify(namespaces) !== JSON.stringify(each)));
+  return Object.keys(except).length > 0 ? { each, except } : { each };
+}
+
+/** The placements of `clusters` as the rollout recorded them; undefined for a rollout recorded without namespaces. */
+export function rolloutPlacements(rollout: RolloutState, clusters: readonly string[]): TargetPlacement[] | undefined {
+  const recorded = rollout.namespaces;
+  if (!recorded) return undefined;
+  return clusters.flatMap((cluster) => (recorded.except?.[cluster] ?? recorded.each).map((namespace) => ({ cluster, namespace })));
+}
+
+/**
+ * Each cluster's outcome from the step's tally alone (see ClusterOutcome): failed once one of its targets failed,
+ * succeeded once all of them finished, open before. Undefined when the rollout recorded no namespaces or the tally
+ * counts other targets than it recorded (then the targets themselves must be read).
+ */
+export function tallyOutcomes(rollout: RolloutState, tally: StepTally): Map<string, ClusterOutcome> | undefined {
+  const recorded = rollout.namespaces;
+  if (!recorded) return undefined;
+  const clusters = rollout.waves.flatMap((wave) => wave.clusters);
+  const expected = new Map(clusters.map((cluster) => [cluster, (recorded.except?.[cluster] ?? recorded.each).length]));
+  if ([...expected.values()].reduce((sum, count) => sum + count, 0) !== tally.expected) return undefined;
+  const finished = new Map<string, number>();
+  for (const name of tally.finished) {
+    const { cluster } = placementOfTargetName(name);
+    finished.set(cluster, (finished.get(cluster) ?? 0) + 1);
+  }
+  const failed = new Set([...tally.failed].map((name) => placementOfTargetName(name).cluster));
+  const outcomes = new Map<string, ClusterOutcome>();
+  for (const [cluster, count] of expected) {
+    // A cluster with no target stays open, as it does when the targets are read (clusterOutcomes).
+    if (count === 0) continue;
+    outcomes.set(cluster, failed.has(cluster) ? 'failed' : (finished.get(cluster) ?? 0) >= count ? 'succeeded' : 'open');
+  }
+  return outcomes;
 }
 
 /** Clusters whose orders may be sent (and re-sent): a cluster of a wave not yet started has nothing in flight. */

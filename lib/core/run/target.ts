@@ -82,3 +82,10 @@ export interface Completion {
 export function targetName(placement: TargetPlacement): string {
   return `${placement.cluster}/${placement.namespace}`;
 }
+
+/** The placement a targetName names: cluster names are DNS labels, so the first `/` ends the cluster. */
+export function placementOfTargetName(name: string): TargetPlacement {
+  const slash = name.indexOf('/');
+  if (slash <= 0 || slash === name.length - 1) throw new TypeError(`not a target name (cluster/namespace): ${name}`);
+  return { cluster: name.slice(0, slash), namespace: name.slice(slash + 1) };
+}

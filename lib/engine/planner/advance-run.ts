@@ -89,7 +89,7 @@ async function advanceOnce(
   for (const step of run.steps.filter((s) => s.type === 'deploy' && s.phase === 'running' && s.rollout && tallies.has(s.id))) {
     // Past the deadline nothing more is dispatched: the step's open and held targets fail below.
     if (deadlineOf(step, rules.get(step.name), engine.settings.defaultStepTimeoutSeconds) <= now) continue;
-    if (await advanceRollout(engine, run, step)) return { run, again: true };
+    if (await advanceRollout(engine, run, step, tallies.get(step.id))) return { run, again: true };
   }
   const decision = decideRun({ run, mode, rules, tallies, failures, now });
 

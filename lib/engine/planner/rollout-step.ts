@@ -1,8 +1,8 @@
 import type { ClusterInfo } from '../../core/policy/cluster-info.ts';
-import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, type RolloutState } from '../../core/run/rollout-state.ts';
+import { clusterNamespaces, decideRollout, dispatchedClusters, newRollout, rolloutPlacements, tallyOutcomes, type ClusterOutcome, type RolloutState } from '../../core/run/rollout-state.ts';
 import { deadlineOf, suspendedStep } from '../../core/run/run-state.ts';
 import type { RunRecord, StepState } from '../../core/run/run.ts';
-import type { PlannedTarget, TargetRecord } from '../../core/run/target.ts';
+import type { PlannedTarget, StepTally, TargetPlacement, TargetRecord } from '../../core/run/target.ts';
 import type { DeployStepProperties } from '../../core/workflow/deploy-step.ts';
 import { parseGoDuration } from '../../core/workflow/go-duration.ts';
 import { assignWaves } from '../../core/workflow/rollout-waves.ts';
@@ -18,9 +18,17 @@ import { replaceRun } from './run-telemetry.ts';
  * The waves of a step with `rollout`, as recorded on the run: computed from the placed clusters the first time the
  * step starts and read back on every later start (a replan after a crash), so membership never changes mid-rollout.
  * A plain deploy step with `parallelism` is recorded the same way, as one wave of all its clusters: the machinery
- * that sends a wave's next cluster as another finishes is what holds it to that many at once.
+ * that sends a wave's next cluster as another finishes is what holds it to that many at once. The namespaces of each
+ * cluster's targets are recorded with the waves, so an advance judges clusters from the step's tally.
  */
-export async function recordRollout(engine: Engine, runId: string, stepId: string, properties: DeployStepProperties, clusters: readonly ClusterInfo[]): Promise<RolloutState | undefined> {
+export async function recordRollout(
+  engine: Engine,
+  runId: string,
+  stepId: string,
+  properties: DeployStepProperties,
+  clusters: readonly ClusterInfo[],
+  placements: readonly TargetPlacement[],
+): Promise<RolloutState | undefined> {
   const { rollout, parallelism } = properties;
   if (rollout === undefined && parallelism === undefined) return undefined;
   return retryOnConflict(async () => {
@@ -31,7 +39,7 @@ export async function recordRollout(engine: Engine, runId: string, stepId: strin
     const waves = rollout ? assignWaves(clusters, rollout) : assignWaves(clusters, { waves: ['100%'] });
     // No cluster placed (`clusters: []`): nothing to roll out, the step is a no-op as without `rollout`.
     if (waves.length === 0) return undefined;
-    const limit = parallelism === undefined ? {} : { parallelism };
+    const limit = { ...(parallelism === undefined ? {} : { parallelism }), namespaces: clusterNamespaces(waves.flat(), placements) };
     let state: RolloutState;
     if (rollout) {
       const pauseSeconds = rollout.pauseBetweenWaves === undefined ? undefined : parseGoDuration(rollout.pauseBetweenWaves);
@@ -68,21 +76,38 @@ export function releasedTargets<T extends { cluster: string }>(step: StepState, 
 
 export type OrderSender = (run: RunRecord, step: StepState, targets: PlannedTarget[], deadline: Date) => Promise<void>;
 
+/** What a caller of progressRollout has read already and may hand over (each is used on the first attempt only). */
+export interface KnownToRollout {
+  /** The step's tally, read just before. */
+  tally?: StepTally;
+  /** The step's targets as just registered: the first wave's orders are sent from them without reading them back. */
+  targets?: readonly TargetRecord[];
+}
+
 /**
  * Moves a running rollout on (see decideRollout): records the next clusters as dispatched, then sends their orders;
  * suspends the run for approval or after a failed wave (`pause`); fails it and asks for the rollback (`rollback`).
  * The write comes first and is versioned, so concurrent or repeated advances dispatch each cluster once. Returns
  * whether the run changed.
+ *
+ * An advance reads the run and the step's tally (the clusters' outcomes follow from the tally and the namespaces the
+ * rollout recorded), then only the targets it dispatches, by key: its cost does not grow with the step. The step's
+ * targets are listed only to expire a timed-out wave's, or for a rollout recorded without namespaces.
  */
-export async function progressRollout(engine: Engine, runId: string, stepId: string, send: OrderSender): Promise<boolean> {
+export async function progressRollout(engine: Engine, runId: string, stepId: string, send: OrderSender, known: KnownToRollout = {}): Promise<boolean> {
+  let attempt = 0;
   const outcome = await retryOnConflict(async () => {
+    const first = attempt++ === 0;
     const run = await engine.store.runs.get(runId);
     const step = run?.steps.find((s) => s.id === stepId);
     if (!run || !step?.rollout || step.phase !== 'running' || run.phase !== 'running') return undefined;
-    const targets = await engine.store.targets.listForStep(runId, stepId);
-    const decision = decideRollout({ rollout: step.rollout, outcomes: clusterOutcomes(targets), now: engine.now() });
-    if (decision.expire.clusters.length > 0) return { run, step, decision, targets, written: undefined, expired: await expireClusters(engine, run, step, targets, decision.expire) };
-    if (!decision.changed) return { run, step, decision, targets, written: undefined };
+    const { outcomes, listed } = await judgeClusters(engine, runId, stepId, step.rollout, first ? known.tally : undefined);
+    const decision = decideRollout({ rollout: step.rollout, outcomes, now: engine.now() });
+    if (decision.expire.clusters.length > 0) {
+      const targets = listed ?? (await engine.store.targets.listForStep(runId, stepId));
+      return { run, step, decision, listed, written: undefined, expired: await expireClusters(engine, run, step, targets, decision.expire) };
+    }
+    if (!decision.changed) return { run, step, decision, listed, written: undefined };
     const at = engine.now().toISOString();
     let next: RunRecord = { ...run, steps: run.steps.map((s) => (s.id === stepId ? { ...s, rollout: decision.rollout } : s)), updatedAt: at };
     const stop = decision.stop;
@@ -97,16 +122,15 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
       };
     }
     const written = await replaceRun(engine, run, next);
-    return { run: written, step: written.steps.find((s) => s.id === stepId)!, decision, targets, written };
+    return { run: written, step: written.steps.find((s) => s.id === stepId)!, decision, listed: listed ?? (first ? known.targets : undefined), written };
   });
   if (!outcome) return false;
   if (outcome.expired) return true;
-  const { run, step, decision, targets, written } = outcome;
+  const { run, step, decision, listed, written } = outcome;
   if (written) {
     const fields = runLogFields(run, step);
     if (decision.stop) engine.telemetry.log(decision.stop.kind === 'approval' ? 'info' : 'warn', `rollout stopped (${decision.stop.kind})`, { ...fields, reason: decision.stop.message });
-    const dispatch = new Set(decision.dispatch);
-    const released = targets.filter((t) => dispatch.has(t.cluster) && t.payload !== undefined);
+    const released = (await dispatchedTargets(engine, runId, stepId, step.rollout!, decision.dispatch, listed)).filter((t) => t.payload !== undefined);
     for (const target of released) await noteReleased(engine, target, waitingForWave(step.rollout!, target.cluster));
     const orders = released.map(plannedTargetOf);
     const timeoutSeconds = step.timeoutSeconds ?? engine.settings.defaultStepTimeoutSeconds;
@@ -118,6 +142,41 @@ export async function progressRollout(engine: Engine, runId: string, stepId: str
     await engine.queues.toPlanner([{ kind: 'advance', runId }], delay);
   }
   return written !== undefined;
+}
+
+/**
+ * The clusters' outcomes from the step's tally when the rollout recorded each cluster's namespaces (one read, none
+ * per target); otherwise, or when the tally counts other targets than recorded, from the targets themselves.
+ */
+async function judgeClusters(
+  engine: Engine,
+  runId: string,
+  stepId: string,
+  rollout: RolloutState,
+  known: StepTally | undefined,
+): Promise<{ outcomes: ReadonlyMap<string, ClusterOutcome>; listed?: TargetRecord[] }> {
+  const tally = rollout.namespaces === undefined ? undefined : (known ?? (await engine.store.targets.tally(runId, stepId)));
+  const outcomes = tally && tallyOutcomes(rollout, tally);
+  if (outcomes) return { outcomes };
+  const listed = await engine.store.targets.listForStep(runId, stepId);
+  return { outcomes: clusterOutcomes(listed), listed };
+}
+
+/** The targets of the clusters just dispatched: from what was read already, else read by key (never the whole step). */
+async function dispatchedTargets(
+  engine: Engine,
+  runId: string,
+  stepId: string,
+  rollout: RolloutState,
+  clusters: readonly string[],
+  listed: readonly TargetRecord[] | undefined,
+): Promise<TargetRecord[]> {
+  if (clusters.length === 0) return [];
+  const dispatch = new Set(clusters);
+  if (listed) return listed.filter((t) => dispatch.has(t.cluster));
+  const placements = rolloutPlacements(rollout, clusters);
+  if (!placements) return (await engine.store.targets.listForStep(runId, stepId)).filter((t) => dispatch.has(t.cluster));
+  return engine.store.targets.getMany(runId, stepId, placements);
 }
 
 /** The planner fails a timed-out wave's waiting targets, as it fails a step's at its deadline, naming what each waited for. */

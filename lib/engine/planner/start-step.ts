@@ -1,6 +1,6 @@
 import { PlacementError } from '../../core/errors/placement-error.ts';
 import { ValidationError } from '../../core/errors/validation-error.ts';
-import type { PlannedTarget, TargetPayload } from '../../core/run/target.ts';
+import type { PlannedTarget, StepTally, TargetPayload } from '../../core/run/target.ts';
 import { placementClusters } from '../clusters/placement-clusters.ts';
 import { storedKindScopes } from '../clusters/kind-discovery.ts';
 import { namespaceCreationIssues } from '../../core/tenancy/namespace-creation.ts';
@@ -61,7 +61,7 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
   // A rollout's waves are recorded before its targets: a replan after a crash reads them back, so a cluster joined
   // since the step started joins no wave (and gets no target) in this run.
   const placedClusters = registry.clusters.filter((cluster) => placements.some((placement) => placement.cluster === cluster.name));
-  const rollout = properties ? await recordRollout(engine, run.runId, step.id, properties, placedClusters) : undefined;
+  const rollout = properties ? await recordRollout(engine, run.runId, step.id, properties, placedClusters, placements) : undefined;
   if (rollout) {
     const members = new Set(rollout.waves.flatMap((wave) => wave.clusters));
     placements = placements.filter((placement) => members.has(placement.cluster));
@@ -72,15 +72,15 @@ export async function startStep(engine: Engine, run: RunRecord, step: StepState,
     const waiting = registry.notAccepted.get(cluster) ?? (rollout ? waitingForWave(rollout, cluster) : undefined);
     targets.push({ cluster, namespace, createNamespace, payload: await payloadFor(engine, run, step, placement), ...(waiting ? { message: waiting } : {}) });
   }
-  await engine.store.targets.register(run.runId, step.id, targets);
-  if (rollout) await progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d));
+  const registered = await engine.store.targets.register(run.runId, step.id, targets);
+  if (rollout) await progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d), { targets: registered });
   else await sendApplyOrders(engine, run, step, targets, deadline);
   return { outcome: 'dispatched', targets: targets.length };
 }
 
 /** Moves a running step's rollout on (next clusters, next wave, stop); false when nothing changed. */
-export function advanceRollout(engine: Engine, run: RunRecord, step: StepState): Promise<boolean> {
-  return progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d));
+export function advanceRollout(engine: Engine, run: RunRecord, step: StepState, tally?: StepTally): Promise<boolean> {
+  return progressRollout(engine, run.runId, step.id, (r, s, t, d) => sendApplyOrders(engine, r, s, t, d), tally ? { tally } : {});
 }
 
 /**

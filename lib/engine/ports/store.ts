@@ -52,6 +52,8 @@ export interface TargetStore {
    */
   register(runId: string, stepId: string, placements: PlannedTarget[], now?: Date): Promise<TargetRecord[]>;
   get(runId: string, stepId: string, placement: TargetPlacement): Promise<TargetRecord | undefined>;
+  /** The targets of these placements that exist, in their order, read by key (no listing of the step). */
+  getMany(runId: string, stepId: string, placements: readonly TargetPlacement[]): Promise<TargetRecord[]>;
   listForRun(runId: string): Promise<TargetRecord[]>;
   listForStep(runId: string, stepId: string): Promise<TargetRecord[]>;
   /** Progress short of completion (applying, attempts, interim health); version-checked. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRollout, dispatchedClusters, newRollout, type ClusterOutcome, type RolloutState } from '../../../../lib/core/run/rollout-state.ts';
+import { clusterNamespaces, decideRollout, dispatchedClusters, newRollout, rolloutPlacements, tallyOutcomes, type ClusterOutcome, type RolloutState } from '../../../../lib/core/run/rollout-state.ts';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
@@ -111,5 +111,49 @@ describe('decideRollout without limits', () => {
     const done = settle(next.rollout, { a: 'failed', b: 'succeeded', c: 'succeeded' });
     expect(done.stop).toBeUndefined();
     expect(done.rollout.waves[0]).toMatchObject({ phase: 'failed', dispatched: ['a', 'b', 'c'] });
+  });
+});
+
+describe('clusterNamespaces and rolloutPlacements (the targets a rollout records with its waves)', () => {
+  const placed = (cluster: string, namespace: string) => ({ cluster, namespace });
+
+  it('records the most common namespaces once and the other clusters by name, and gives every placement back', () => {
+    const placements = [placed('a', 'shop'), placed('b', 'shop'), placed('c', 'shop'), placed('c', 'audit'), placed('d', 'shop')];
+    const namespaces = clusterNamespaces(['a', 'b', 'c', 'd'], placements);
+    expect(namespaces).toEqual({ each: ['shop'], except: { c: ['audit', 'shop'] } });
+    const rollout = { ...newRollout([['a', 'b'], ['c', 'd']], settings), namespaces };
+    expect(rolloutPlacements(rollout, ['c', 'a'])).toEqual([placed('c', 'audit'), placed('c', 'shop'), placed('a', 'shop')]);
+    expect(rolloutPlacements(newRollout([['a']], settings), ['a'])).toBeUndefined();
+  });
+
+  it('leaves `except` out when every cluster has the same namespaces', () => {
+    expect(clusterNamespaces(['a', 'b'], [placed('b', 'x'), placed('a', 'x')])).toEqual({ each: ['x'] });
+  });
+});
+
+describe('tallyOutcomes (cluster outcomes from the step tally alone)', () => {
+  const rollout = { ...newRollout([['a'], ['b', 'c']], settings), namespaces: { each: ['shop'], except: { b: ['audit', 'shop'] } } };
+  const tally = (finished: string[], failed: string[] = []) => ({ runId: 'r1', stepId: 's1', expected: 4, finished: new Set(finished), failed: new Set(failed) });
+
+  it('a cluster succeeds once all its targets finished, fails with any failed one, and is open before', () => {
+    expect(tallyOutcomes(rollout, tally([]))).toEqual(outcomes({ a: 'open', b: 'open', c: 'open' }));
+    // b has two targets: one finished leaves it open.
+    expect(tallyOutcomes(rollout, tally(['a/shop', 'b/shop']))).toEqual(outcomes({ a: 'succeeded', b: 'open', c: 'open' }));
+    expect(tallyOutcomes(rollout, tally(['a/shop', 'b/shop', 'b/audit']))).toEqual(outcomes({ a: 'succeeded', b: 'succeeded', c: 'open' }));
+    // A failed target fails its cluster at once, even with another still open.
+    expect(tallyOutcomes(rollout, tally(['b/audit', 'c/shop'], ['b/audit']))).toEqual(outcomes({ a: 'open', b: 'failed', c: 'succeeded' }));
+  });
+
+  it('gives no answer without recorded namespaces or when the tally counts other targets than recorded', () => {
+    expect(tallyOutcomes(newRollout([['a']], settings), tally([]))).toBeUndefined();
+    expect(tallyOutcomes(rollout, { ...tally([]), expected: 5 })).toBeUndefined();
+  });
+
+  it('decides a rollout as the targets themselves would', () => {
+    const started = decideRollout({ rollout, outcomes: tallyOutcomes(rollout, tally([]))!, now });
+    expect(started.dispatch).toEqual(['a']);
+    const next = decideRollout({ rollout: started.rollout, outcomes: tallyOutcomes(started.rollout, tally(['a/shop']))!, now });
+    expect(next.dispatch).toEqual(['b', 'c']);
+    expect(next.rollout.namespaces).toEqual(rollout.namespaces);
   });
 });
