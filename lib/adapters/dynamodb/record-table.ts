@@ -14,6 +14,8 @@ export interface RecordLayout<T extends Versioned> {
   /** Fields holding user-shaped data (maps, lists): stored as JSON text, so no emulator quirk touches them. */
   jsonFields: readonly (keyof T & string)[];
   key(record: T): Key;
+  /** Attributes kept beside the record's own, derived from it at every write (a small extract a listing can project). */
+  derived?(record: T): StoredMap;
   /** The item's place in the group index (gsi1), if it is listed there. */
   group?(record: T): { gsi1pk: string; gsi1sk: string };
   /** How a record is named in messages, e.g. `default/example-app`. */
@@ -87,7 +89,7 @@ export class RecordTable<T extends Versioned> implements VersionedWrites<T> {
       const asJson = jsonFields.includes(field) && value !== undefined;
       attributes[field] = asJson ? JSON.stringify(value) : (value as StoredValue | undefined);
     }
-    return { ...attributes, ...this.#layout.group?.(record), ...this.#layout.key(record) };
+    return { ...attributes, ...this.#layout.derived?.(record), ...this.#layout.group?.(record), ...this.#layout.key(record) };
   }
 
   #decode(item: Record<string, unknown>): T {

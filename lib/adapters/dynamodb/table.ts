@@ -68,6 +68,8 @@ export interface QueryOptions {
   byGroup?: boolean;
   descending?: boolean;
   limit?: number;
+  /** Only these top-level attributes come back (a ProjectionExpression): a listing can leave a record's bulk behind. */
+  attributes?: readonly string[];
 }
 
 export interface TableOptions {
@@ -176,6 +178,9 @@ export class Table {
     const partitionName = options.byGroup ? keyAttributes.groupPartition : keyAttributes.partition;
     const sortName = options.byGroup ? keyAttributes.groupSort : keyAttributes.sort;
     const names: Record<string, string> = { '#p': partitionName };
+    // Every projected name goes through a placeholder: `namespace`, `message` and others are reserved words.
+    options.attributes?.forEach((attribute, index) => (names[`#a${index}`] = attribute));
+    const projection = options.attributes ? { ProjectionExpression: options.attributes.map((_, index) => `#a${index}`).join(', ') } : {};
     const values: Record<string, StoredValue> = { ':p': options.partition };
     let expression = '#p = :p';
     if (options.sortPrefix !== undefined) {
@@ -191,6 +196,7 @@ export class Table {
           TableName: this.name,
           ...(options.byGroup ? { IndexName: groupIndexName } : { ConsistentRead: true }),
           KeyConditionExpression: expression,
+          ...projection,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: marshallItem(values),
           ScanIndexForward: !options.descending,

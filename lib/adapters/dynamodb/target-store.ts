@@ -4,7 +4,7 @@ import { runPartition, stepRegistrationKey, stepTallyKey, targetKey, targetSortP
 import { RetryLater } from '../../engine/retry.ts';
 import { RecordTable } from './record-table.ts';
 import { allOf, isConditionFailure, itemAbsent, itemPresent, maxBatchGetKeys, type Table } from './table.ts';
-import { TargetRecord, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
+import { TargetRecord, TargetView, targetName, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { type TargetStore } from '../../engine/ports/store.ts';
 import { type PlannedTarget } from '../../core/run/target.ts';
 
@@ -22,6 +22,10 @@ const StoredTally = z.object({
  */
 export const registrationTakeoverMs = 90_000;
 
+/** Where a target item keeps its rendered components (JSON text), beside the payload that also holds them. */
+const componentsAttribute = 'components';
+const viewAttributes = Object.keys(TargetView.shape);
+
 function toTally(item: Record<string, unknown>): StepTally {
   const stored = StoredTally.parse(item);
   return { ...stored, finished: stored.finished ?? new Set(), failed: stored.failed ?? new Set() };
@@ -35,6 +39,9 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
       entity: 'target',
       schema: TargetRecord,
       jsonFields: ['detail', 'payload'],
+      // Status lists a run's targets without their objects (see listViewsForRun), so the components they were
+      // rendered from are kept apart as well.
+      derived: (record) => (record.payload?.where === 'inline' ? { [componentsAttribute]: JSON.stringify(record.payload.components) } : {}),
       key: (record) => targetKey(record.runId, record.stepId, record.cluster, record.namespace),
       label: (record) => `${record.runId}/${record.stepId}/${targetName(record)}`,
     });
@@ -128,6 +135,15 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
 
   listForRun(runId: string) {
     return this.readAll({ partition: runPartition(runId), sortPrefix: targetSortPrefix() });
+  }
+
+  /** The run's targets for status: one paged Query that leaves the rendered objects behind. */
+  async listViewsForRun(runId: string): Promise<TargetView[]> {
+    const items = await this.#table.query({ partition: runPartition(runId), sortPrefix: targetSortPrefix(), attributes: viewAttributes });
+    return items.map((item) => {
+      const { detail, [componentsAttribute]: components, ...rest } = item;
+      return TargetView.parse({ ...rest, ...(typeof detail === 'string' ? { detail: JSON.parse(detail) } : {}), ...(typeof components === 'string' ? { components: JSON.parse(components) } : {}) });
+    });
   }
 
   listForStep(runId: string, stepId: string) {

@@ -2,12 +2,15 @@ import * as z from 'zod';
 import { KubernetesObject } from '../object/kubernetes-object.ts';
 import { SealedSecret } from '../secret/sealed-secret.ts';
 
+/** The components a target's objects were rendered from (names, types, traits), without the objects. */
+export const RenderedComponents = z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) }));
+
 /** Where the objects of one target are: in the message itself, or stored when they would overflow an SQS message. */
 export const TargetPayload = z.discriminatedUnion('where', [
   z.object({
     where: z.literal('inline'),
     resources: z.array(KubernetesObject),
-    components: z.array(z.object({ name: z.string(), type: z.string(), traits: z.array(z.string()), dependsOn: z.array(z.string()) })),
+    components: RenderedComponents,
     /** The Secret values of `resources` (which show `<redacted>`), sealed for this target; absent without any. */
     secrets: SealedSecret.optional(),
   }),
@@ -42,6 +45,18 @@ export const TargetRecord = z.object({
   version: z.int().positive(),
 });
 export type TargetRecord = z.infer<typeof TargetRecord>;
+
+/**
+ * A target as status shows it: the record without its rendered objects (the bulk of it: a 1,000-target run's records
+ * are megabytes with them) and the components they were rendered from, which stay small.
+ */
+export const TargetView = TargetRecord.omit({ payload: true }).extend({ components: RenderedComponents.optional() });
+export type TargetView = z.infer<typeof TargetView>;
+
+export function viewOfTarget(record: TargetRecord): TargetView {
+  const { payload, ...rest } = record;
+  return payload?.where === 'inline' ? { ...rest, components: payload.components } : rest;
+}
 
 export interface TargetPlacement {
   cluster: string;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { latestRevisionOf, type ApplicationRecord } from '../application/application-record.ts';
 import type { RunRecord, StepState } from '../run/run.ts';
-import { targetName, type TargetRecord } from '../run/target.ts';
+import { targetName, type TargetView } from '../run/target.ts';
 import { appPhase } from './app-phase.ts';
 import { statusHistoryLength } from './application-status.ts';
 import type { ApplicationStatus, CleanupProblem, HistoryEntry, CostStatus, ServiceStatus, WaveStatus, WorkflowStatus, WorkflowStepStatus } from './application-status.ts';
@@ -18,7 +18,7 @@ export interface StatusInput {
   /** The application's live run (the one whose orders apply), which names the running revision; else `run` does. */
   live?: RunRecord | undefined;
   /** The run's targets, in any order. */
-  targets: readonly TargetRecord[];
+  targets: readonly TargetView[];
   /** What the run's messages cost, and the prices to put on it. */
   usage?: { usage: RunUsage; prices: Prices } | undefined;
   /** Removals that keep failing (from the inventories' `removalProblem`). */
@@ -78,15 +78,15 @@ function usageStatus(usage: RunUsage, prices: Prices, run: RunRecord): Pick<Appl
 }
 
 interface ReadTarget {
-  record: TargetRecord;
+  record: TargetView;
   health: TargetHealthDetail | undefined;
 }
 
-function inStepOrder(targets: readonly TargetRecord[], run: RunRecord | undefined): ReadTarget[] {
+function inStepOrder(targets: readonly TargetView[], run: RunRecord | undefined): ReadTarget[] {
   const stepIndex = new Map((run?.steps ?? []).map((step, index) => [step.id, index]));
   // Steps the run does not list (or every step, without a run) keep the order they first appear in.
   for (const target of targets) if (!stepIndex.has(target.stepId)) stepIndex.set(target.stepId, stepIndex.size);
-  const rank = (target: TargetRecord) => stepIndex.get(target.stepId) ?? 0;
+  const rank = (target: TargetView) => stepIndex.get(target.stepId) ?? 0;
   return [...targets]
     .sort((a, b) => rank(a) - rank(b) || compare(a.cluster, b.cluster) || compare(a.namespace, b.namespace))
     .map((record) => ({ record, health: readHealth(record) }));
@@ -96,7 +96,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function readHealth(target: TargetRecord): TargetHealthDetail | undefined {
+function readHealth(target: TargetView): TargetHealthDetail | undefined {
   if (target.detail === undefined || target.detail === null) return undefined;
   const parsed = TargetHealthDetail.safeParse(target.detail);
   if (parsed.success) return parsed.data;
@@ -121,7 +121,7 @@ function collectServices(targets: readonly ReadTarget[]): ServiceStatus[] {
   return [...services.values()];
 }
 
-function servicesOf(target: TargetRecord, health: TargetHealthDetail | undefined, stepComponents: ServiceHealthDetail[]): ServiceStatus[] {
+function servicesOf(target: TargetView, health: TargetHealthDetail | undefined, stepComponents: ServiceHealthDetail[]): ServiceStatus[] {
   const place = { cluster: target.cluster, namespace: target.namespace };
   if (health !== undefined) {
     return health.services.map((service) => ({
@@ -138,8 +138,7 @@ function servicesOf(target: TargetRecord, health: TargetHealthDetail | undefined
   // news (`retrying: cluster x: connect ECONNREFUSED`, `order lost, sent again ...`), so a cluster that never answered
   // is not missing from the view. Components come from what the planner rendered for the target, else from a sibling.
   if (target.phase === 'succeeded' || (target.phase !== 'failed' && !target.message)) return [];
-  const rendered = target.payload?.where === 'inline' ? target.payload.components : undefined;
-  const components = rendered?.map((c) => ({ component: c.name, type: c.type, traits: c.traits.map((type) => ({ type })) })) ?? stepComponents;
+  const components = target.components?.map((c) => ({ component: c.name, type: c.type, traits: c.traits.map((type) => ({ type })) })) ?? stepComponents;
   return components.map((service) => ({
     name: service.component,
     ...place,
@@ -213,7 +212,7 @@ function stepMessage(step: StepState, targets: readonly ReadTarget[]): string {
   return [own, ...failures].filter((part) => part !== '').join('; ');
 }
 
-function failureMessage(target: TargetRecord): string {
+function failureMessage(target: TargetView): string {
   const message = target.message ?? 'failed';
   // The applier's messages name the cluster; any other gets the target's name in front, so none is anonymous.
   return message.includes(target.cluster) ? message : `${targetName(target)}: ${message}`;

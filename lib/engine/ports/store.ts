@@ -1,7 +1,7 @@
 import type { NotificationTargetRecord } from '../../core/notify/notification-target.ts';
 import type { RunUsage } from '../../core/cost/usage.ts';
 import { RunRecord } from '../../core/run/run.ts';
-import { TargetRecord, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
+import { TargetRecord, type TargetView, type Completion, type StepTally, type TargetOutcome, type TargetPlacement } from '../../core/run/target.ts';
 import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
 import { ApplicationRecord, RevisionRecord, type SubmitScope } from '../../core/application/application-record.ts';
 import { ClusterRecord } from '../../core/cluster/cluster-record.ts';
@@ -55,6 +55,8 @@ export interface TargetStore {
   /** The targets of these placements that exist, in their order, read by key (no listing of the step). */
   getMany(runId: string, stepId: string, placements: readonly TargetPlacement[]): Promise<TargetRecord[]>;
   listForRun(runId: string): Promise<TargetRecord[]>;
+  /** The run's targets without their rendered objects (status). */
+  listViewsForRun(runId: string): Promise<TargetView[]>;
   listForStep(runId: string, stepId: string): Promise<TargetRecord[]>;
   /** Progress short of completion (applying, attempts, interim health); version-checked. */
   replace(target: TargetRecord, expectedVersion: number): Promise<TargetRecord>;

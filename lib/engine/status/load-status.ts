@@ -14,6 +14,6 @@ export async function loadStatus(store: Store, namespace: string, name: string, 
   const [run, inventories] = await Promise.all([store.runs.newestForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
   const cleanup = inventories.flatMap((i) => (i.removalProblem ? [{ cluster: i.cluster, revision: i.revision, message: i.removalProblem }] : []));
   if (!run) return buildStatus({ application, targets: [], cleanup });
-  const [targets, usage, live] = await Promise.all([store.targets.listForRun(run.runId), store.usage.get(run.runId), loadLiveRun(store, namespace, name)]);
+  const [targets, usage, live] = await Promise.all([store.targets.listViewsForRun(run.runId), store.usage.get(run.runId), loadLiveRun(store, namespace, name)]);
   return buildStatus({ application, run, live, targets, usage: { usage, prices }, cleanup });
 }

@@ -104,6 +104,22 @@ describe.each(dynamoBackends)(`a ${targetCount}-target step on $name`, ({ open }
     expect(requests / targetCount).toBeLessThan(0.1);
   });
 
+  it('lists a run\'s targets for status without their rendered objects, still naming a failed target\'s components', async () => {
+    const { store } = paged();
+    const run = await startedRun(store, 'viewed-app');
+    const step = run.steps[0]!.id;
+    const [failed] = await store.targets.register(run.runId, step, placements(30), now);
+    await store.targets.complete(run.runId, step, failed!, { phase: 'failed', message: 'connect ECONNREFUSED' }, now);
+
+    const views = await store.targets.listViewsForRun(run.runId);
+    expect(views).toHaveLength(30);
+    expect(views.some((view) => 'payload' in view)).toBe(false);
+    expect(views.find((view) => view.cluster === failed!.cluster)).toMatchObject({ phase: 'failed', components: [{ name: 'hello', type: 'webservice' }] });
+    // Status has no sibling with a health report to borrow components from: they come from the view.
+    const status = await loadStatus(store, 'default', 'viewed-app');
+    expect(status?.services.filter((s) => s.cluster === failed!.cluster)).toEqual([expect.objectContaining({ name: 'hello', healthy: false, message: 'connect ECONNREFUSED' })]);
+  });
+
   it('hands a step being registered by a live planner back to retry later, and takes over a claim its planner left', async () => {
     const { store } = paged();
     const run = await startedRun(store, 'contested-app');
