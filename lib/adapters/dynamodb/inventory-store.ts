@@ -3,9 +3,11 @@ import { applicationPartition, clusterInventoryGroup, inventoryKey, orphanPartit
 import { RecordTable } from './record-table.ts';
 import type { Table } from './table.ts';
 import { InventoryRecord, OrphanRecord } from '../../core/run/inventory.ts';
-import { type InventoryStore } from '../../engine/ports/store.ts';
+import { type InventoryStore, type RemovalProblem } from '../../engine/ports/store.ts';
 
 export class Inventories extends RecordTable<InventoryRecord> {
+  readonly #table: Table;
+
   constructor(table: Table) {
     super(table, {
       entity: 'inventory',
@@ -18,6 +20,7 @@ export class Inventories extends RecordTable<InventoryRecord> {
       }),
       label: (record) => `${record.namespace}/${record.application}-v${record.revision}@${record.cluster}`,
     });
+    this.#table = table;
   }
 
   get(namespace: string, application: string, cluster: string, revision: number) {
@@ -31,7 +34,18 @@ export class Inventories extends RecordTable<InventoryRecord> {
   listForCluster(cluster: string) {
     return this.readAll({ partition: clusterInventoryGroup(cluster), byGroup: true });
   }
+
+  /** What status shows of an application's inventories: only the three attributes of a stuck removal are read. */
+  async removalProblems(namespace: string, application: string): Promise<RemovalProblem[]> {
+    const items = await this.#table.query({ partition: applicationPartition(namespace, application), sortPrefix: 'INVENTORY#', attributes: ['cluster', 'revision', 'removalProblem'] });
+    return items.flatMap((item) => {
+      const read = RemovalProblemItem.parse(item);
+      return !read.removalProblem ? [] : [{ cluster: read.cluster, revision: read.revision, message: read.removalProblem }];
+    });
+  }
 }
+
+const RemovalProblemItem = InventoryRecord.pick({ cluster: true, revision: true, removalProblem: true });
 
 class Orphans extends RecordTable<OrphanRecord> {
   constructor(table: Table) {
@@ -70,6 +84,10 @@ export class DynamoInventoryStore implements InventoryStore {
 
   listForApplication(namespace: string, application: string) {
     return this.#inventories.listForApplication(namespace, application);
+  }
+
+  removalProblems(namespace: string, application: string) {
+    return this.#inventories.removalProblems(namespace, application);
   }
 
   listForCluster(cluster: string) {

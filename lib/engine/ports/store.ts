@@ -65,11 +65,19 @@ export interface TargetStore {
   tally(runId: string, stepId: string): Promise<StepTally | undefined>;
 }
 
+export interface RemovalProblem {
+  cluster: string;
+  revision: number;
+  message: string;
+}
+
 export interface InventoryStore {
   /** Creates the inventory, or replaces it when `expectedVersion` (the version read) is given. */
   record(inventory: InventoryRecord, expectedVersion?: number): Promise<InventoryRecord>;
   get(namespace: string, application: string, cluster: string, revision: number): Promise<InventoryRecord | undefined>;
   listForApplication(namespace: string, application: string): Promise<InventoryRecord[]>;
+  /** The application's inventories whose removal keeps failing, read without their resource lists (status). */
+  removalProblems(namespace: string, application: string): Promise<RemovalProblem[]>;
   /** Every application's inventories in one cluster; read from the group index. */
   listForCluster(cluster: string): Promise<InventoryRecord[]>;
   /** With `expectedVersion`: ConflictError('changed') when the inventory moved on or is gone. */

@@ -11,8 +11,7 @@ import { publishedPrices, type Prices } from '../../core/cost/prices.ts';
 export async function loadStatus(store: Store, namespace: string, name: string, prices: Prices = publishedPrices): Promise<ApplicationStatus | undefined> {
   const application = await store.applications.get(namespace, name);
   if (!application) return undefined;
-  const [run, inventories] = await Promise.all([store.runs.newestForApplication(namespace, name), store.inventories.listForApplication(namespace, name)]);
-  const cleanup = inventories.flatMap((i) => (i.removalProblem ? [{ cluster: i.cluster, revision: i.revision, message: i.removalProblem }] : []));
+  const [run, cleanup] = await Promise.all([store.runs.newestForApplication(namespace, name), store.inventories.removalProblems(namespace, name)]);
   if (!run) return buildStatus({ application, targets: [], cleanup });
   const [targets, usage, live] = await Promise.all([store.targets.listViewsForRun(run.runId), store.usage.get(run.runId), loadLiveRun(store, namespace, name)]);
   return buildStatus({ application, run, live, targets, usage: { usage, prices }, cleanup });
