@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { countRequestsOf, meterRequests } from '../../../lib/adapters/aws/request-counter.ts';
 import { createStore } from '../../../lib/adapters/dynamodb/store.ts';
 import { registrationTakeoverMs } from '../../../lib/adapters/dynamodb/target-store.ts';
-import { Application } from '../../../lib/core/application/application.ts';
 import { emptyUsage } from '../../../lib/core/cost/usage.ts';
-import { newRunId, type RunRecord } from '../../../lib/core/run/run.ts';
+import type { RunRecord } from '../../../lib/core/run/run.ts';
 import type { PlannedTarget } from '../../../lib/core/run/target.ts';
 import type { Store } from '../../../lib/engine/ports/store.ts';
 import { RetryLater } from '../../../lib/engine/retry.ts';
 import { loadStatus } from '../../../lib/engine/status/load-status.ts';
 import { dynamoBackends, useStoreOn } from './backends.ts';
+import { createRunningRun } from './running-run.ts';
 
 const targetCount = 300;
 const pageSize = 25;
@@ -36,30 +36,7 @@ async function counted<T>(work: () => Promise<T>): Promise<{ result: T; requests
 }
 
 async function startedRun(store: Store, name: string): Promise<RunRecord> {
-  const submitted = await store.applications.submit(
-    Application.parse({
-      apiVersion: 'core.oam.dev/v1beta1',
-      kind: 'Application',
-      metadata: { name, namespace: 'default' },
-      spec: { components: [{ name: 'hello', type: 'webservice', properties: { image: 'nginx:1' } }] },
-    }),
-    now,
-  );
-  const at = now.toISOString();
-  const run: RunRecord = {
-    runId: newRunId(now),
-    namespace: 'default',
-    application: name,
-    revision: submitted.revision.revision,
-    revisionName: submitted.revision.revisionName,
-    mode: 'StepByStep',
-    phase: 'running',
-    steps: [{ id: 'deploy0001', name: 'deploy-everywhere', type: 'deploy', phase: 'running', startedAt: at }],
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-  await store.runs.create(run);
+  const run = await createRunningRun(store, name, 'deploy-everywhere', now);
   await store.runs.claimLive('default', name, run.runId);
   return run;
 }

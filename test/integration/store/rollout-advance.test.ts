@@ -12,9 +12,8 @@ import { createStore } from '../../../lib/adapters/dynamodb/store.ts';
 import { KeyFileCredentialCipher } from '../../../lib/adapters/secrets/key-file-cipher.ts';
 import { SqsWorkQueues } from '../../../lib/adapters/sqs/sqs-work-queues.ts';
 import { createPowertoolsTelemetry } from '../../../lib/adapters/telemetry/powertools-telemetry.ts';
-import { Application } from '../../../lib/core/application/application.ts';
 import { emptyUsage } from '../../../lib/core/cost/usage.ts';
-import { newRunId, type RunRecord } from '../../../lib/core/run/run.ts';
+import type { RunRecord } from '../../../lib/core/run/run.ts';
 import type { PlannedTarget } from '../../../lib/core/run/target.ts';
 import { DeployStepProperties } from '../../../lib/core/workflow/deploy-step.ts';
 import { defaultEngineSettings, type Engine } from '../../../lib/engine/context.ts';
@@ -23,6 +22,7 @@ import type { Store } from '../../../lib/engine/ports/store.ts';
 import { advanceRollout } from '../../../lib/engine/planner/start-step.ts';
 import { recordRollout } from '../../../lib/engine/planner/rollout-step.ts';
 import { dynamoBackends, testCredentials, testRegion, useStoreOn } from './backends.ts';
+import { createRunningRun } from './running-run.ts';
 
 const pageSize = 25;
 const [moto] = dynamoBackends;
@@ -100,25 +100,7 @@ describe(`an advance of a rollout step on ${moto!.name}`, () => {
 
   async function startedRollout(store: Store, engine: Engine, name: string, clusters: number): Promise<RunRecord> {
     const now = new Date();
-    const submitted = await store.applications.submit(
-      Application.parse({ apiVersion: 'core.oam.dev/v1beta1', kind: 'Application', metadata: { name, namespace: 'default' }, spec: { components: [{ name: 'hello', type: 'webservice', properties: { image: 'nginx:1' } }] } }),
-      now,
-    );
-    const at = now.toISOString();
-    const run: RunRecord = {
-      runId: newRunId(now),
-      namespace: 'default',
-      application: name,
-      revision: submitted.revision.revision,
-      revisionName: submitted.revision.revisionName,
-      mode: 'StepByStep',
-      phase: 'running',
-      steps: [{ id: 'deploy0001', name: 'ship', type: 'deploy', phase: 'running', startedAt: at }],
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
-    await store.runs.create(run);
+    const run = await createRunningRun(store, name, 'ship', now);
     const properties = DeployStepProperties.parse({ policies: [], parallelism: 5, rollout: { waves: ['10', '100%'] } });
     const planned = placements(clusters);
     const infos = Array.from({ length: clusters }, (_, i) => ({ name: clusterName(i), labels: {} }));
