@@ -1,6 +1,6 @@
 import { dispatchedClusters } from '../../core/run/rollout-state.ts';
 import { UnknownClusterError } from '../../core/cluster/cluster-errors.ts';
-import type { ApplierMessage } from '../messages/applier-message.ts';
+import { orderRunOf, type ApplierMessage, type OrderRun } from '../messages/applier-message.ts';
 import { ClusterError } from '../ports/cluster-error.ts';
 import type { ClusterClient } from '../ports/cluster-client.ts';
 import { describeObject, type KubernetesObject } from '../../core/object/kubernetes-object.ts';
@@ -26,7 +26,6 @@ import { mayCreateNamespace, namespaceCreationRefusal } from '../../core/tenancy
 import type { ClusterRecord } from '../../core/cluster/cluster-record.ts';
 import type { InventoryRecord } from '../../core/run/inventory.ts';
 import type { OrderRead } from '../ports/store.ts';
-import { RunIdentities, type RunIdentity } from './run-identities.ts';
 import { millisecondsBetween, runLogFields, type Telemetry } from '../ports/telemetry.ts';
 
 type TargetOrder = Extract<ApplierMessage, { kind: 'apply' | 'check' }>;
@@ -48,8 +47,6 @@ interface Current {
   inventory: { inventory: InventoryRecord | undefined } | undefined;
 }
 
-const runIdentities = new RunIdentities();
-
 interface OrderView extends OrderRead {
   /** Whether `liveRunId` was read; otherwise the still-wanted check after the inventory write is the live-run fence. */
   liveRead: boolean;
@@ -63,42 +60,29 @@ interface OrderView extends OrderRead {
 /**
  * Everything an order is fenced by, and what its apply needs, in one BatchGetItem: run, live-run pointer, target,
  * cluster record and (for an apply) inventory. The pointer and inventory are keyed by the run's application, which
- * the planner's orders carry (`of`). An order without it (sent before orders carried it) is served by what this
- * process remembers of the run, or else reads without them: an apply then leaves the live-run fence to the
- * still-wanted check (which comes before anything is applied) and presumes its inventory absent (a create that finds
- * one reads and merges), while a check order reads the pointer in a second request.
+ * the planner's orders carry (`of`). An order without it (sent by a planner from before orders carried it, so only
+ * while a deploy upgrades) reads without them: an apply then leaves the live-run fence to the still-wanted check
+ * (which comes before anything is applied) and presumes its inventory absent (a create that finds one reads and
+ * merges), while a check order reads the pointer in a second request.
  */
 async function readOrder(engine: Engine, order: TargetOrder): Promise<OrderView> {
   const { orderReads } = engine.store;
   const own = { runId: order.runId, target: { stepId: order.stepId, placement: order }, cluster: order.cluster };
   const apply = order.kind === 'apply';
-  const ofApplication = (identity: RunIdentity) => ({
+  const ofApplication = (identity: OrderRun) => ({
     application: { namespace: identity.namespace, name: identity.application },
     ...(apply ? { inventory: { namespace: identity.namespace, application: identity.application, cluster: order.cluster, revision: identity.revision } } : {}),
   });
   if (order.of) {
-    const read = await orderReads.read({ ...own, ...ofApplication({ namespace: order.of.namespace, application: order.of.application, revision: order.of.revision }) });
+    const read = await orderReads.read({ ...own, ...ofApplication(order.of) });
     // Whatever sent the order, the run read is the truth: an identity that does not match it reads nothing else.
     const matches = read.run?.namespace === order.of.namespace && read.run.application === order.of.application && read.run.revision === order.of.revision;
     if (matches || !read.run) return { ...read, liveRead: true, inventoryKnown: apply };
     return { run: read.run, liveRead: false, inventoryKnown: false, mismatched: true };
   }
-  // Looked up and claimed without an await in between, so concurrent orders of a new run make one first read.
-  const pending = runIdentities.lookup(order.runId);
-  const known = pending && (await pending);
-  if (known) return { ...(await orderReads.read({ ...own, ...ofApplication(known) })), liveRead: true, inventoryKnown: apply };
-  const settle = runIdentities.claim(order.runId);
-  let first: OrderRead;
-  try {
-    first = await orderReads.read(own);
-  } catch (err) {
-    settle(undefined);
-    throw err;
-  }
-  const identity = first.run && { namespace: first.run.namespace, application: first.run.application, revision: first.run.revision };
-  settle(identity);
-  if (!identity || apply) return { ...first, liveRead: false, inventoryKnown: apply };
-  const second = await orderReads.read({ runId: order.runId, ...ofApplication(identity) });
+  const first = await orderReads.read(own);
+  if (!first.run || apply) return { ...first, liveRead: false, inventoryKnown: apply };
+  const second = await orderReads.read({ runId: order.runId, ...ofApplication(orderRunOf(first.run)) });
   return { ...first, ...second, liveRead: true, inventoryKnown: false };
 }
 
