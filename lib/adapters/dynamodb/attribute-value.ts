@@ -11,13 +11,14 @@ export interface StoredMap {
 
 export type Item = Record<string, AttributeValue>;
 
-/** Drops undefined members, as the store never means "write an undefined". */
+/**
+ * Drops undefined members, as the store never means "write an undefined". Built with Object.fromEntries (own data
+ * properties) rather than `item[key] =`, so a key named "__proto__" is kept as a key instead of setting the prototype.
+ */
 export function marshallItem(record: StoredMap): Item {
-  const item: Item = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (value !== undefined) item[key] = marshallValue(value);
-  }
-  return item;
+  return Object.fromEntries(
+    Object.entries(record).flatMap(([key, value]) => (value === undefined ? [] : [[key, marshallValue(value)]])),
+  ) as Item;
 }
 
 export function marshallValue(value: StoredValue): AttributeValue {
@@ -39,9 +40,7 @@ export function marshallValue(value: StoredValue): AttributeValue {
 
 /** Plain JavaScript values: sets come back as `Set<string>`, numbers as numbers. The caller validates with zod. */
 export function unmarshallItem(item: Item): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) record[key] = unmarshallValue(value);
-  return record;
+  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, unmarshallValue(value)]));
 }
 
 export function unmarshallValue(value: AttributeValue): unknown {
