@@ -70,6 +70,12 @@ export const WorkflowStatus = z.object({
   /** The revision the run executes (`<app>-v<N>`), KubeVela's `appRevision`. */
   revision: z.string().min(1),
   mode: z.string().min(1),
+  /**
+   * Present when the run deploys to these clusters only, whatever its placements say: the rollback a rollout's failed
+   * wave asks for (`onFailure: rollback`) re-runs the previous revision on the clusters that rollout changed. A
+   * Flotilla addition; absent on a run over every placed cluster.
+   */
+  clusters: z.array(z.string().min(1)).optional(),
   finished: z.boolean(),
   suspend: z.boolean(),
   terminated: z.boolean(),

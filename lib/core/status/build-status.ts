@@ -162,6 +162,7 @@ function workflowStatus(run: RunRecord, targets: readonly ReadTarget[]): Workflo
   return {
     revision: run.revisionName,
     mode: run.mode,
+    ...(run.clusters === undefined ? {} : { clusters: run.clusters }),
     finished: run.phase === 'succeeded' || run.phase === 'failed' || run.phase === 'terminated',
     suspend: run.phase === 'suspended',
     terminated: run.phase === 'terminated',

@@ -84,6 +84,8 @@ function workflowBlock(workflow: WorkflowStatus, colors: Colors | undefined): st
   return [
     'Workflow:\n\n',
     `  mode: ${workflow.mode}\n`,
+    // Not in vela's screen: only a rollback limited to the clusters its failed rollout changed has it.
+    ...(workflow.clusters === undefined ? [] : [`  clusters: ${workflow.clusters.join(', ')} (only these)\n`]),
     `  finished: ${workflow.finished}\n`,
     `  Suspend: ${workflow.suspend}\n`,
     `  Terminated: ${workflow.terminated}\n`,

@@ -100,6 +100,18 @@ describe('renderStatusText', () => {
     expect(renderStatusText(buildStatus({ application: application(), targets: [] }))).not.toContain('Revision:');
   });
 
+  it('says when a run deploys to some clusters only (a rollback limited to what its rollout changed), and only then', () => {
+    const limited = buildStatus({
+      ...seedScreens.basic,
+      run: run([step('wftf9d4exj', 'deploy-beijing-clusters', 'succeeded')], { clusters: ['beijing-1', 'beijing-2'] }),
+    });
+    expect(limited.workflow?.clusters).toEqual(['beijing-1', 'beijing-2']);
+    expect(renderStatusText(limited)).toContain('  mode: DAG\n  clusters: beijing-1, beijing-2 (only these)\n  finished: true\n');
+    const everywhere = buildStatus(seedScreens.basic);
+    expect(everywhere.workflow).not.toHaveProperty('clusters');
+    expect(renderStatusText(everywhere)).not.toContain('clusters:');
+  });
+
   it('prints small amounts of money with three significant digits', () => {
     expect([0, 0.0000312, 0.00321, 0.0123, 1.5].map(usdText)).toEqual(['$0', '$0.0000312', '$0.00321', '$0.01', '$1.50']);
   });
