@@ -3,7 +3,7 @@
 // same requests with nothing in between), plus the AWS requests Flotilla needed per cluster target. Every cluster is
 // behind a latency proxy (a simulated WAN link, --rtt ms round trip, default 100; --rtt 0 for loopback speed), and
 // Flotilla and kubectl go through the same proxies.
-// Run: npm run bench:fanout -- [N] [--rtt 100] [--keep]   (default N 6; each simulated cluster takes ~0.5 GiB)
+// Run: npm run bench:fanout -- [N] [--rtt 100] [--backend moto|embedded] [--keep]   (default N 6; each simulated cluster takes ~0.5 GiB)
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,14 @@ import { clustersDown } from '../devenv/clusters/kwok.ts';
 import { applicationFromObject } from '../lib/core/admission/parse-application.ts';
 import { loadStatus } from '../lib/engine/status/load-status.ts';
 import { planWorkflow } from '../lib/core/workflow/plan-workflow.ts';
-import { startBenchRuntime } from './support/bench-runtime.ts';
+import { parseBenchBackend, startBenchRuntime } from './support/bench-runtime.ts';
 import { joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
 import { submit, waitForTargets, type ApplicationDocument } from './support/deploy.ts';
 import { perTarget, ratio, seconds } from './support/figures.ts';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rtt: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } },
+  options: { rtt: { type: 'string', default: '100' }, backend: { type: 'string', default: 'moto' }, keep: { type: 'boolean', default: false } },
 });
 const count = Number(positionals[0] ?? 6);
 const rttMs = Number(flags.rtt);
@@ -30,8 +30,8 @@ if (!Number.isInteger(count) || count < 1) throw new Error(`the cluster count mu
 if (!Number.isFinite(rttMs) || rttMs < 0) throw new Error(`--rtt must be a number of ms >= 0, not ${flags.rtt}`);
 const names = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
 
-console.error(`starting ${count} member clusters and moto ...`);
-const [apiservers, bench] = await Promise.all([startApiservers(names), startBenchRuntime({ serveApi: false })]);
+console.error(`starting ${count} member clusters and the ${flags.backend} AWS backend ...`);
+const [apiservers, bench] = await Promise.all([startApiservers(names), startBenchRuntime({ serveApi: false, backend: parseBenchBackend(flags.backend) })]);
 const proxied = await registrationsThroughProxies(names, apiservers, rttMs);
 const { registrations } = proxied;
 await joinAll(bench.registry, registrations, { bench: 'yes' });

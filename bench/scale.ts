@@ -2,7 +2,7 @@
 // servers (R/A registrations per API server, each registration with an endpoint of its own: a zero-delay proxy port).
 // Prints submit -> every target succeeded, targets per second, the control plane's CPU per target, DynamoDB and SQS
 // requests per target, the runtime's peak RSS and GET .../status latency over the HTTP API.
-// Run: npm run bench:scale -- [--registrations 1000] [--apiservers 10] [--give-up 600] [--split-cpu] [--status-reads 100] [--keep]
+// Run: npm run bench:scale -- [--registrations 1000] [--apiservers 10] [--give-up 600] [--split-cpu] [--status-reads 100] [--backend moto|embedded] [--keep]
 //
 // What lands where: every registration on one API server applies the same objects (one Namespace, Deployment and
 // Service, all labelled app.oam.dev/name and /namespace of this one application), so they share one ownership and
@@ -14,7 +14,7 @@
 // inside kwok's 2 nodes x 110 pods.
 import { parseArgs } from 'node:util';
 import { clustersDown } from '../devenv/clusters/kwok.ts';
-import { startBenchRuntime } from './support/bench-runtime.ts';
+import { parseBenchBackend, startBenchRuntime } from './support/bench-runtime.ts';
 import { joinAll, registrationsThroughProxies, startApiservers } from './support/member-clusters.ts';
 import { submit, waitForTargets, type ApplicationDocument } from './support/deploy.ts';
 import { percentile, perTarget, seconds } from './support/figures.ts';
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     'give-up': { type: 'string', default: '600' },
     'split-cpu': { type: 'boolean', default: false },
     'status-reads': { type: 'string', default: '100' },
+    backend: { type: 'string', default: 'moto' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -42,8 +43,8 @@ const statusReads = whole('status-reads', flags['status-reads']);
 const apiserverNames = Array.from({ length: apiserverCount }, (_, i) => `scale-${i + 1}`);
 const registrationNames = Array.from({ length: registrationCount }, (_, i) => `reg-${String(i + 1).padStart(4, '0')}`);
 
-console.error(`starting ${apiserverCount} API servers and moto ...`);
-const [apiservers, bench] = await Promise.all([startApiservers(apiserverNames), startBenchRuntime({ serveApi: true })]);
+console.error(`starting ${apiserverCount} API servers and the ${flags.backend} AWS backend ...`);
+const [apiservers, bench] = await Promise.all([startApiservers(apiserverNames), startBenchRuntime({ serveApi: true, backend: parseBenchBackend(flags.backend) })]);
 const proxied = await registrationsThroughProxies(registrationNames, apiservers, 0);
 const stamp = Date.now().toString(36);
 const joinStarted = performance.now();

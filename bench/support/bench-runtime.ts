@@ -1,6 +1,9 @@
 // The control plane the benchmarks measure: the local runtime (planner, applier and API in this process, as `npm
-// start` runs them) on a moto of the benchmarks' own, so the shared test moto neither slows the figures nor is
-// slowed by them, and moto's work stays out of this process's CPU time.
+// start` runs them) on one of two AWS backends:
+// - `moto` (default): a moto of the benchmarks' own, so the shared test moto neither slows the figures nor is slowed
+//   by them, and moto's work stays out of this process's CPU time;
+// - `embedded`: dynalite + fauxqs inside this process, exactly what `npm start` runs on. Their work is then in this
+//   process's CPU time (the --split-cpu attribution puts it under "other", as it runs outside every invocation).
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,21 +28,29 @@ export interface BenchRuntime {
 
 export const benchMotoDir = join(stateDir, 'bench', 'moto');
 
-export async function startBenchRuntime(options: { serveApi: boolean; sweepSeconds?: number }): Promise<BenchRuntime> {
-  const moto: MotoHandle = await ensureMoto({ stateDir: benchMotoDir });
+export type BenchBackend = 'moto' | 'embedded';
+
+export function parseBenchBackend(value: string): BenchBackend {
+  if (value !== 'moto' && value !== 'embedded') throw new Error(`--backend must be moto or embedded, not ${value}`);
+  return value;
+}
+
+export async function startBenchRuntime(options: { serveApi: boolean; sweepSeconds?: number; backend?: BenchBackend }): Promise<BenchRuntime> {
+  const backend = options.backend ?? 'moto';
+  const moto: MotoHandle | undefined = backend === 'moto' ? await ensureMoto({ stateDir: benchMotoDir }) : undefined;
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
-    AWS_ENDPOINT_URL_SQS: moto.endpoint,
+    ...(moto && { AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint, AWS_ENDPOINT_URL_SQS: moto.endpoint }),
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: process.env.BENCH_TRACE ? 'INFO' : 'ERROR',
     POWERTOOLS_METRICS_DISABLED: process.env.BENCH_TRACE ? 'false' : 'true',
   });
+  const dataDir = await mkdtemp(join(tmpdir(), 'flotilla-bench-'));
   const runtime = await startLocalRuntime({
     port: 0,
-    dataDir: await mkdtemp(join(tmpdir(), 'flotilla-bench-')),
-    backend: 'external',
+    dataDir,
+    backend: moto ? 'external' : 'embedded',
     prefix: `bench-${Date.now().toString(36)}`,
     // No schedule fires during a run: what is measured is the deploy alone.
     refreshSeconds: 3600,
@@ -58,10 +69,12 @@ export async function startBenchRuntime(options: { serveApi: boolean; sweepSecon
     store,
     queues,
     registry,
-    backend: `moto ${moto.endpoint} (its own instance, state in ${benchMotoDir})`,
+    backend: moto
+      ? `moto ${moto.endpoint} (its own instance, state in ${benchMotoDir})`
+      : `embedded dynalite + fauxqs in this process, as npm start runs them (DynamoDB data on disk in ${dataDir})`,
     stop: async () => {
       await runtime.stop();
-      await moto.stop();
+      await moto?.stop();
     },
   };
 }
