@@ -131,7 +131,7 @@ for (let i = 0; i < statusReads; i++) {
 
 const requests = statusBody.requests ?? { dynamodb: 0, sqs: 0 };
 console.log(`AWS requests for the run: DynamoDB ${requests.dynamodb}, SQS ${requests.sqs}; per target: DynamoDB ${perTarget(requests.dynamodb, registrationCount)}, SQS ${perTarget(requests.sqs, registrationCount)}`);
-console.log(`GET status over HTTP (${statusBytes} bytes), ${statusReads} reads one after another: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms${refusals.length ? `; ${refusals.length} not answered 200, e.g. ${refusals[0]}` : ''}`);
+console.log(`GET status over HTTP (${statusBytes} bytes), ${statusReads} reads one after another: p50 ${percentile(latencies, 50).toFixed(0)} ms, p90 ${percentile(latencies, 90).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (read ${latencies.indexOf(Math.max(...latencies)) + 1})${refusals.length ? `; ${refusals.length} not answered 200, e.g. ${refusals[0]}` : ''}`);
 
 await bench.stop();
 await proxied.close();
