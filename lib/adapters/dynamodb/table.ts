@@ -90,6 +90,19 @@ export function isConditionFailure(err: unknown): boolean {
   return err instanceof ConditionalCheckFailedException || (err instanceof Error && err.name === 'ConditionalCheckFailedException');
 }
 
+function updateCommand(table: string, key: Key, update: Update, condition: Condition | undefined, returnValues: 'ALL_NEW' | 'NONE'): UpdateItemCommand {
+  const built = buildUpdate(update);
+  const merged = condition ? allOf(built.placeholders, condition) : built.placeholders;
+  return new UpdateItemCommand({
+    TableName: table,
+    Key: marshallItem({ ...key }),
+    UpdateExpression: built.expression,
+    ...(condition ? { ConditionExpression: condition.expression } : {}),
+    ...placeholderParts(merged),
+    ReturnValues: returnValues,
+  });
+}
+
 /** The single table, reached through the low-level client. Reads are strongly consistent wherever DynamoDB allows it. */
 export class Table {
   readonly client: DynamoDBClient;
@@ -138,19 +151,17 @@ export class Table {
 
   /** Returns the item as it is after the update. */
   async update(key: Key, update: Update, condition?: Condition): Promise<Record<string, unknown>> {
-    const built = buildUpdate(update);
-    const merged = condition ? allOf(built.placeholders, condition) : built.placeholders;
-    const { Attributes: attributes } = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.name,
-        Key: marshallItem({ ...key }),
-        UpdateExpression: built.expression,
-        ...(condition ? { ConditionExpression: condition.expression } : {}),
-        ...placeholderParts(merged),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const { Attributes: attributes } = await this.client.send(updateCommand(this.name, key, update, condition, 'ALL_NEW'));
     return unmarshallItem(attributes ?? {});
+  }
+
+  /**
+   * The same update, answered with nothing: for writers that do not use the item afterwards. A target's record carries
+   * its rendered objects and the run's usage item grows with its targets, so reading them back cost every finished
+   * target a large answer to parse.
+   */
+  async updateOnly(key: Key, update: Update, condition?: Condition): Promise<void> {
+    await this.client.send(updateCommand(this.name, key, update, condition, 'NONE'));
   }
 
   async delete(key: Key, condition?: Condition): Promise<void> {

@@ -166,7 +166,7 @@ export class DynamoTargetStore extends RecordTable<TargetRecord> implements Targ
     const name = targetName(placement);
     let phase = outcome.phase;
     try {
-      await this.#table.update(
+      await this.#table.updateOnly(
         key,
         {
           set: {

@@ -34,7 +34,7 @@ export class DynamoTokenStore extends RecordTable<TokenRecord> implements TokenS
       values: { ':staleBefore': ifBefore },
     };
     try {
-      await this.#table.update(tokenKey(id), { set: { lastUsedAt: at } }, allOf(itemPresent, stale));
+      await this.#table.updateOnly(tokenKey(id), { set: { lastUsedAt: at } }, allOf(itemPresent, stale));
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;

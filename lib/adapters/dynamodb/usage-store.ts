@@ -27,6 +27,14 @@ const targetCode: Record<keyof Usage, string> = {
 };
 const fieldOfCode = new Map(Object.entries(targetCode).map(([field, code]) => [code, field as keyof Usage]));
 
+/** Bounds the memory of full usage items; forgetting one only costs its next write one refused attempt. */
+const rememberedFullItems = 1000;
+
+/** DynamoDB, dynalite and moto answer an update past the 400 KB item limit with this ValidationException. */
+function isItemTooLarge(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ValidationException' && err.message.includes('Item size to update has exceeded the maximum allowed size');
+}
+
 /** `t` and ten hex digits. */
 const targetIdLength = 11;
 const isTargetId = (attribute: string) => /^t[0-9a-f]{10}$/.test(attribute);
@@ -42,21 +50,36 @@ function targetId(target: UsageTarget): string {
 export class DynamoUsageStore implements UsageStore {
   readonly #table: Table;
 
+  /** Runs whose usage item was refused as too large, so their further writes go straight to totals only. */
+  readonly #itemFull = new Set<string>();
+
   constructor(table: Table) {
     this.#table = table;
   }
 
   async add(runId: string, usage: RunUsage): Promise<void> {
-    const add: Record<string, number> = {};
+    const totals: Record<string, number> = {};
+    for (const field of usageFields) if (usage.total[field] > 0) totals[totalAttribute[field]] = usage.total[field];
+    if (Object.keys(totals).length === 0) return;
+    const add: Record<string, number> = { ...totals };
     const set: Record<string, string> = {};
-    for (const field of usageFields) if (usage.total[field] > 0) add[totalAttribute[field]] = usage.total[field];
-    for (const { target, usage: used } of usage.targets) {
-      const id = targetId(target);
-      set[id] = JSON.stringify([target.stepId, target.cluster, target.namespace]);
-      for (const field of usageFields) if (used[field] > 0) add[`${id}.${targetCode[field]}`] = used[field];
+    if (!this.#itemFull.has(runId)) {
+      for (const { target, usage: used } of usage.targets) {
+        const id = targetId(target);
+        set[id] = JSON.stringify([target.stepId, target.cluster, target.namespace]);
+        for (const field of usageFields) if (used[field] > 0) add[`${id}.${targetCode[field]}`] = used[field];
+      }
     }
-    if (Object.keys(add).length === 0) return;
-    await this.#table.update(usageKey(runId), { add, set });
+    try {
+      await this.#table.updateOnly(usageKey(runId), { add, set });
+    } catch (err) {
+      if (!isItemTooLarge(err) || Object.keys(set).length === 0) throw err;
+      // About 160 bytes per target: past about 2,500 targets the item reaches DynamoDB's 400 KB. The run's totals go on
+      // being counted; the targets not yet in the item are counted in the totals only.
+      if (this.#itemFull.size >= rememberedFullItems) this.#itemFull.clear();
+      this.#itemFull.add(runId);
+      await this.#table.updateOnly(usageKey(runId), { add: totals });
+    }
   }
 
   async get(runId: string): Promise<RunUsage> {

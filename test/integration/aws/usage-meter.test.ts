@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import * as z from 'zod';
 import { countRequestsOf } from '../../../lib/adapters/aws/request-counter.ts';
 import { DynamoUsageStore } from '../../../lib/adapters/dynamodb/usage-store.ts';
+import { emptyUsage, type Usage } from '../../../lib/core/cost/usage.ts';
 import { Table } from '../../../lib/adapters/dynamodb/table.ts';
 import { sqsWorker } from '../../../lib/adapters/sqs/sqs-worker.ts';
 import { backends, createQueue, createTable, useAwsBackend } from './backends.ts';
@@ -98,3 +99,38 @@ describe.each(backends)('usage meter on %s', (backend) => {
     expect(again.total.lambdaInvocations).toBeCloseTo(a.total.lambdaInvocations + 1, 9);
   });
 });
+
+// On dynalite only: moto enforces the same limit, but rewriting an item this large takes it seconds per update (more
+// than three minutes for this test), and AWS answers with the same ValidationException the store looks for.
+describe('usage meter on embedded dynalite+fauxqs, at the item size limit', () => {
+  const aws = useAwsBackend('embedded dynalite+fauxqs');
+
+  test("past DynamoDB's 400 KB item limit the run's totals go on being counted; targets already in the item keep theirs", async () => {
+    const { dynamodb } = aws();
+    const table = new Table(dynamodb, await createTable(dynamodb, 'usage-full', { sortKey: true }));
+    const usage = new DynamoUsageStore(table);
+    const used = { ...emptyUsage(), dynamodbRequests: 5, dynamodbReadUnits: 3, dynamodbWriteUnits: 4, sqsRequests: 1, sqsFifoRequests: 1, lambdaInvocations: 1, lambdaGbSeconds: 0.0123 };
+    // Ten a write, as a batch of SQS records brings at most ten targets. Long names (about 260 bytes a target) reach
+    // 400 KB after about 1,550 targets.
+    const perWrite = 10;
+    const targets = 2_000;
+    const namespace = `n${'s'.repeat(62)}`;
+    const cluster = (i: number) => `registration-${String(i).padStart(5, '0')}-${'c'.repeat(30)}`;
+    for (let start = 0; start < targets; start += perWrite) {
+      const batch = Array.from({ length: perWrite }, (_, i) => ({ target: { stepId: 'abcdefghij', cluster: cluster(start + i), namespace }, usage: used }));
+      await usage.add('run-big', { total: scaled(used, perWrite), targets: batch });
+    }
+    // Another function instance, which has not met the refusal yet, still gets its totals written.
+    await new DynamoUsageStore(table).add('run-big', { total: used, targets: [{ target: { stepId: 'abcdefghij', cluster: cluster(0), namespace }, usage: used }] });
+    const got = await usage.get('run-big');
+    expect(got.total.dynamodbRequests).toBe(5 * (targets + 1));
+    expect(got.total.sqsRequests).toBe(targets + 1);
+    expect(got.targets.length).toBeGreaterThan(1_000);
+    expect(got.targets.length).toBeLessThan(targets);
+    expect(got.targets.find((t) => t.target.cluster === cluster(1))?.usage.dynamodbRequests).toBe(5);
+  });
+});
+
+function scaled(usage: Usage, times: number): Usage {
+  return Object.fromEntries(Object.entries(usage).map(([field, value]) => [field, value * times])) as unknown as Usage;
+}
