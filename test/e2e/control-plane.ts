@@ -1,11 +1,11 @@
-// `npm start` as a user runs it: a child process on the embedded dynalite + fauxqs, on a free loopback port, with its
-// own data folder. Tests talk to it over HTTP only.
+// `npm start` as a user runs it: a child process on the embedded dynalite + fauxqs, on a loopback port of its own
+// choosing (PORT=0; the URL is read from its "listening on" line), with its own data folder. Tests talk to it over
+// HTTP only. A port picked free beforehand could be taken before the child binds it (CI once failed on EADDRINUSE).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeLoopbackPort } from '../../devenv/process.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,11 +24,10 @@ export interface ControlPlane {
 
 export async function startControlPlane(options: { dataDir?: string; env?: Record<string, string>; captureStdout?: boolean } = {}): Promise<ControlPlane> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'flotilla-e2e-')));
-  const port = await freeLoopbackPort();
   // process.execPath is the pinned Node 24 (vitest runs on it); `npm start` runs exactly this command.
   const child = spawn(process.execPath, ['local/start.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', POWERTOOLS_LOG_LEVEL: 'ERROR', ...options.env },
+    env: { ...process.env, PORT: '0', FLOTILLA_DATA_DIR: dataDir, FLOTILLA_BACKEND: 'embedded', POWERTOOLS_LOG_LEVEL: 'ERROR', ...options.env },
     stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -37,13 +36,14 @@ export async function startControlPlane(options: { dataDir?: string; env?: Recor
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
-  while (!stderr.includes('control plane listening on')) {
+  let listening: RegExpExecArray | null;
+  while (!(listening = /control plane listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening[1]!,
     token,
     dataDir,
     process: child,
