@@ -7,22 +7,25 @@ import { apiGroup, type KubernetesObject } from './kubernetes-object.ts';
  */
 const foundationKinds = ['/Namespace', 'apiextensions.k8s.io/CustomResourceDefinition'] as const;
 
+type KindOf = Pick<KubernetesObject, 'apiVersion' | 'kind'>;
+const groupKind = (object: KindOf) => `${apiGroup(object.apiVersion)}/${object.kind}`;
+
 /**
  * A target's objects in the phases they are applied in: each phase after the previous one has been applied, the objects
  * of one phase side by side. Within a phase the rendered order is kept, which is the order failures are reported in.
  * Empty phases are left out.
  */
-export function applyPhases<T extends Pick<KubernetesObject, 'apiVersion' | 'kind'>>(objects: readonly T[]): T[][] {
+export function applyPhases<T extends KindOf>(objects: readonly T[]): T[][] {
   const phases: T[][] = [...foundationKinds.map(() => []), []];
   for (const object of objects) {
-    const index = foundationKinds.indexOf(`${apiGroup(object.apiVersion)}/${object.kind}` as (typeof foundationKinds)[number]);
+    const index = foundationKinds.indexOf(groupKind(object) as (typeof foundationKinds)[number]);
     phases[index < 0 ? foundationKinds.length : index]!.push(object);
   }
   return phases.filter((phase) => phase.length > 0);
 }
 
-export function isCustomResourceDefinition(object: Pick<KubernetesObject, 'apiVersion' | 'kind'>): boolean {
-  return apiGroup(object.apiVersion) === 'apiextensions.k8s.io' && object.kind === 'CustomResourceDefinition';
+export function isCustomResourceDefinition(object: KindOf): boolean {
+  return groupKind(object) === foundationKinds[1];
 }
 
 /** A CRD whose API the server serves: its custom resources are accepted from now on (until then they are a 404). */

@@ -136,31 +136,20 @@ const withStep = (extra: Record<string, unknown>) => () =>
     },
   });
 
-/** An Application on beijing-1 whose one deploy step rolls out with `rollout`. */
-const rolloutApp = (rollout: Record<string, unknown>) => () =>
+/** An Application on beijing-1 whose one deploy step has these properties beside its policy. */
+const deployStepApp = (name: string, properties: Record<string, unknown>) => () =>
   JSON.stringify({
     apiVersion: 'core.oam.dev/v1beta1',
     kind: 'Application',
-    metadata: { name: 'waved', namespace: 'default' },
+    metadata: { name, namespace: 'default' },
     spec: {
       components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
       policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
-      workflow: { steps: [{ name: 'deploy-here', type: 'deploy', properties: { policies: ['here'], rollout } }] },
+      workflow: { steps: [{ name: 'deploy-here', type: 'deploy', properties: { policies: ['here'], ...properties } }] },
     },
   });
-
-/** An Application on beijing-1 whose one deploy step has `parallelism`. */
-const parallelismApp = (parallelism: unknown) => () =>
-  JSON.stringify({
-    apiVersion: 'core.oam.dev/v1beta1',
-    kind: 'Application',
-    metadata: { name: 'throttled', namespace: 'default' },
-    spec: {
-      components: [{ name: 'web', type: 'webservice', properties: { image: 'nginx' } }],
-      policies: [{ name: 'here', type: 'topology', properties: { clusters: ['beijing-1'] } }],
-      workflow: { steps: [{ name: 'deploy-here', type: 'deploy', properties: { policies: ['here'], parallelism } }] },
-    },
-  });
+const rolloutApp = (rollout: Record<string, unknown>) => deployStepApp('waved', { rollout });
+const parallelismApp = (parallelism: unknown) => deployStepApp('throttled', { parallelism });
 
 const cases: BadInput[] = [
   // Who is calling
